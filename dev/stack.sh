@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Starts and stops the local ACME test stack: Pebble (Let's Encrypt's test CA) and Knot
+# (an authoritative DNS server that accepts RFC 2136 updates signed with TSIG).
+#
+# One script serves `make run`, `make demo` and the Java tests, so the stack is configured in
+# exactly one place. Everything binds to 127.0.0.1 on ports picked free at start.
+#
+#   dev/stack.sh install          install pebble, knot, openssl, curl, dig when missing (Debian)
+#   dev/stack.sh start DIR        start the stack; writes DIR/stack.env (KEY=value lines)
+#   dev/stack.sh stop DIR         stop what `start DIR` started (by PID)
+#
+# Environment for `start`:
+#   STACK_ZONE             the DNS zone Knot serves (default certfn.test)
+#   STACK_PEBBLE_DNS       DNS server Pebble's validation uses (default: the Knot just started)
+#   STACK_NONCE_REJECT     share of nonces Pebble rejects, percent (default 0)
+set -euo pipefail
+
+cmd=${1:-}
+dir=${2:-}
+
+die() { echo "stack: $*" >&2; exit 1; }
+
+install_packages() {
+  local missing=()
+  command -v pebble >/dev/null || missing+=(pebble)
+  command -v knotd >/dev/null || missing+=(knot)
+  command -v openssl >/dev/null || missing+=(openssl)
+  command -v curl >/dev/null || missing+=(curl)
+  command -v dig >/dev/null || missing+=(bind9-dnsutils)
+  command -v ss >/dev/null || missing+=(iproute2)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "stack: installing ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# A port nobody listens on, TCP and UDP. Random to keep parallel runs apart; the short window
+# between this check and the bind is accepted (a clash makes start fail loudly, never silently).
+free_port() {
+  local port
+  for _ in $(seq 1 100); do
+    port=$(( (RANDOM << 15 | RANDOM) % 30000 + 20000 ))
+    if ! ss -Hlntu "( sport = :$port )" | grep -q .; then echo "$port"; return 0; fi
+  done
+  die "no free port found"
+}
+
+wait_tcp() { # host port seconds
+  local deadline=$((SECONDS + $3))
+  until (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.1
+  done
+}
+
+start() {
+  [ -n "$dir" ] || die "usage: stack.sh start DIR"
+  mkdir -p "$dir/knot/db" "$dir/pebble"
+  dir=$(cd "$dir" && pwd)
+  local zone=${STACK_ZONE:-certfn.test}
+  local dns_port acme_port mgmt_port
+  dns_port=$(free_port); acme_port=$(free_port); mgmt_port=$(free_port)
+
+  # TSIG key for RFC 2136 updates: 32 random bytes.
+  local tsig_name="certfn-key" tsig_secret
+  tsig_secret=$(openssl rand -base64 32)
+
+  cat > "$dir/knot/$zone.zone" <<ZONE
+\$ORIGIN $zone.
+\$TTL 60
+@   SOA ns.$zone. hostmaster.$zone. 1 3600 600 86400 60
+@   NS  ns.$zone.
+ns  A   127.0.0.1
+ZONE
+  cat > "$dir/knot/knot.conf" <<CONF
+server:
+    rundir: "$dir/knot"
+    pidfile: "$dir/knot/knot.pid"
+    listen: 127.0.0.1@$dns_port
+
+control:
+    listen: "$dir/knot/knot.sock"
+
+log:
+  - target: stderr
+    any: warning
+
+database:
+    storage: "$dir/knot/db"
+
+key:
+  - id: $tsig_name
+    algorithm: hmac-sha256
+    secret: $tsig_secret
+
+acl:
+  - id: certfn-update
+    key: $tsig_name
+    action: update
+
+zone:
+  - domain: $zone
+    storage: "$dir/knot"
+    file: "$zone.zone"
+    zonefile-sync: -1
+    journal-content: changes
+    acl: certfn-update
+CONF
+  knotd -c "$dir/knot/knot.conf" >"$dir/knot/knot.log" 2>&1 &
+  echo $! > "$dir/knot/pid"
+  wait_tcp 127.0.0.1 "$dns_port" 10 || { cat "$dir/knot/knot.log" >&2; die "knot did not start"; }
+
+  # Pebble's listener certificate for 127.0.0.1 and localhost; certfn trusts it by PEM.
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
+    -subj "/CN=localhost" -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+    -keyout "$dir/pebble/key.pem" -out "$dir/pebble/cert.pem" 2>/dev/null
+  cat > "$dir/pebble/pebble.json" <<JSON
+{"pebble": {
+  "listenAddress": "127.0.0.1:$acme_port",
+  "managementListenAddress": "127.0.0.1:$mgmt_port",
+  "certificate": "$dir/pebble/cert.pem",
+  "privateKey": "$dir/pebble/key.pem",
+  "httpPort": 5002, "tlsPort": 5001, "ocspResponderURL": "",
+  "externalAccountBindingRequired": false
+}}
+JSON
+  PEBBLE_VA_NOSLEEP=1 PEBBLE_WFE_NONCEREJECT=${STACK_NONCE_REJECT:-0} PEBBLE_AUTHZREUSE=0 \
+    pebble -config "$dir/pebble/pebble.json" -dnsserver "${STACK_PEBBLE_DNS:-127.0.0.1:$dns_port}" \
+    >"$dir/pebble/pebble.log" 2>&1 &
+  echo $! > "$dir/pebble/pid"
+  wait_tcp 127.0.0.1 "$acme_port" 15 || { cat "$dir/pebble/pebble.log" >&2; die "pebble did not start"; }
+  wait_tcp 127.0.0.1 "$mgmt_port" 5 || die "pebble management port did not open"
+
+  cat > "$dir/stack.env" <<ENV
+ZONE=$zone
+DNS_SERVER=127.0.0.1:$dns_port
+TSIG_KEY_NAME=$tsig_name
+TSIG_SECRET=$tsig_secret
+TSIG_ALGORITHM=hmac-sha256
+ACME_DIRECTORY=https://127.0.0.1:$acme_port/dir
+ACME_TRUST_STORE=$dir/pebble/cert.pem
+PEBBLE_MANAGEMENT=https://127.0.0.1:$mgmt_port
+PEBBLE_LOG=$dir/pebble/pebble.log
+ENV
+  echo "$dir/stack.env"
+}
+
+stop() {
+  [ -n "$dir" ] || die "usage: stack.sh stop DIR"
+  local pidfile pid
+  for pidfile in "$dir/pebble/pid" "$dir/knot/pid"; do
+    [ -f "$pidfile" ] || continue
+    pid=$(cat "$pidfile")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    rm -f "$pidfile"
+  done
+}
+
+case "$cmd" in
+  install) install_packages ;;
+  start) start ;;
+  stop) stop ;;
+  *) die "usage: stack.sh install | start DIR | stop DIR" ;;
+esac

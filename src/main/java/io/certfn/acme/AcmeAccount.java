@@ -1,0 +1,138 @@
+package io.certfn.acme;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certfn.crypto.Hashes;
+import io.certfn.crypto.Pem;
+import io.certfn.config.CertfnConfig;
+import io.certfn.store.ObjectStore;
+import io.certfn.store.StoreKeys;
+import io.certfn.store.Versioned;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URL;
+import java.security.KeyPair;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+import org.shredzone.acme4j.AccountBuilder;
+import org.shredzone.acme4j.Login;
+import org.shredzone.acme4j.Session;
+import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.util.KeyPairUtils;
+
+/**
+ * The ACME account: its key is made once and kept in the store (one per directory URL), it is
+ * registered once, and every later login reuses the stored account URL. Concurrent first use by
+ * many instances ends with one key: the store's {@code putIfAbsent} picks it, and registering an
+ * existing key returns the existing account.
+ */
+@ApplicationScoped
+public class AcmeAccount {
+
+    private static final Logger LOG = Logger.getLogger(AcmeAccount.class);
+
+    private final CertfnConfig.Acme config;
+    private final ObjectStore store;
+    private final ObjectMapper json;
+    private final String key;
+    private final TrustStoreProvider provider;
+    private volatile URL accountUrl;
+    private volatile KeyPair accountKey;
+
+    public AcmeAccount(CertfnConfig config, ObjectStore store, ObjectMapper json) {
+        this.config = config.acme();
+        this.store = store;
+        this.json = json;
+        this.key = StoreKeys.of("acme", "account-" + Hashes.sha256Hex(this.config.directory()).substring(0, 16) + ".json");
+        this.provider = this.config.trustStore().map(TrustStoreProvider::new).orElse(null);
+    }
+
+    /** The CA's directory URL. */
+    public String directory() {
+        return config.directory();
+    }
+
+    /**
+     * A login on a fresh session. Registers the account on first use. Blocks on the network.
+     *
+     * @throws AcmeFailure when the CA refuses or cannot be reached
+     */
+    public Login login() {
+        Session session = session();
+        if (accountUrl == null) {
+            register(session);
+        }
+        return session.login(accountUrl, accountKey);
+    }
+
+    private synchronized void register(Session session) {
+        if (accountUrl != null) {
+            return;
+        }
+        Versioned stored = storedOrCreated();
+        Map<?, ?> fields = read(stored.data());
+        KeyPair keyPair = Pem.readKeyPair((String) fields.get("keyPair"));
+        Object location = fields.get("location");
+        if (location == null) {
+            URL url = create(session, keyPair);
+            Map<String, Object> updated = Map.of("keyPair", fields.get("keyPair"), "location", url.toString());
+            // Losing this race is fine: the winner registered the same key, so the URL is the same.
+            store.putIfVersion(key, write(updated), stored.version());
+            LOG.infof("Registered ACME account %s at %s", url, config.directory());
+            location = url.toString();
+        }
+        try {
+            this.accountKey = keyPair;
+            this.accountUrl = URI.create((String) location).toURL();
+        } catch (IOException e) {
+            throw new IllegalStateException("Stored ACME account URL is malformed: " + location, e);
+        }
+    }
+
+    private Versioned storedOrCreated() {
+        Optional<Versioned> stored = store.get(key);
+        if (stored.isPresent()) {
+            return stored.get();
+        }
+        byte[] fresh = write(Map.of("keyPair", Pem.keyPair(KeyPairUtils.createKeyPair())));
+        store.putIfAbsent(key, fresh);
+        return store.get(key).orElseThrow(() -> new IllegalStateException("ACME account key vanished from the store"));
+    }
+
+    private URL create(Session session, KeyPair keyPair) {
+        AccountBuilder builder = new AccountBuilder().agreeToTermsOfService().useKeyPair(keyPair);
+        config.email().ifPresent(builder::addEmail);
+        if (config.eab().kid().isPresent()) {
+            builder.withKeyIdentifier(config.eab().kid().get(), config.eab().hmacKey().orElseThrow(() ->
+                    new IllegalStateException("certfn.acme.eab.hmac-key is required when certfn.acme.eab.kid is set")));
+        }
+        try {
+            return builder.create(session).getLocation();
+        } catch (AcmeException e) {
+            throw AcmeErrors.translate(e, "registering the ACME account", config.directory());
+        }
+    }
+
+    private Session session() {
+        URI uri = URI.create(config.directory());
+        return provider == null ? new Session(uri) : new Session(uri, provider);
+    }
+
+    private Map<?, ?> read(byte[] data) {
+        try {
+            return json.readValue(data, Map.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Stored ACME account '" + key + "' is unreadable", e);
+        }
+    }
+
+    private byte[] write(Map<String, ?> fields) {
+        try {
+            return json.writeValueAsBytes(fields);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package io.certfn.acme;
+
+import io.certfn.config.CertfnConfig;
+import io.certfn.crypto.Pem;
+import io.certfn.dns.ChallengeRecord;
+import io.certfn.dns.DnsProvider;
+import io.certfn.dns.PropagationCheck;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+import org.shredzone.acme4j.Authorization;
+import org.shredzone.acme4j.Certificate;
+import org.shredzone.acme4j.Login;
+import org.shredzone.acme4j.Order;
+import org.shredzone.acme4j.OrderBuilder;
+import org.shredzone.acme4j.Status;
+import org.shredzone.acme4j.challenge.Dns01Challenge;
+import org.shredzone.acme4j.connector.Resource;
+import org.shredzone.acme4j.exception.AcmeException;
+
+/**
+ * Issues one certificate over DNS-01, reading like RFC 8555: order → for each authorization skip
+ * if valid, publish the TXT record, wait until the zone's servers answer, trigger → wait until
+ * ready → finalize → download. The order is checkpointed before any challenge so another instance
+ * can resume it; TXT records are removed afterwards, also when the order fails.
+ */
+@ApplicationScoped
+public class AcmeIssuer {
+
+    private static final Logger LOG = Logger.getLogger(AcmeIssuer.class);
+
+    private final AcmeAccount account;
+    private final DnsProvider dns;
+    private final Duration timeout;
+    private final Duration propagationTimeout;
+    private final Duration propagationWait;
+
+    public AcmeIssuer(AcmeAccount account, DnsProvider dns, CertfnConfig config) {
+        this.account = account;
+        this.dns = dns;
+        this.timeout = config.acme().timeout();
+        this.propagationTimeout = config.dns().propagationTimeout();
+        this.propagationWait = config.dns().propagationWait();
+    }
+
+    /**
+     * Orders (or resumes) and downloads the certificate. Blocks for the whole order.
+     *
+     * @throws AcmeFailure the CA refused, failed or rate-limited (the CA's problem in the detail)
+     * @throws io.certfn.dns.DnsException the challenge record could not be published or seen
+     * @throws InterruptedException when the thread is interrupted while waiting
+     */
+    public IssuedChain issue(OrderRequest request, OrderCheckpoint checkpoint) throws InterruptedException {
+        Login login = account.login();
+        String step = "resuming the order";
+        try {
+            Optional<Resumed> resumed = resume(login, checkpoint);
+            KeyPair keyPair;
+            Order order;
+            if (resumed.isPresent()) {
+                order = resumed.get().order();
+                keyPair = resumed.get().keyPair();
+            } else {
+                step = "creating the order for " + request.names();
+                keyPair = request.csr().isPresent() ? null : request.newKey().get();
+                order = newOrder(login, request).create();
+                checkpoint.save(new PendingOrder(order.getLocation().toString(),
+                        keyPair == null ? null : Pem.keyPair(keyPair), Instant.now()));
+                LOG.infof("Created ACME order %s for %s", order.getLocation(), request.names());
+            }
+            if (order.getStatus() == Status.PENDING) {
+                step = "validating the DNS-01 challenges";
+                authorize(order, checkpoint);
+            }
+            step = "waiting for the order to become ready";
+            Status status = order.waitUntilReady(timeout);
+            failIfInvalid(order, status, checkpoint);
+            if (status == Status.READY) {
+                step = "finalizing the order";
+                if (request.csr().isPresent()) {
+                    order.execute(request.csr().get());
+                } else {
+                    order.execute(keyPair);
+                }
+            }
+            step = "waiting for the certificate";
+            status = order.waitForCompletion(timeout);
+            failIfInvalid(order, status, checkpoint);
+            if (status != Status.VALID) {
+                throw new AcmeFailure("The CA did not finish the order within " + timeout.toSeconds() + " s (status "
+                        + status + "); the next request resumes it.");
+            }
+            step = "downloading the certificate";
+            Certificate certificate = order.getCertificate();
+            return new IssuedChain(certificate.getCertificateChain(), keyPair, order.getLocation().toString(),
+                    renewalWindow(certificate));
+        } catch (AcmeException e) {
+            throw AcmeErrors.translate(e, step, account.directory());
+        }
+    }
+
+    private OrderBuilder newOrder(Login login, OrderRequest request) throws AcmeException {
+        OrderBuilder builder = login.newOrder().domains(request.names());
+        request.profile().ifPresent(builder::profile);
+        if (request.replaces().isPresent()
+                && login.getSession().resourceUrlOptional(Resource.RENEWAL_INFO).isPresent()) {
+            builder.replaces(request.replaces().get());
+        }
+        return builder;
+    }
+
+    private record Resumed(Order order, KeyPair keyPair) {
+    }
+
+    /** The checkpointed order, if the CA can still finish it; else forgets it. */
+    private Optional<Resumed> resume(Login login, OrderCheckpoint checkpoint) {
+        Optional<PendingOrder> pending = checkpoint.load();
+        if (pending.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Order order = login.bindOrder(URI.create(pending.get().orderUrl()).toURL());
+            order.fetch();
+            Status status = order.getStatus();
+            if (status == Status.INVALID || order.getExpires().map(Instant.now()::isAfter).orElse(false)) {
+                LOG.infof("Stored order %s is %s; starting a new one", order.getLocation(), status);
+                checkpoint.discard();
+                return Optional.empty();
+            }
+            LOG.infof("Resuming ACME order %s (%s)", order.getLocation(), status);
+            KeyPair keyPair = pending.get().keyPair() == null ? null : Pem.readKeyPair(pending.get().keyPair());
+            return Optional.of(new Resumed(order, keyPair));
+        } catch (AcmeException | java.io.IOException | RuntimeException e) {
+            LOG.warnf("Stored order %s cannot be resumed (%s); starting a new one", pending.get().orderUrl(), e.getMessage());
+            checkpoint.discard();
+            return Optional.empty();
+        }
+    }
+
+    private void authorize(Order order, OrderCheckpoint checkpoint) throws AcmeException, InterruptedException {
+        List<ChallengeRecord> published = new ArrayList<>();
+        List<Dns01Challenge> challenges = new ArrayList<>();
+        try {
+            for (Authorization auth : order.getAuthorizations()) {
+                if (auth.getStatus() == Status.VALID) {
+                    continue;
+                }
+                String identifier = auth.getIdentifier().getDomain();
+                if (auth.getStatus() != Status.PENDING) {
+                    checkpoint.discard();
+                    throw new AcmeFailure("The CA's authorization for " + identifier + " is " + auth.getStatus()
+                            + auth.getChallenges().stream().flatMap(c -> c.getError().stream())
+                                    .map(p -> ": " + AcmeErrors.describe(p)).findFirst().orElse(""));
+                }
+                Dns01Challenge challenge = auth.findChallenge(Dns01Challenge.class).orElseThrow(() ->
+                        new AcmeFailure("The CA offers no dns-01 challenge for " + identifier + "."));
+                if (challenge.getStatus() == Status.PENDING) {
+                    ChallengeRecord record = new ChallengeRecord(stripDot(challenge.getRRName(auth.getIdentifier())),
+                            challenge.getDigest());
+                    dns.publish(record);
+                    published.add(record);
+                }
+                challenges.add(challenge);
+            }
+            if (!published.isEmpty()) {
+                PropagationCheck.await(dns, published, propagationTimeout);
+                if (!propagationWait.isZero()) {
+                    Thread.sleep(propagationWait.toMillis());
+                }
+            }
+            for (Dns01Challenge challenge : challenges) {
+                if (challenge.getStatus() == Status.PENDING) {
+                    challenge.trigger();
+                }
+            }
+            for (Dns01Challenge challenge : challenges) {
+                Status status = challenge.waitForCompletion(timeout);
+                if (status == Status.INVALID) {
+                    checkpoint.discard();
+                }
+                if (status != Status.VALID) {
+                    throw new AcmeFailure("The CA could not validate the dns-01 challenge (status " + status + ")"
+                            + challenge.getError().map(p -> ": " + AcmeErrors.describe(p)).orElse(""));
+                }
+            }
+        } finally {
+            for (ChallengeRecord record : published) {
+                try {
+                    dns.remove(record);
+                } catch (RuntimeException e) {
+                    LOG.warnf("Could not remove TXT %s: %s", record.name(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static void failIfInvalid(Order order, Status status, OrderCheckpoint checkpoint) {
+        if (status == Status.INVALID) {
+            checkpoint.discard();
+            throw new AcmeFailure("The CA marked the order invalid"
+                    + order.getError().map(p -> ": " + AcmeErrors.describe(p)).orElse("."));
+        }
+    }
+
+    private static Optional<RenewalWindow> renewalWindow(Certificate certificate) {
+        try {
+            if (certificate.hasRenewalInfo()) {
+                var info = certificate.getRenewalInfo();
+                return Optional.of(new RenewalWindow(info.getSuggestedWindowStart(), info.getSuggestedWindowEnd()));
+            }
+        } catch (RuntimeException e) {
+            // ARI is advice; without it the lifetime rule decides.
+            LOG.debugf("No renewal info: %s", e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    private static String stripDot(String name) {
+        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    }
+}

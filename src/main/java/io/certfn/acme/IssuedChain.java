@@ -1,0 +1,18 @@
+package io.certfn.acme;
+
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A certificate the CA issued: the chain (leaf first), the key pair it was made for (null in CSR
+ * mode), the order it came from, and the CA's renewal window if it offers ARI.
+ */
+public record IssuedChain(List<X509Certificate> chain, KeyPair keyPair, String orderUrl, Optional<RenewalWindow> window) {
+
+    /** The leaf certificate. */
+    public X509Certificate leaf() {
+        return chain.get(0);
+    }
+}

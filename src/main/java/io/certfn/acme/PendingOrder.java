@@ -1,0 +1,14 @@
+package io.certfn.acme;
+
+import java.time.Instant;
+
+/**
+ * An ACME order in progress, kept in the store so any instance can resume it after a timeout or
+ * a crash (acme4j rebinds resources by URL).
+ *
+ * @param orderUrl the order's location at the CA
+ * @param keyPair the certificate key pair (storage PEM) made for it; null in CSR mode
+ * @param createdAt when the order was created
+ */
+public record PendingOrder(String orderUrl, String keyPair, Instant createdAt) {
+}

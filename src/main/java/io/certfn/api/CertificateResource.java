@@ -1,0 +1,76 @@
+package io.certfn.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certfn.auth.Caller;
+import io.certfn.certs.CertificateService;
+import io.certfn.certs.CertificateSpec;
+import io.certfn.certs.Outcome;
+import io.certfn.config.CertfnConfig;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import java.time.Duration;
+
+/**
+ * The certificate API (DESIGN §2), wire-compatible with le-cert-server. Parses the request,
+ * admits the caller, asks the certificate service, maps its outcome.
+ */
+@Path("/api/certificate")
+@Produces(MediaType.APPLICATION_JSON)
+public class CertificateResource {
+
+    private interface Action {
+        Outcome run(Caller caller, CertificateSpec spec, Duration budget);
+    }
+
+    private final CertificateService certificates;
+    private final Admission admission;
+    private final ObjectMapper json;
+    private final CertfnConfig.Request config;
+
+    public CertificateResource(CertificateService certificates, Admission admission, ObjectMapper json, CertfnConfig config) {
+        this.certificates = certificates;
+        this.admission = admission;
+        this.json = json;
+        this.config = config.request();
+    }
+
+    /** A valid certificate: from the store unless due, else newly ordered. */
+    @POST
+    public Response obtain(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam("Prefer") String prefer, InputStream body) {
+        return handle(authorization, prefer, body, certificates::obtain);
+    }
+
+    /** A new certificate now, if the stored one is due ({@code 429 renew_too_soon} otherwise). */
+    @POST
+    @Path("/renew")
+    public Response renew(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam("Prefer") String prefer, InputStream body) {
+        return handle(authorization, prefer, body, certificates::renew);
+    }
+
+    private Response handle(String authorization, String prefer, InputStream body, Action action) {
+        CertificateSpec spec = RequestBody.read(body, json);
+        Caller caller = admission.admit(authorization, spec.names());
+        Duration budget = WaitPreference.budget(prefer, config.waitBudget(), config.maxWait());
+        Outcome outcome = action.run(caller, spec, budget);
+        Response.ResponseBuilder response;
+        if (outcome instanceof Outcome.Ready ready) {
+            response = Response.ok(CertificateResponse.of(ready.certificate(), ready.cached()));
+        } else {
+            Outcome.Pending pending = (Outcome.Pending) outcome;
+            response = Response.accepted(PendingResponse.of(pending.spec().names()))
+                    .header("Retry-After", ProblemMapper.seconds(pending.retryAfter()));
+        }
+        if (WaitPreference.parse(prefer).isPresent()) {
+            response.header("Preference-Applied", "wait=" + budget.toSeconds());
+        }
+        return response.build();
+    }
+}

@@ -1,0 +1,27 @@
+package io.certfn.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.certfn.certs.StoredCertificate;
+import java.util.List;
+
+/** The {@code 200} body of DESIGN §2 (camelCase, le-cert-server compatible). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CertificateResponse(
+        String domain,
+        List<String> domains,
+        String certificate,
+        String issuerCert,
+        String fullChain,
+        String privateKey,
+        String notBefore,
+        String notAfter,
+        String renewAfter,
+        String serial,
+        boolean cached) {
+
+    static CertificateResponse of(StoredCertificate cert, boolean cached) {
+        return new CertificateResponse(cert.names().get(0), cert.names(), cert.certificate(), cert.issuerCert(),
+                cert.certificate() + cert.issuerCert(), cert.privateKey(), cert.notBefore().toString(),
+                cert.notAfter().toString(), cert.renewAfter().toString(), cert.serial(), cached);
+    }
+}

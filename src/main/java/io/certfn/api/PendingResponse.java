@@ -1,0 +1,11 @@
+package io.certfn.api;
+
+import java.util.List;
+
+/** The {@code 202} body: the order is still running; ask again after {@code Retry-After}. */
+public record PendingResponse(String status, String domain, List<String> domains) {
+
+    static PendingResponse of(List<String> names) {
+        return new PendingResponse("pending", names.get(0), names);
+    }
+}

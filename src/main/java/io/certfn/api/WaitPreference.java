@@ -1,0 +1,40 @@
+package io.certfn.api;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The {@code Prefer: wait=N} header (RFC 7240 §4.3): how long a client will wait for a new order. */
+final class WaitPreference {
+
+    private WaitPreference() {
+    }
+
+    /**
+     * The wait the client asked for, if it asked validly; otherwise empty (RFC 7240 says to
+     * ignore preferences a server does not understand).
+     */
+    static Optional<Duration> parse(String prefer) {
+        if (prefer == null) {
+            return Optional.empty();
+        }
+        for (String token : prefer.split("[,;]")) {
+            String t = token.strip().toLowerCase(Locale.ROOT);
+            if (t.startsWith("wait=")) {
+                try {
+                    long seconds = Long.parseLong(t.substring(5).replace("\"", "").strip());
+                    return seconds >= 0 ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
+                } catch (NumberFormatException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The budget for this request: the preference capped at {@code max}, else the default. */
+    static Duration budget(String prefer, Duration defaultWait, Duration max) {
+        Duration wanted = parse(prefer).orElse(defaultWait);
+        return wanted.compareTo(max) > 0 ? max : wanted;
+    }
+}

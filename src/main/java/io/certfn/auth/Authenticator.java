@@ -1,0 +1,73 @@
+package io.certfn.auth;
+
+import io.certfn.config.CertfnConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import java.util.Locale;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns an {@code Authorization} header into a {@link Caller}: {@code APIKey <key>}
+ * (le-cert-server's scheme; scheme names match case-insensitively) or {@code Bearer <token>}.
+ */
+@ApplicationScoped
+public class Authenticator {
+
+    private static final Logger LOG = Logger.getLogger(Authenticator.class);
+    private static final String SCHEMES = "send 'Authorization: APIKey <key>' or 'Authorization: Bearer <token>'";
+
+    private final ApiKeys apiKeys;
+    private final Instance<TokenVerifier> tokenVerifiers;
+
+    public Authenticator(CertfnConfig config, Instance<TokenVerifier> tokenVerifiers) {
+        this.apiKeys = ApiKeys.parse(config.auth().apiKeys());
+        this.tokenVerifiers = tokenVerifiers;
+        if (apiKeys.isEmpty() && tokenVerifiers.isUnsatisfied()) {
+            LOG.warn("No credentials are configured (certfn.auth.api-keys, token issuers): every request will be rejected");
+        }
+    }
+
+    /** The configured API keys. */
+    public ApiKeys apiKeys() {
+        return apiKeys;
+    }
+
+    /**
+     * The caller {@code authorization} proves.
+     *
+     * @throws AuthenticationException naming what is missing or wrong
+     */
+    public Caller authenticate(String authorization) {
+        if (authorization == null || authorization.isBlank()) {
+            throw AuthenticationException.unauthenticated("No Authorization header; " + SCHEMES + ".");
+        }
+        String header = authorization.strip();
+        int space = header.indexOf(' ');
+        String scheme = (space < 0 ? header : header.substring(0, space)).toLowerCase(Locale.ROOT);
+        String credential = space < 0 ? "" : header.substring(space + 1).strip();
+        return switch (scheme) {
+            case "apikey" -> apiKey(credential);
+            case "bearer" -> bearer(credential);
+            default -> throw AuthenticationException.unauthenticated("The Authorization scheme '"
+                    + (scheme.length() > 20 ? scheme.substring(0, 20) + "…" : scheme) + "' is not accepted; " + SCHEMES + ".");
+        };
+    }
+
+    private Caller apiKey(String key) {
+        if (key.isEmpty()) {
+            throw AuthenticationException.unauthenticated("The APIKey scheme needs a key after it; " + SCHEMES + ".");
+        }
+        return apiKeys.nameOf(key).map(Caller::apiKey).orElseThrow(AuthenticationException::invalidCredentials);
+    }
+
+    private Caller bearer(String token) {
+        if (token.isEmpty()) {
+            throw AuthenticationException.unauthenticated("The Bearer scheme needs a token after it; " + SCHEMES + ".");
+        }
+        if (tokenVerifiers.isUnsatisfied()) {
+            throw AuthenticationException.invalidToken("issuer_not_trusted",
+                    "This server trusts no token issuer (none of certfn.auth.google/azure/aws/oidc is configured); use an API key.");
+        }
+        return tokenVerifiers.get().verify(token);
+    }
+}

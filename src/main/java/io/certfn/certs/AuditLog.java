@@ -1,0 +1,31 @@
+package io.certfn.certs;
+
+import io.certfn.auth.Caller;
+import java.time.Duration;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * One line per issuance, renewal and denial, under the logger category {@code certfn.audit}, in
+ * {@code key=value} form an operator can grep. Never secrets.
+ */
+public final class AuditLog {
+
+    private static final Logger LOG = Logger.getLogger("certfn.audit");
+
+    private AuditLog() {
+    }
+
+    /** A certificate was issued ({@code renewal}: it replaced a stored one). */
+    public static void issued(Caller caller, StoredCertificate cert, boolean renewal, Duration took) {
+        LOG.infof("event=%s caller=%s names=%s serial=%s notAfter=%s durationMs=%d",
+                renewal ? "renewed" : "issued", caller.describe(), String.join(",", cert.names()),
+                cert.serial(), cert.notAfter(), took.toMillis());
+    }
+
+    /** A request was refused with {@code code} ({@code caller} null when unauthenticated). */
+    public static void denied(Caller caller, List<String> names, String code) {
+        LOG.infof("event=denied caller=%s names=%s code=%s",
+                caller == null ? "-" : caller.describe(), names == null ? "-" : String.join(",", names), code);
+    }
+}

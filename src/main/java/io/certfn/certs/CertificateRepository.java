@@ -1,0 +1,121 @@
+package io.certfn.certs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certfn.acme.OrderCheckpoint;
+import io.certfn.acme.PendingOrder;
+import io.certfn.store.ObjectStore;
+import io.certfn.store.StoreKeys;
+import io.certfn.store.Versioned;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Where one certificate's objects live: {@code certs/<id>/certificate.json} (key, chain and
+ * metadata in one object), {@code certs/<id>/order.json} (the order in progress) and
+ * {@code certs/<id>/lease}.
+ */
+@ApplicationScoped
+public class CertificateRepository {
+
+    private static final Logger LOG = Logger.getLogger(CertificateRepository.class);
+
+    /** A stored certificate and the store version it was read at. */
+    public record Found(StoredCertificate certificate, String version) {
+    }
+
+    private final ObjectStore store;
+    private final ObjectMapper json;
+
+    public CertificateRepository(ObjectStore store, ObjectMapper json) {
+        this.store = store;
+        this.json = json;
+    }
+
+    /** The stored certificate {@code id}, if there is a readable one. */
+    public Optional<Found> find(String id) {
+        Optional<Versioned> object = store.get(certificateKey(id));
+        if (object.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Found(json.readValue(object.get().data(), StoredCertificate.class), object.get().version()));
+        } catch (IOException e) {
+            // An unreadable object is never served; a new order replaces it.
+            LOG.errorf("Stored certificate %s is unreadable and will be re-issued: %s", id, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Writes the certificate if the stored one is still at {@code expectedVersion} (null: none).
+     *
+     * @return false when another instance wrote in between
+     */
+    public boolean save(String id, StoredCertificate certificate, String expectedVersion) {
+        byte[] data = write(certificate);
+        String key = certificateKey(id);
+        Optional<String> written = expectedVersion == null
+                ? store.putIfAbsent(key, data)
+                : store.putIfVersion(key, data, expectedVersion);
+        if (written.isEmpty() && expectedVersion != null && store.get(key).isEmpty()) {
+            // Stored object was unreadable and then removed; create afresh.
+            written = store.putIfAbsent(key, data);
+        }
+        return written.isPresent();
+    }
+
+    /** The lease key guarding ordering of {@code id}. */
+    public String leaseKey(String id) {
+        return StoreKeys.of("certs", id, "lease");
+    }
+
+    /** The order checkpoint of {@code id}. */
+    public OrderCheckpoint checkpoint(String id) {
+        String key = StoreKeys.of("certs", id, "order.json");
+        return new OrderCheckpoint() {
+            @Override
+            public Optional<PendingOrder> load() {
+                return store.get(key).flatMap(v -> {
+                    try {
+                        return Optional.of(json.readValue(v.data(), PendingOrder.class));
+                    } catch (IOException e) {
+                        LOG.warnf("Order checkpoint %s is unreadable; ignoring it: %s", key, e.getMessage());
+                        return Optional.empty();
+                    }
+                });
+            }
+
+            @Override
+            public void save(PendingOrder order) {
+                byte[] data = write(order);
+                Optional<Versioned> current = store.get(key);
+                Optional<String> written = current.isEmpty()
+                        ? store.putIfAbsent(key, data)
+                        : store.putIfVersion(key, data, current.get().version());
+                if (written.isEmpty()) {
+                    throw new io.certfn.store.StorageUnavailableException("Order checkpoint " + key + " changed concurrently", null);
+                }
+            }
+
+            @Override
+            public void discard() {
+                store.get(key).ifPresent(v -> store.deleteIfVersion(key, v.version()));
+            }
+        };
+    }
+
+    private static String certificateKey(String id) {
+        return StoreKeys.of("certs", id, "certificate.json");
+    }
+
+    private byte[] write(Object value) {
+        try {
+            return json.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

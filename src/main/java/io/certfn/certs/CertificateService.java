@@ -1,0 +1,177 @@
+package io.certfn.certs;
+
+import io.certfn.acme.AcmeIssuer;
+import io.certfn.acme.IssuedChain;
+import io.certfn.acme.OrderCheckpoint;
+import io.certfn.acme.OrderRequest;
+import io.certfn.auth.Caller;
+import io.certfn.config.CertfnConfig;
+import io.certfn.crypto.Pem;
+import io.certfn.error.CertfnException;
+import io.certfn.store.Lease;
+import io.certfn.store.LeaseManager;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jboss.logging.Logger;
+
+/**
+ * Serves certificates: from the store while not due, else through one order per certificate
+ * across every instance sharing the store. An order runs as a job under the certificate's
+ * lease; requests in this process for the same certificate join the running job, and each waits
+ * only its own budget before answering {@link Outcome.Pending} while the job goes on.
+ */
+@ApplicationScoped
+public class CertificateService {
+
+    private static final Logger LOG = Logger.getLogger(CertificateService.class);
+
+    private final CertificateRepository repository;
+    private final AcmeIssuer issuer;
+    private final LeaseManager leases;
+    private final RenewalSchedule schedule;
+    private final Duration leaseWait;
+    private final Duration retryAfter;
+    private final Map<String, CompletableFuture<Outcome.Ready>> running = new ConcurrentHashMap<>();
+    private final ExecutorService jobs = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "certfn-order");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public CertificateService(CertificateRepository repository, AcmeIssuer issuer, LeaseManager leases,
+            RenewalSchedule schedule, CertfnConfig config) {
+        this.repository = repository;
+        this.issuer = issuer;
+        this.leases = leases;
+        this.schedule = schedule;
+        this.leaseWait = config.lease().maxWait();
+        this.retryAfter = config.request().retryAfter();
+    }
+
+    /**
+     * {@code POST /api/certificate}: the stored certificate if not due, else a new one. Blocks
+     * up to {@code budget}.
+     */
+    public Outcome obtain(Caller caller, CertificateSpec spec, Duration budget) {
+        Optional<CertificateRepository.Found> stored = repository.find(spec.storageId());
+        if (stored.isPresent() && !schedule.isDue(stored.get().certificate(), Instant.now())) {
+            return new Outcome.Ready(stored.get().certificate(), true);
+        }
+        return await(caller, spec, budget, "obtain");
+    }
+
+    /**
+     * {@code POST /api/certificate/renew}: a new certificate if the stored one is due or absent.
+     *
+     * @throws RenewTooSoonException when the stored certificate is not yet due
+     */
+    public Outcome renew(Caller caller, CertificateSpec spec, Duration budget) {
+        Optional<CertificateRepository.Found> stored = repository.find(spec.storageId());
+        Instant now = Instant.now();
+        if (stored.isPresent() && !schedule.isDue(stored.get().certificate(), now)) {
+            StoredCertificate cert = stored.get().certificate();
+            throw new RenewTooSoonException("The certificate for " + String.join(", ", cert.names()) + " (serial "
+                    + cert.serial() + ") is not due for renewal until " + cert.renewAfter() + "; it expires "
+                    + cert.notAfter() + ". Renewing early wastes the CA's rate limits.",
+                    Duration.between(now, cert.renewAfter()));
+        }
+        return await(caller, spec, budget, "renew");
+    }
+
+    private Outcome await(Caller caller, CertificateSpec spec, Duration budget, String mode) {
+        String jobKey = spec.storageId() + "|" + mode;
+        CompletableFuture<Outcome.Ready> mine = new CompletableFuture<>();
+        CompletableFuture<Outcome.Ready> job = running.putIfAbsent(jobKey, mine);
+        if (job == null) {
+            job = mine;
+            jobs.execute(() -> {
+                try {
+                    Outcome.Ready result = order(caller, spec);
+                    running.remove(jobKey, mine);
+                    mine.complete(result);
+                } catch (Throwable t) {
+                    running.remove(jobKey, mine);
+                    mine.completeExceptionally(t);
+                }
+            });
+        }
+        try {
+            return job.get(Math.max(0, budget.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return new Outcome.Pending(spec, retryAfter);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome.Pending(spec, retryAfter);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof CertfnException known) {
+                throw known;
+            }
+            throw new IllegalStateException("Ordering " + spec.names() + " failed", e.getCause());
+        }
+    }
+
+    /** One order under the lease: look again, order or resume, store, release. */
+    private Outcome.Ready order(Caller caller, CertificateSpec spec) throws InterruptedException {
+        String id = spec.storageId();
+        Instant started = Instant.now();
+        try (Lease lease = leases.acquire(repository.leaseKey(id), leaseWait)) {
+            Optional<CertificateRepository.Found> current = repository.find(id);
+            if (current.isPresent() && !schedule.isDue(current.get().certificate(), Instant.now())) {
+                return new Outcome.Ready(current.get().certificate(), true);
+            }
+            OrderCheckpoint checkpoint = repository.checkpoint(id);
+            discardIfAlreadyStored(checkpoint, current);
+            Optional<X509Certificate> replaces = current.map(f -> Pem.readCertificates(f.certificate().certificate()).get(0));
+            IssuedChain chain = issuer.issue(new OrderRequest(spec.names(), spec.keyType()::generate,
+                    spec.csr().map(ClientCsr::der), spec.profile(), replaces), checkpoint);
+            StoredCertificate cert = toStored(spec, chain);
+            if (!repository.save(id, cert, current.map(CertificateRepository.Found::version).orElse(null))) {
+                LOG.warnf("Certificate %s was written by another instance while this one held no valid lease (%s); serving the stored one",
+                        id, lease.isHeld() ? "held" : "lost");
+                return repository.find(id).map(f -> new Outcome.Ready(f.certificate(), true))
+                        .orElse(new Outcome.Ready(cert, false));
+            }
+            checkpoint.discard();
+            AuditLog.issued(caller, cert, current.isPresent(), Duration.between(started, Instant.now()));
+            return new Outcome.Ready(cert, false);
+        }
+    }
+
+    /** A checkpoint left by a crash after the certificate was stored belongs to that certificate. */
+    private static void discardIfAlreadyStored(OrderCheckpoint checkpoint, Optional<CertificateRepository.Found> current) {
+        checkpoint.load().ifPresent(pending -> {
+            if (current.isPresent() && pending.orderUrl().equals(current.get().certificate().orderUrl())) {
+                checkpoint.discard();
+            }
+        });
+    }
+
+    private StoredCertificate toStored(CertificateSpec spec, IssuedChain chain) {
+        X509Certificate leaf = chain.leaf();
+        Instant notBefore = leaf.getNotBefore().toInstant();
+        Instant notAfter = leaf.getNotAfter().toInstant();
+        return new StoredCertificate(
+                spec.names(),
+                spec.csr().isPresent() ? "csr" : spec.keyType().wireName(),
+                Pem.certificates(java.util.List.of(leaf)),
+                Pem.certificates(chain.chain().subList(1, chain.chain().size())),
+                chain.keyPair() == null ? null : Pem.privateKey(chain.keyPair().getPrivate()),
+                notBefore,
+                notAfter,
+                schedule.renewAfter(notBefore, notAfter, chain.window()),
+                leaf.getSerialNumber().toString(16),
+                Instant.now(),
+                chain.orderUrl());
+    }
+}

@@ -1,0 +1,66 @@
+package io.certfn.certs;
+
+import io.certfn.config.CertfnConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import io.certfn.acme.RenewalWindow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Decides when a certificate is due, in a fixed order (DESIGN §2): the CA's ARI window when it
+ * gives one; else when the configured share of the lifetime remains (never a fixed day count,
+ * since lifetimes range from days to months); an emergency floor near expiry always wins.
+ */
+@ApplicationScoped
+public class RenewalSchedule {
+
+    private final double remainingShare;
+    private final double emergencyShare;
+
+    public RenewalSchedule(CertfnConfig config) {
+        this(config.renewal().remainingShare(), config.renewal().emergencyShare());
+    }
+
+    RenewalSchedule(double remainingShare, double emergencyShare) {
+        if (!(remainingShare > 0 && remainingShare < 1)) {
+            throw new IllegalArgumentException("certfn.renewal.remaining-share must be between 0 and 1, was " + remainingShare);
+        }
+        if (!(emergencyShare > 0 && emergencyShare <= remainingShare)) {
+            throw new IllegalArgumentException("certfn.renewal.emergency-share must be between 0 and remaining-share, was "
+                    + emergencyShare);
+        }
+        this.remainingShare = remainingShare;
+        this.emergencyShare = emergencyShare;
+    }
+
+    /**
+     * When a certificate valid from {@code notBefore} to {@code notAfter} becomes due.
+     *
+     * @param ariWindow the CA's suggested renewal window (start, end), if it gave one
+     */
+    public Instant renewAfter(Instant notBefore, Instant notAfter, Optional<RenewalWindow> ariWindow) {
+        Duration lifetime = Duration.between(notBefore, notAfter);
+        Instant floor = notAfter.minus(scaled(lifetime, emergencyShare));
+        if (ariWindow.isPresent()) {
+            Instant start = ariWindow.get().start();
+            Instant end = ariWindow.get().end();
+            long span = Math.max(0, Duration.between(start, end).toMillis());
+            // RFC 9773 asks clients to pick a random point in the window to spread load.
+            Instant chosen = start.plusMillis(span == 0 ? 0 : ThreadLocalRandom.current().nextLong(span));
+            return chosen.isBefore(floor) ? chosen : floor;
+        }
+        return notAfter.minus(scaled(lifetime, remainingShare));
+    }
+
+    /** True when {@code cert} should be replaced at {@code now}. */
+    public boolean isDue(StoredCertificate cert, Instant now) {
+        Instant floor = cert.notAfter().minus(scaled(cert.lifetime(), emergencyShare));
+        return !now.isBefore(cert.renewAfter()) || !now.isBefore(floor);
+    }
+
+    private static Duration scaled(Duration d, double share) {
+        return Duration.ofMillis((long) (d.toMillis() * share));
+    }
+}

@@ -1,0 +1,36 @@
+package io.certfn.certs;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A certificate as kept in the store: one object holding key, chain and metadata together, so a
+ * reader never sees a key without its chain.
+ *
+ * @param names all names, primary first
+ * @param keyType the key type's wire name, or {@code csr}
+ * @param certificate the leaf, PEM
+ * @param issuerCert the chain above the leaf, PEM
+ * @param privateKey PKCS#8 PEM; null in CSR mode
+ * @param serial hex serial number
+ * @param renewAfter when it becomes due (DESIGN §2)
+ * @param orderUrl the ACME order it came from
+ */
+public record StoredCertificate(
+        List<String> names,
+        String keyType,
+        String certificate,
+        String issuerCert,
+        String privateKey,
+        Instant notBefore,
+        Instant notAfter,
+        Instant renewAfter,
+        String serial,
+        Instant issuedAt,
+        String orderUrl) {
+
+    /** The lifetime from notBefore to notAfter. */
+    public java.time.Duration lifetime() {
+        return java.time.Duration.between(notBefore, notAfter);
+    }
+}

@@ -1,0 +1,189 @@
+package io.certfn.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Every {@code certfn.*} setting. Each key also works as an environment variable
+ * ({@code certfn.acme.directory} = {@code CERTFN_ACME_DIRECTORY}). Keys without a default are
+ * required where their feature is in use; start-up fails with a message naming the key.
+ */
+@ConfigMapping(prefix = "certfn")
+public interface CertfnConfig {
+
+    /** ACME CA settings ({@code certfn.acme.*}). */
+    Acme acme();
+
+    /** DNS-01 settings ({@code certfn.dns.*}). */
+    Dns dns();
+
+    /** Where certificates, keys, orders and leases live ({@code certfn.store.*}). */
+    Store store();
+
+    /** Credentials certfn accepts ({@code certfn.auth.*}). */
+    Auth auth();
+
+    /**
+     * {@code certfn.policy}: the rules mapping callers to domain patterns, as inline JSON/YAML, a
+     * file path, or {@code store:<key>}. Absent: any authenticated caller may have any name.
+     */
+    Optional<String> policy();
+
+    /** Request handling ({@code certfn.request.*}). */
+    Request request();
+
+    /** The per-certificate lease ({@code certfn.lease.*}). */
+    Lease lease();
+
+    /** When a certificate is due ({@code certfn.renewal.*}). */
+    Renewal renewal();
+
+    interface Acme {
+        /** {@code certfn.acme.directory}: the CA's ACME directory URL. Required. */
+        String directory();
+
+        /** {@code certfn.acme.email}: contact address for the ACME account. */
+        Optional<String> email();
+
+        /** {@code certfn.acme.trust-store}: PEM file of extra CA certificates for the CA's HTTPS. */
+        @WithName("trust-store")
+        Optional<Path> trustStore();
+
+        /** {@code certfn.acme.eab.*}: external account binding, for CAs that require it. */
+        Eab eab();
+
+        /** {@code certfn.acme.timeout}: the longest wait for one authorization or finalization. */
+        @WithDefault("5m")
+        Duration timeout();
+
+        interface Eab {
+            /** {@code certfn.acme.eab.kid}: the key identifier the CA gave. */
+            Optional<String> kid();
+
+            /** {@code certfn.acme.eab.hmac-key}: the base64url MAC key the CA gave. Secret. */
+            @WithName("hmac-key")
+            Optional<String> hmacKey();
+        }
+    }
+
+    interface Dns {
+        /** {@code certfn.dns.provider}: the DNS API that publishes challenge records. */
+        @WithDefault("rfc2136")
+        String provider();
+
+        /** {@code certfn.dns.propagation-timeout}: longest wait until the zone's servers answer. */
+        @WithName("propagation-timeout")
+        @WithDefault("2m")
+        Duration propagationTimeout();
+
+        /**
+         * {@code certfn.dns.propagation-wait}: extra wait after the record is visible, for
+         * secondaries that the authoritative check cannot see.
+         */
+        @WithName("propagation-wait")
+        @WithDefault("0s")
+        Duration propagationWait();
+
+        /** {@code certfn.dns.rfc2136.*}: dynamic updates (RFC 2136) signed with TSIG. */
+        Rfc2136 rfc2136();
+
+        interface Rfc2136 {
+            /** {@code certfn.dns.rfc2136.server}: {@code host[:port]} of the primary server. */
+            Optional<String> server();
+
+            /** {@code certfn.dns.rfc2136.zone}: the zone to update; found by SOA lookup if absent. */
+            Optional<String> zone();
+
+            /** {@code certfn.dns.rfc2136.tsig-key-name}: the TSIG key's name. */
+            @WithName("tsig-key-name")
+            Optional<String> tsigKeyName();
+
+            /** {@code certfn.dns.rfc2136.tsig-secret}: the TSIG secret, base64. Secret. */
+            @WithName("tsig-secret")
+            Optional<String> tsigSecret();
+
+            /** {@code certfn.dns.rfc2136.tsig-algorithm}: e.g. {@code hmac-sha256}. */
+            @WithName("tsig-algorithm")
+            @WithDefault("hmac-sha256")
+            String tsigAlgorithm();
+
+            /** {@code certfn.dns.rfc2136.ttl}: TTL of the challenge record. */
+            @WithDefault("60s")
+            Duration ttl();
+        }
+    }
+
+    interface Store {
+        /** {@code certfn.store.type}: {@code file} (the only backend of this build so far). */
+        @WithDefault("file")
+        String type();
+
+        /** {@code certfn.store.file.*}: the local folder backend. */
+        File file();
+
+        interface File {
+            /** {@code certfn.store.file.path}: the folder; shared folders make one cluster. */
+            @WithDefault("./.certfn")
+            Path path();
+        }
+    }
+
+    interface Auth {
+        /**
+         * {@code certfn.auth.api-keys}: {@code name=key} pairs, comma separated; a key may be
+         * given as {@code sha256:<hex>} of the key. Names are what the policy matches. Secret.
+         */
+        @WithName("api-keys")
+        Optional<String> apiKeys();
+    }
+
+    interface Request {
+        /** {@code certfn.request.wait}: how long a request waits for a new certificate. */
+        @WithName("wait")
+        @WithDefault("90s")
+        Duration waitBudget();
+
+        /** {@code certfn.request.max-wait}: the most a client may ask for with {@code Prefer: wait}. */
+        @WithName("max-wait")
+        @WithDefault("200s")
+        Duration maxWait();
+
+        /** {@code certfn.request.retry-after}: the {@code Retry-After} of a 202 answer. */
+        @WithName("retry-after")
+        @WithDefault("5s")
+        Duration retryAfter();
+    }
+
+    interface Lease {
+        /** {@code certfn.lease.duration}: how long a lease lives unless its holder renews it. */
+        @WithDefault("60s")
+        Duration duration();
+
+        /** {@code certfn.lease.max-wait}: how long an instance waits for another's lease. */
+        @WithName("max-wait")
+        @WithDefault("10m")
+        Duration maxWait();
+    }
+
+    interface Renewal {
+        /**
+         * {@code certfn.renewal.remaining-share}: renew when this share of the lifetime remains
+         * (when the CA gives no ARI window). Default one third.
+         */
+        @WithName("remaining-share")
+        @WithDefault("0.3333")
+        double remainingShare();
+
+        /**
+         * {@code certfn.renewal.emergency-share}: always due when this share of the lifetime
+         * remains, whatever the CA's window says.
+         */
+        @WithName("emergency-share")
+        @WithDefault("0.1")
+        double emergencyShare();
+    }
+}

@@ -1,0 +1,22 @@
+package io.certfn.dns;
+
+import io.certfn.config.CertfnConfig;
+import io.certfn.dns.rfc2136.Rfc2136Provider;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+
+/** Chooses the DNS provider from {@code certfn.dns.provider}. */
+@ApplicationScoped
+public class DnsProducer {
+
+    @Produces
+    @ApplicationScoped
+    DnsProvider provider(CertfnConfig config) {
+        String provider = config.dns().provider();
+        if (provider.equals("rfc2136")) {
+            return Rfc2136Provider.fromConfig(config.dns().rfc2136());
+        }
+        throw new IllegalStateException("certfn.dns.provider '" + provider
+                + "' is not supported by this build; supported: rfc2136");
+    }
+}

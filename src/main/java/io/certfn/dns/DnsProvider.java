@@ -1,0 +1,29 @@
+package io.certfn.dns;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * A DNS API that can publish DNS-01 challenge records. Implementations add a TXT value without
+ * touching other values at the same name (a wildcard and its apex share one name) and remove only
+ * their own value. All calls block and are safe from many threads.
+ */
+public interface DnsProvider {
+
+    /**
+     * Adds {@code record}'s value at its name. Idempotent.
+     *
+     * @throws DnsException when the provider refuses or cannot be reached
+     */
+    void publish(ChallengeRecord record);
+
+    /**
+     * Removes {@code record}'s value, leaving other values. Idempotent.
+     *
+     * @throws DnsException when the provider refuses or cannot be reached
+     */
+    void remove(ChallengeRecord record);
+
+    /** The servers that answer authoritatively for {@code record}'s zone, to check propagation. */
+    List<InetSocketAddress> authoritativeServers(ChallengeRecord record);
+}

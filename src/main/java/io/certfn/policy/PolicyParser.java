@@ -1,0 +1,72 @@
+package io.certfn.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a policy document (DESIGN §6) in YAML or JSON (JSON is YAML). Every mistake is reported
+ * with the rule's position and name, so a start-up error says exactly what to fix.
+ */
+public final class PolicyParser {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private PolicyParser() {
+    }
+
+    /**
+     * Parses {@code text}.
+     *
+     * @param source where it came from, for messages (e.g. a file path)
+     * @throws IllegalArgumentException naming the source, the rule and the problem
+     */
+    public static Policy parse(String text, String source) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(text);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("policy from " + source + " is not valid YAML/JSON: " + e.getMessage());
+        }
+        if (root == null || !root.path("rules").isArray()) {
+            throw new IllegalArgumentException("policy from " + source + " needs a 'rules' list");
+        }
+        List<PolicyRule> rules = new ArrayList<>();
+        int index = 0;
+        for (JsonNode node : root.get("rules")) {
+            index++;
+            String name = node.path("name").asText("rule " + index);
+            String where = "policy from " + source + ", rule '" + name + "'";
+            JsonNode match = node.path("match");
+            if (!match.isObject() || match.isEmpty()) {
+                throw new IllegalArgumentException(where + " needs a non-empty 'match' map (e.g. {apiKey: ops})");
+            }
+            Map<String, String> matchMap = new LinkedHashMap<>();
+            match.fields().forEachRemaining(f -> {
+                if (!f.getValue().isValueNode()) {
+                    throw new IllegalArgumentException(where + ": match '" + f.getKey() + "' must be a single value");
+                }
+                matchMap.put(f.getKey(), f.getValue().asText());
+            });
+            JsonNode domains = node.path("domains");
+            if (!domains.isArray() || domains.isEmpty()) {
+                throw new IllegalArgumentException(where + " needs a non-empty 'domains' list");
+            }
+            List<DomainPattern> patterns = new ArrayList<>();
+            for (JsonNode d : domains) {
+                try {
+                    patterns.add(DomainPattern.parse(d.asText()));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(where + ": " + e.getMessage());
+                }
+            }
+            rules.add(new PolicyRule(name, matchMap, patterns));
+        }
+        return new Policy(rules);
+    }
+}

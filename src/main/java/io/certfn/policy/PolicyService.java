@@ -1,0 +1,76 @@
+package io.certfn.policy;
+
+import io.certfn.auth.Authenticator;
+import io.certfn.auth.Caller;
+import io.certfn.config.CertfnConfig;
+import io.certfn.store.ObjectStore;
+import io.certfn.store.StoreKeys;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Loads the policy named by {@code certfn.policy} once at start-up: inline YAML/JSON, a file
+ * path, or {@code store:<key>} (an object in the store). A broken policy stops start-up.
+ */
+@ApplicationScoped
+public class PolicyService {
+
+    private static final Logger LOG = Logger.getLogger(PolicyService.class);
+
+    private final Policy policy;
+
+    public PolicyService(CertfnConfig config, ObjectStore store, Authenticator authenticator) {
+        this.policy = load(config.policy(), store);
+        if (policy.isOpen()) {
+            LOG.warn("No policy configured (certfn.policy): every authenticated caller may have any name");
+        } else {
+            LOG.infof("Policy: %d rule(s)", policy.rules().size());
+            List<String> keyNames = authenticator.apiKeys().names();
+            for (PolicyRule rule : policy.rules()) {
+                String key = rule.match().get("apiKey");
+                if (key != null && !keyNames.contains(key)) {
+                    LOG.warnf("Policy rule '%s' matches apiKey '%s', which certfn.auth.api-keys does not define", rule.name(), key);
+                }
+            }
+        }
+    }
+
+    /**
+     * Checks that {@code caller} may have all {@code names}.
+     *
+     * @throws DomainNotAllowedException when a name is not granted
+     */
+    public void check(Caller caller, List<String> names) {
+        policy.check(caller, names);
+    }
+
+    static Policy load(Optional<String> setting, ObjectStore store) {
+        if (setting.isEmpty() || setting.get().isBlank()) {
+            return Policy.allowAll();
+        }
+        String value = setting.get().strip();
+        try {
+            if (value.startsWith("store:")) {
+                String key = StoreKeys.check(value.substring("store:".length()));
+                byte[] data = store.get(key).orElseThrow(() -> new IllegalArgumentException(
+                        "the store has no object '" + key + "'")).data();
+                return PolicyParser.parse(new String(data, StandardCharsets.UTF_8), "store:" + key);
+            }
+            if (value.startsWith("{") || value.contains("rules:") || value.contains("\n")) {
+                return PolicyParser.parse(value, "certfn.policy (inline)");
+            }
+            Path file = Path.of(value);
+            return PolicyParser.parse(Files.readString(file), file.toString());
+        } catch (IOException e) {
+            throw new IllegalStateException("certfn.policy: cannot read " + value + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("certfn.policy: " + e.getMessage(), e);
+        }
+    }
+}

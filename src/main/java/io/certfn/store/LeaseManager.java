@@ -1,0 +1,139 @@
+package io.certfn.store;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Leases on store keys (DESIGN §5): an object created with {@code putIfAbsent} holding the owner
+ * and an expiry. An expired lease is taken over with {@code putIfVersion}, so of many instances
+ * exactly one holds it; a crashed holder costs one expiry. Holders renew at a third of the
+ * duration, from a heartbeat thread, so long steps do not lose the lease.
+ */
+public class LeaseManager {
+
+    private static final Logger LOG = Logger.getLogger(LeaseManager.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PROCESS = ManagementFactory.getRuntimeMXBean().getName();
+
+    private final ObjectStore store;
+    private final Duration duration;
+    private final Clock clock;
+    private final ScheduledExecutorService heartbeats;
+
+    public LeaseManager(ObjectStore store, Duration duration, Clock clock) {
+        this.store = store;
+        this.duration = duration;
+        this.clock = clock;
+        this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "certfn-lease-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Takes the lease on {@code key}, waiting up to {@code maxWait} while another holds it.
+     * Blocks.
+     *
+     * @throws LockBusyException when the wait runs out
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    public Lease acquire(String key, Duration maxWait) throws InterruptedException {
+        Instant deadline = clock.instant().plus(maxWait);
+        long pause = 50;
+        while (true) {
+            Optional<Lease> lease = tryAcquire(key);
+            if (lease.isPresent()) {
+                return lease.get();
+            }
+            if (!clock.instant().isBefore(deadline)) {
+                throw new LockBusyException("Another certfn instance is still ordering this certificate (lease '"
+                        + key + "'); try again shortly.", duration);
+            }
+            Thread.sleep(pause);
+            pause = Math.min(pause * 2, 500);
+        }
+    }
+
+    /** Takes the lease if it is free or expired; empty when another instance holds it. */
+    public Optional<Lease> tryAcquire(String key) {
+        String owner = PROCESS + "/" + UUID.randomUUID();
+        Optional<Versioned> current = store.get(key);
+        Optional<String> version;
+        if (current.isEmpty()) {
+            version = store.putIfAbsent(key, body(owner));
+        } else if (expiry(current.get()).isBefore(clock.instant())) {
+            LOG.infof("Taking over expired lease %s from %s", key, holder(current.get()));
+            version = store.putIfVersion(key, body(owner), current.get().version());
+        } else {
+            return Optional.empty();
+        }
+        if (version.isEmpty()) {
+            return Optional.empty();
+        }
+        Lease lease = new Lease(this, key, owner, version.get());
+        long period = Math.max(duration.toMillis() / 3, 10);
+        lease.startHeartbeat(heartbeats.scheduleWithFixedDelay(() -> renew(lease), period, period, TimeUnit.MILLISECONDS));
+        return Optional.of(lease);
+    }
+
+    private void renew(Lease lease) {
+        try {
+            Optional<String> v = store.putIfVersion(lease.key(), body(lease.owner()), lease.version());
+            if (v.isPresent()) {
+                lease.renewed(v.get());
+            } else {
+                LOG.warnf("Lost lease %s: another instance took it over", lease.key());
+                lease.lost();
+            }
+        } catch (RuntimeException e) {
+            // A failed renewal is retried at the next beat; the lease is only lost on conflict.
+            LOG.warnf("Could not renew lease %s: %s", lease.key(), e.getMessage());
+        }
+    }
+
+    void release(Lease lease) {
+        try {
+            store.deleteIfVersion(lease.key(), lease.version());
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not release lease %s (it expires by itself): %s", lease.key(), e.getMessage());
+        }
+    }
+
+    private byte[] body(String owner) {
+        try {
+            return JSON.writeValueAsBytes(Map.of("owner", owner,
+                    "expiresAt", clock.instant().plus(duration).toString()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Instant expiry(Versioned lease) {
+        try {
+            return Instant.parse(JSON.readTree(lease.data()).path("expiresAt").asText());
+        } catch (IOException | RuntimeException e) {
+            // An unreadable lease cannot be honoured; treating it as expired lets work go on.
+            return Instant.EPOCH;
+        }
+    }
+
+    private static String holder(Versioned lease) {
+        try {
+            return JSON.readTree(lease.data()).path("owner").asText("?");
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.certfn.store;
+
+import io.certfn.error.CertfnException;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The store could not be read or written: 503 {@code storage_unavailable}. */
+public class StorageUnavailableException extends CertfnException {
+
+    public StorageUnavailableException(String detail, Throwable cause) {
+        super(503, "storage_unavailable", detail, cause);
+    }
+
+    @Override
+    public Optional<Duration> retryAfter() {
+        return Optional.of(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,33 @@
+package io.certfn.store;
+
+import io.certfn.config.CertfnConfig;
+import io.certfn.store.file.FileObjectStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import java.time.Clock;
+import org.jboss.logging.Logger;
+
+/** Chooses the store backend from {@code certfn.store.type}. */
+@ApplicationScoped
+public class StoreProducer {
+
+    private static final Logger LOG = Logger.getLogger(StoreProducer.class);
+
+    @Produces
+    @ApplicationScoped
+    ObjectStore store(CertfnConfig config) {
+        String type = config.store().type();
+        if (type.equals("file")) {
+            LOG.infof("Store: folder %s", config.store().file().path().toAbsolutePath());
+            return new FileObjectStore(config.store().file().path());
+        }
+        throw new IllegalStateException("certfn.store.type '" + type
+                + "' is not supported by this build; supported: file");
+    }
+
+    @Produces
+    @ApplicationScoped
+    LeaseManager leases(ObjectStore store, CertfnConfig config) {
+        return new LeaseManager(store, config.lease().duration(), Clock.systemUTC());
+    }
+}

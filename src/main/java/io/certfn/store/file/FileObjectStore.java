@@ -1,0 +1,208 @@
+package io.certfn.store.file;
+
+import io.certfn.store.ObjectStore;
+import io.certfn.store.StorageUnavailableException;
+import io.certfn.store.StoreKeys;
+import io.certfn.store.Versioned;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+
+/**
+ * The local-folder backend. Each object is one file whose first line holds its version; it is
+ * replaced only by an atomic rename of a fully written and synced temporary file, so readers
+ * never see part of an object and a crash leaves the old or the new object, never a mix.
+ *
+ * <p>Conditional writes check and rename while holding {@code <root>/.lock}: an OS file lock
+ * (shared with other processes on the same folder) plus a JVM-wide lock per folder (the OS lock
+ * is per process). Reads take no lock.
+ */
+public final class FileObjectStore implements ObjectStore {
+
+    private static final String HEADER = "certfn-object 1 ";
+    private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+
+    private final Path root;
+    private final Path tmp;
+    private final Path lockFile;
+    private final ReentrantLock jvmLock;
+
+    /** Opens (and creates if needed) the store folder {@code root}. */
+    public FileObjectStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+        this.tmp = this.root.resolve(".tmp");
+        this.lockFile = this.root.resolve(".lock");
+        this.jvmLock = JVM_LOCKS.computeIfAbsent(this.root, p -> new ReentrantLock());
+        try {
+            Files.createDirectories(tmp);
+        } catch (IOException e) {
+            throw new StorageUnavailableException("The store folder " + this.root + " cannot be created: " + e, e);
+        }
+    }
+
+    @Override
+    public Optional<Versioned> get(String key) {
+        Path file = path(key);
+        try {
+            return Optional.of(decode(key, Files.readAllBytes(file)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw failure("read", key, e);
+        }
+    }
+
+    @Override
+    public Optional<String> putIfAbsent(String key, byte[] data) {
+        return write(key, data, null);
+    }
+
+    @Override
+    public Optional<String> putIfVersion(String key, byte[] data, String version) {
+        return write(key, data, version);
+    }
+
+    @Override
+    public boolean deleteIfVersion(String key, String version) {
+        Path file = path(key);
+        try {
+            return locked(() -> {
+                if (!version.equals(currentVersion(key, file))) {
+                    return false;
+                }
+                Files.delete(file);
+                syncDirectory(file.getParent());
+                return true;
+            });
+        } catch (IOException e) {
+            throw failure("delete", key, e);
+        }
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+        StoreKeys.checkPrefix(prefix);
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile)
+                    .map(f -> root.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/"))
+                    .filter(k -> !k.startsWith("."))
+                    .filter(k -> k.startsWith(prefix))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw failure("list", prefix, e);
+        }
+    }
+
+    /** Writes {@code data} if the current version is {@code expected} (null: must be absent). */
+    private Optional<String> write(String key, byte[] data, String expected) {
+        Path file = path(key);
+        String version = UUID.randomUUID().toString().replace("-", "");
+        Path staged = tmp.resolve(version);
+        try {
+            stage(staged, version, data);
+            Optional<String> result = locked(() -> {
+                String current = currentVersion(key, file);
+                boolean allowed = expected == null ? current == null : expected.equals(current);
+                if (!allowed) {
+                    return Optional.<String>empty();
+                }
+                Files.createDirectories(file.getParent());
+                Files.move(staged, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                syncDirectory(file.getParent());
+                return Optional.of(version);
+            });
+            Files.deleteIfExists(staged);
+            return result;
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(staged);
+            } catch (IOException ignored) {
+                // the staged file is garbage either way; the original failure is what matters
+            }
+            throw failure("write", key, e);
+        }
+    }
+
+    private static void stage(Path staged, String version, byte[] data) throws IOException {
+        try (FileChannel ch = FileChannel.open(staged, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap((HEADER + version + "\n").getBytes(StandardCharsets.US_ASCII)));
+            ByteBuffer body = ByteBuffer.wrap(data);
+            while (body.hasRemaining()) {
+                ch.write(body);
+            }
+            ch.force(true);
+        }
+    }
+
+    private String currentVersion(String key, Path file) throws IOException {
+        try {
+            return decode(key, Files.readAllBytes(file)).version();
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    private static Versioned decode(String key, byte[] raw) throws IOException {
+        int eol = -1;
+        for (int i = 0; i < raw.length && i < 128; i++) {
+            if (raw[i] == '\n') {
+                eol = i;
+                break;
+            }
+        }
+        String header = eol < 0 ? "" : new String(raw, 0, eol, StandardCharsets.US_ASCII);
+        if (!header.startsWith(HEADER)) {
+            throw new IOException("object '" + key + "' has no certfn header (written by something else?)");
+        }
+        return new Versioned(Arrays.copyOfRange(raw, eol + 1, raw.length), header.substring(HEADER.length()));
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Some file systems cannot sync directories; the rename itself is still atomic.
+        }
+    }
+
+    private interface IoAction<T> {
+        T run() throws IOException;
+    }
+
+    private <T> T locked(IoAction<T> action) throws IOException {
+        jvmLock.lock();
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             var osLock = ch.lock()) {
+            return action.run();
+        } finally {
+            jvmLock.unlock();
+        }
+    }
+
+    private Path path(String key) {
+        return root.resolve(StoreKeys.check(key));
+    }
+
+    private StorageUnavailableException failure(String op, String key, IOException e) {
+        if (e instanceof FileAlreadyExistsException) {
+            return new StorageUnavailableException("Cannot " + op + " '" + key + "': a folder of that name is in the way", e);
+        }
+        return new StorageUnavailableException("Cannot " + op + " '" + key + "' in " + root + ": " + e.getMessage(), e);
+    }
+}
