@@ -2,12 +2,13 @@ package io.certfn.acme;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certfn.crypto.Hashes;
+import io.certfn.crypto.KeyType;
 import io.certfn.crypto.Pem;
 import io.certfn.config.CertfnConfig;
 import io.certfn.store.ObjectStore;
 import io.certfn.store.StoreKeys;
 import io.certfn.store.Versioned;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -20,7 +21,6 @@ import org.shredzone.acme4j.AccountBuilder;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.exception.AcmeException;
-import org.shredzone.acme4j.util.KeyPairUtils;
 
 /**
  * The ACME account: its key is made once and kept in the store (one per directory URL), it is
@@ -28,7 +28,7 @@ import org.shredzone.acme4j.util.KeyPairUtils;
  * many instances ends with one key: the store's {@code putIfAbsent} picks it, and registering an
  * existing key returns the existing account.
  */
-@ApplicationScoped
+@Singleton
 public class AcmeAccount {
 
     private static final Logger LOG = Logger.getLogger(AcmeAccount.class);
@@ -96,7 +96,7 @@ public class AcmeAccount {
         if (stored.isPresent()) {
             return stored.get();
         }
-        byte[] fresh = write(Map.of("keyPair", Pem.keyPair(KeyPairUtils.createKeyPair())));
+        byte[] fresh = write(Map.of("keyPair", Pem.keyPair(KeyType.EC256.generate())));
         store.putIfAbsent(key, fresh);
         return store.get(key).orElseThrow(() -> new IllegalStateException("ACME account key vanished from the store"));
     }

@@ -5,7 +5,7 @@ import io.certfn.crypto.Pem;
 import io.certfn.dns.ChallengeRecord;
 import io.certfn.dns.DnsProvider;
 import io.certfn.dns.PropagationCheck;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.net.URI;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -30,7 +30,7 @@ import org.shredzone.acme4j.exception.AcmeException;
  * ready → finalize → download. The order is checkpointed before any challenge so another instance
  * can resume it; TXT records are removed afterwards, also when the order fails.
  */
-@ApplicationScoped
+@Singleton
 public class AcmeIssuer {
 
     private static final Logger LOG = Logger.getLogger(AcmeIssuer.class);

@@ -5,11 +5,11 @@ import io.certfn.auth.Caller;
 import io.certfn.certs.AuditLog;
 import io.certfn.error.CertfnException;
 import io.certfn.policy.PolicyService;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.List;
 
 /** Admits a request: authenticates the caller, checks the policy, and audits every denial. */
-@ApplicationScoped
+@Singleton
 public class Admission {
 
     private final Authenticator authenticator;

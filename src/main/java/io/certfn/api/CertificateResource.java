@@ -62,7 +62,7 @@ public class CertificateResource {
         Outcome outcome = action.run(caller, spec, budget);
         Response.ResponseBuilder response;
         if (outcome instanceof Outcome.Ready ready) {
-            response = Response.ok(CertificateResponse.of(ready.certificate(), ready.cached()));
+            response = Response.ok(CertificateResponse.of(ready.certificate(), spec.names(), ready.cached()));
         } else {
             Outcome.Pending pending = (Outcome.Pending) outcome;
             response = Response.accepted(PendingResponse.of(pending.spec().names()))

@@ -19,8 +19,9 @@ public record CertificateResponse(
         String serial,
         boolean cached) {
 
-    static CertificateResponse of(StoredCertificate cert, boolean cached) {
-        return new CertificateResponse(cert.names().get(0), cert.names(), cert.certificate(), cert.issuerCert(),
+    /** The answer for {@code cert}, naming the names in the order this caller asked for them. */
+    static CertificateResponse of(StoredCertificate cert, List<String> requested, boolean cached) {
+        return new CertificateResponse(requested.get(0), requested, cert.certificate(), cert.issuerCert(),
                 cert.certificate() + cert.issuerCert(), cert.privateKey(), cert.notBefore().toString(),
                 cert.notAfter().toString(), cert.renewAfter().toString(), cert.serial(), cached);
     }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certfn.certs.CertificateSpec;
 import io.certfn.certs.ClientCsr;
 import io.certfn.certs.DomainNames;
-import io.certfn.certs.KeyType;
+import io.certfn.crypto.KeyType;
 import io.certfn.error.InvalidRequestException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.certfn.auth;
 
 import io.certfn.config.CertfnConfig;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Instance;
 import java.util.Locale;
 import org.jboss.logging.Logger;
@@ -10,7 +10,7 @@ import org.jboss.logging.Logger;
  * Turns an {@code Authorization} header into a {@link Caller}: {@code APIKey <key>}
  * (le-cert-server's scheme; scheme names match case-insensitively) or {@code Bearer <token>}.
  */
-@ApplicationScoped
+@Singleton
 public class Authenticator {
 
     private static final Logger LOG = Logger.getLogger(Authenticator.class);

@@ -6,7 +6,7 @@ import io.certfn.acme.PendingOrder;
 import io.certfn.store.ObjectStore;
 import io.certfn.store.StoreKeys;
 import io.certfn.store.Versioned;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
@@ -17,7 +17,7 @@ import org.jboss.logging.Logger;
  * metadata in one object), {@code certs/<id>/order.json} (the order in progress) and
  * {@code certs/<id>/lease}.
  */
-@ApplicationScoped
+@Singleton
 public class CertificateRepository {
 
     private static final Logger LOG = Logger.getLogger(CertificateRepository.class);

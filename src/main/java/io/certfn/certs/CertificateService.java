@@ -10,7 +10,7 @@ import io.certfn.crypto.Pem;
 import io.certfn.error.CertfnException;
 import io.certfn.store.Lease;
 import io.certfn.store.LeaseManager;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +31,7 @@ import org.jboss.logging.Logger;
  * lease; requests in this process for the same certificate join the running job, and each waits
  * only its own budget before answering {@link Outcome.Pending} while the job goes on.
  */
-@ApplicationScoped
+@Singleton
 public class CertificateService {
 
     private static final Logger LOG = Logger.getLogger(CertificateService.class);

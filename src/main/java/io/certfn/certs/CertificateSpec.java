@@ -1,6 +1,7 @@
 package io.certfn.certs;
 
 import io.certfn.crypto.Hashes;
+import io.certfn.crypto.KeyType;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,13 +25,13 @@ public record CertificateSpec(List<String> names, KeyType keyType, Optional<Clie
 
     /**
      * The certificate's identity in the store (DESIGN §2 "the same certificate"): the set of
-     * names regardless of order, and the key type or, in CSR mode, the client's public key. The
-     * primary name leads so an operator can find it in a listing.
+     * names regardless of order, and the key type or, in CSR mode, the client's public key. A name
+     * leads (the first in sort order) so an operator can find it in a listing.
      */
     public String storageId() {
         String keyPart = csr.map(c -> "csr:" + c.spkiSha256()).orElse(keyType.wireName());
         String identity = String.join(",", DomainNames.sorted(names)) + "|" + keyPart;
-        String readable = primary().replace("*", "_wildcard");
+        String readable = DomainNames.sorted(names).get(0).replace("*", "_wildcard");
         if (readable.length() > 100) {
             readable = readable.substring(0, 100);
         }

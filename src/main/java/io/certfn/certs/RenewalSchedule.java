@@ -1,7 +1,8 @@
 package io.certfn.certs;
 
 import io.certfn.config.CertfnConfig;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
+import jakarta.inject.Inject;
 import io.certfn.acme.RenewalWindow;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,12 +14,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * gives one; else when the configured share of the lifetime remains (never a fixed day count,
  * since lifetimes range from days to months); an emergency floor near expiry always wins.
  */
-@ApplicationScoped
+@Singleton
 public class RenewalSchedule {
 
     private final double remainingShare;
     private final double emergencyShare;
 
+    @Inject
     public RenewalSchedule(CertfnConfig config) {
         this(config.renewal().remainingShare(), config.renewal().emergencyShare());
     }

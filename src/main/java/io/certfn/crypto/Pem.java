@@ -1,18 +1,17 @@
 package io.certfn.crypto;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.List;
-import org.shredzone.acme4j.util.KeyPairUtils;
 
 /** PEM text for certificates and keys, in the forms the API promises (PKCS#8 private keys). */
 public final class Pem {
@@ -44,7 +43,7 @@ public final class Pem {
     public static List<X509Certificate> readCertificates(String pem) {
         try {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
-            return factory.generateCertificates(new ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+            return factory.generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))
                     .stream().map(X509Certificate.class::cast).toList();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Stored certificate PEM cannot be parsed", e);
@@ -56,23 +55,34 @@ public final class Pem {
         return encode("PRIVATE KEY", key.getEncoded());
     }
 
-    /** A key pair in the storage form (acme4j's PEM key pair format). */
+    /** A key pair in the storage form: the PKCS#8 private key, then the SPKI public key. */
     public static String keyPair(KeyPair pair) {
-        StringWriter out = new StringWriter();
-        try {
-            KeyPairUtils.writeKeyPair(pair, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
+        return privateKey(pair.getPrivate()) + encode("PUBLIC KEY", pair.getPublic().getEncoded());
     }
 
-    /** Reads a key pair written by {@link #keyPair}. */
+    /** Reads a key pair written by {@link #keyPair} (EC or RSA). */
     public static KeyPair readKeyPair(String pem) {
-        try {
-            return KeyPairUtils.readKeyPair(new StringReader(pem));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Stored key pair cannot be parsed", e);
+        byte[] privateDer = block(pem, "PRIVATE KEY");
+        byte[] publicDer = block(pem, "PUBLIC KEY");
+        for (String algorithm : new String[] {"EC", "RSA"}) {
+            try {
+                KeyFactory factory = KeyFactory.getInstance(algorithm);
+                return new KeyPair(factory.generatePublic(new X509EncodedKeySpec(publicDer)),
+                        factory.generatePrivate(new PKCS8EncodedKeySpec(privateDer)));
+            } catch (GeneralSecurityException e) {
+                // not this algorithm; try the next
+            }
         }
+        throw new IllegalStateException("Stored key pair is neither EC nor RSA");
+    }
+
+    private static byte[] block(String pem, String type) {
+        String begin = "-----BEGIN " + type + "-----";
+        int start = pem.indexOf(begin);
+        int end = pem.indexOf("-----END " + type + "-----");
+        if (start < 0 || end < start) {
+            throw new IllegalStateException("Stored key pair has no " + type + " block");
+        }
+        return Base64.getMimeDecoder().decode(pem.substring(start + begin.length(), end));
     }
 }

@@ -2,15 +2,15 @@ package io.certfn.dns;
 
 import io.certfn.config.CertfnConfig;
 import io.certfn.dns.rfc2136.Rfc2136Provider;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Produces;
 
 /** Chooses the DNS provider from {@code certfn.dns.provider}. */
-@ApplicationScoped
+@Singleton
 public class DnsProducer {
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     DnsProvider provider(CertfnConfig config) {
         String provider = config.dns().provider();
         if (provider.equals("rfc2136")) {

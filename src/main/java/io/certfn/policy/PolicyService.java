@@ -5,7 +5,7 @@ import io.certfn.auth.Caller;
 import io.certfn.config.CertfnConfig;
 import io.certfn.store.ObjectStore;
 import io.certfn.store.StoreKeys;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +18,7 @@ import org.jboss.logging.Logger;
  * Loads the policy named by {@code certfn.policy} once at start-up: inline YAML/JSON, a file
  * path, or {@code store:<key>} (an object in the store). A broken policy stops start-up.
  */
-@ApplicationScoped
+@Singleton
 public class PolicyService {
 
     private static final Logger LOG = Logger.getLogger(PolicyService.class);
@@ -48,6 +48,11 @@ public class PolicyService {
      */
     public void check(Caller caller, List<String> names) {
         policy.check(caller, names);
+    }
+
+    /** True when no policy is configured (everything allowed). */
+    public boolean isOpen() {
+        return policy.isOpen();
     }
 
     static Policy load(Optional<String> setting, ObjectStore store) {

@@ -2,19 +2,19 @@ package io.certfn.store;
 
 import io.certfn.config.CertfnConfig;
 import io.certfn.store.file.FileObjectStore;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Produces;
 import java.time.Clock;
 import org.jboss.logging.Logger;
 
 /** Chooses the store backend from {@code certfn.store.type}. */
-@ApplicationScoped
+@Singleton
 public class StoreProducer {
 
     private static final Logger LOG = Logger.getLogger(StoreProducer.class);
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     ObjectStore store(CertfnConfig config) {
         String type = config.store().type();
         if (type.equals("file")) {
@@ -26,7 +26,7 @@ public class StoreProducer {
     }
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     LeaseManager leases(ObjectStore store, CertfnConfig config) {
         return new LeaseManager(store, config.lease().duration(), Clock.systemUTC());
     }

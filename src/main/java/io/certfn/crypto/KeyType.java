@@ -1,4 +1,4 @@
-package io.certfn.certs;
+package io.certfn.crypto;
 
 import io.certfn.error.InvalidRequestException;
 import java.security.GeneralSecurityException;

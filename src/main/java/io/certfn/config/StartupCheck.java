@@ -1,0 +1,28 @@
+package io.certfn.config;
+
+import io.certfn.acme.AcmeAccount;
+import io.certfn.auth.Authenticator;
+import io.certfn.dns.DnsProvider;
+import io.certfn.policy.PolicyService;
+import io.certfn.store.ObjectStore;
+import io.quarkus.runtime.Startup;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+/**
+ * Builds every configured component at start-up, so a missing or malformed setting stops the
+ * process with a message naming the key instead of failing the first request.
+ */
+@Startup
+@Singleton
+public class StartupCheck {
+
+    private static final Logger LOG = Logger.getLogger(StartupCheck.class);
+
+    public StartupCheck(CertfnConfig config, ObjectStore store, DnsProvider dns, AcmeAccount acme,
+            Authenticator authenticator, PolicyService policy) {
+        LOG.infof("certfn ready: CA %s, DNS %s, store %s, %d API key(s), policy %s",
+                acme.directory(), config.dns().provider(), config.store().type(),
+                authenticator.apiKeys().names().size(), policy.isOpen() ? "open (none configured)" : "configured");
+    }
+}
