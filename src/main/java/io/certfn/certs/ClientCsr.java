@@ -2,12 +2,17 @@ package io.certfn.certs;
 
 import io.certfn.error.InvalidRequestException;
 import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import io.certfn.crypto.Hashes;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.Attribute;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.RDN;
@@ -17,6 +22,7 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -47,7 +53,7 @@ public record ClientCsr(byte[] der, Set<String> names, String spkiSha256) {
                     + e.getMessage());
         }
         try {
-            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(csr.getSubjectPublicKeyInfo()))) {
+            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(publicKey(csr)))) {
                 throw InvalidRequestException.invalidCsr("csr's signature does not match its public key.");
             }
         } catch (OperatorCreationException | PKCSException e) {
@@ -80,6 +86,27 @@ public record ClientCsr(byte[] der, Set<String> names, String spkiSha256) {
         if (!names.equals(Set.copyOf(requested))) {
             throw InvalidRequestException.invalidCsr("csr names " + DomainNames.sorted(List.copyOf(names))
                     + " but the request asks for " + DomainNames.sorted(requested) + "; they must be the same names.");
+        }
+    }
+
+    /** The JDK key for the CSR's SPKI; by algorithm name, since the JDK has no OID aliases for EC. */
+    private static PublicKey publicKey(PKCS10CertificationRequest csr) {
+        var spki = csr.getSubjectPublicKeyInfo();
+        var oid = spki.getAlgorithm().getAlgorithm();
+        String algorithm;
+        if (oid.equals(X9ObjectIdentifiers.id_ecPublicKey)) {
+            algorithm = "EC";
+        } else if (oid.equals(PKCSObjectIdentifiers.rsaEncryption)) {
+            algorithm = "RSA";
+        } else if (oid.equals(EdECObjectIdentifiers.id_Ed25519)) {
+            algorithm = "Ed25519";
+        } else {
+            throw InvalidRequestException.invalidCsr("csr's public key algorithm " + oid + " is not supported; use EC or RSA.");
+        }
+        try {
+            return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(spki.getEncoded()));
+        } catch (IOException | GeneralSecurityException e) {
+            throw InvalidRequestException.invalidCsr("csr's public key cannot be read: " + e.getMessage());
         }
     }
 

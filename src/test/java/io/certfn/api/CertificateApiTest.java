@@ -1,0 +1,242 @@
+package io.certfn.api;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.certfn.crypto.KeyType;
+import io.certfn.store.ObjectStore;
+import io.certfn.store.Versioned;
+import io.certfn.store.file.FileObjectStore;
+import io.certfn.testing.AcmeStack;
+import io.certfn.testing.AcmeStackResource;
+import io.certfn.testing.TestCerts;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Issuance through the HTTP API against a real Pebble and Knot. */
+@QuarkusTest
+@QuarkusTestResource(AcmeStackResource.class)
+class CertificateApiTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static AcmeStack stack() {
+        return AcmeStack.attach(Path.of(System.getProperty(AcmeStackResource.STACK_DIR)));
+    }
+
+    static Response post(String path, String body, String... headers) {
+        var request = given().contentType("application/json").body(body);
+        for (int i = 0; i < headers.length; i += 2) {
+            request = request.header(headers[i], headers[i + 1]);
+        }
+        return request.post(path);
+    }
+
+    static Response obtain(String body, String... headers) {
+        String[] all = new String[headers.length + 2];
+        all[0] = "Authorization";
+        all[1] = "APIKey " + AcmeStackResource.OPS_KEY;
+        System.arraycopy(headers, 0, all, 2, headers.length);
+        return post("/api/certificate", body, all);
+    }
+
+    @Test
+    void issuesMultiSanCertificateThatVerifiesAgainstPebbleRoot() throws Exception {
+        Response r = obtain("{\"domains\":[\"one.certfn.test\",\"two.certfn.test\"]}");
+        assertEquals(200, r.statusCode(), r.asString());
+        assertEquals("one.certfn.test", r.path("domain"));
+        assertEquals(List.of("one.certfn.test", "two.certfn.test"), r.path("domains"));
+        assertEquals(false, r.path("cached"));
+        TestCerts.verifyChain(r.path("fullChain"), stack().root());
+        X509Certificate leaf = TestCerts.parse(r.path("certificate")).get(0);
+        assertEquals(Set.of("one.certfn.test", "two.certfn.test"), TestCerts.dnsNames(leaf));
+        assertEquals(r.<String>path("certificate") + r.<String>path("issuerCert"), r.path("fullChain"));
+        assertEquals(leaf.getSerialNumber().toString(16), r.path("serial"));
+        assertEquals(leaf.getNotAfter().toInstant().toString(), r.path("notAfter"));
+        Instant renewAfter = Instant.parse(r.path("renewAfter"));
+        assertTrue(renewAfter.isAfter(Instant.now()) && renewAfter.isBefore(leaf.getNotAfter().toInstant()));
+        assertKeyMatches(r.path("privateKey"), leaf);
+    }
+
+    @Test
+    void servesStoredCertificateUntilDueWhateverTheNameOrder() {
+        Response first = obtain("{\"domains\":[\"cache.certfn.test\",\"www.cache.certfn.test\"]}");
+        assertEquals(200, first.statusCode(), first.asString());
+        int orders = stack().orderCount();
+        Response again = obtain("{\"domains\":[\"www.cache.certfn.test\",\"cache.certfn.test\"]}");
+        assertEquals(200, again.statusCode());
+        assertEquals(true, again.path("cached"));
+        assertEquals(first.<String>path("serial"), again.path("serial"));
+        assertEquals(first.<String>path("privateKey"), again.path("privateKey"));
+        assertEquals("www.cache.certfn.test", again.path("domain"));
+        assertEquals(orders, stack().orderCount());
+    }
+
+    @Test
+    void renewBeforeDueIsRefusedWithRetryAfter() {
+        String body = "{\"domain\":\"early.certfn.test\"}";
+        assertEquals(200, obtain(body).statusCode());
+        Response renew = post("/api/certificate/renew", body, "Authorization", "APIKey " + AcmeStackResource.OPS_KEY);
+        assertEquals(429, renew.statusCode(), renew.asString());
+        assertEquals("renew_too_soon", renew.path("code"));
+        assertEquals("application/problem+json", renew.contentType());
+        assertTrue(Long.parseLong(renew.header("Retry-After")) > 0);
+    }
+
+    @Test
+    void renewWhenDueOrdersANewCertificate() throws Exception {
+        String body = "{\"domain\":\"due.certfn.test\"}";
+        Response first = obtain(body);
+        assertEquals(200, first.statusCode());
+        makeDue("due.certfn.test");
+        int orders = stack().orderCount();
+        Response renewed = post("/api/certificate/renew", body, "Authorization", "APIKey " + AcmeStackResource.OPS_KEY);
+        assertEquals(200, renewed.statusCode(), renewed.asString());
+        assertEquals(false, renewed.path("cached"));
+        assertNotEquals(first.<String>path("serial"), renewed.path("serial"));
+        assertEquals(orders + 1, stack().orderCount());
+        assertEquals(renewed.<String>path("serial"), obtain(body).path("serial"));
+    }
+
+    @Test
+    void obtainReplacesADueCertificate() throws Exception {
+        String body = "{\"domain\":\"stale.certfn.test\"}";
+        Response first = obtain(body);
+        makeDue("stale.certfn.test");
+        Response second = obtain(body);
+        assertEquals(200, second.statusCode());
+        assertEquals(false, second.path("cached"));
+        assertNotEquals(first.<String>path("serial"), second.path("serial"));
+    }
+
+    @Test
+    void wildcardAndApexInOneCertificate() {
+        Response r = obtain("{\"domains\":[\"wild.certfn.test\",\"*.wild.certfn.test\"]}");
+        assertEquals(200, r.statusCode(), r.asString());
+        X509Certificate leaf = TestCerts.parse(r.path("certificate")).get(0);
+        assertEquals(Set.of("wild.certfn.test", "*.wild.certfn.test"), TestCerts.dnsNames(leaf));
+        assertTrue(stack().txt("_acme-challenge.wild.certfn.test").isEmpty(), "challenge records are removed");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"ec256,EC,256", "ec384,EC,384", "rsa2048,RSA,2048", "rsa3072,RSA,3072", "rsa4096,RSA,4096"})
+    void issuesEachKeyType(String keyType, String algorithm, int bits) throws Exception {
+        Response r = obtain("{\"domain\":\"" + keyType + ".keys.certfn.test\",\"keyType\":\"" + keyType + "\"}");
+        assertEquals(200, r.statusCode(), r.asString());
+        X509Certificate leaf = TestCerts.parse(r.path("certificate")).get(0);
+        assertEquals(algorithm, leaf.getPublicKey().getAlgorithm());
+        int size = leaf.getPublicKey() instanceof RSAPublicKey rsa ? rsa.getModulus().bitLength()
+                : ((ECPublicKey) leaf.getPublicKey()).getParams().getCurve().getField().getFieldSize();
+        assertEquals(bits, size);
+        assertKeyMatches(r.path("privateKey"), leaf);
+    }
+
+    @Test
+    void csrAsPemKeepsTheKeyWithTheClient() {
+        var key = KeyType.EC256.generate();
+        byte[] der = TestCerts.csr(key, "csr.certfn.test", "www.csr.certfn.test");
+        ObjectNode body = JSON.createObjectNode();
+        body.putArray("domains").add("csr.certfn.test").add("www.csr.certfn.test");
+        body.put("csr", TestCerts.csrPem(der));
+        Response r = obtain(body.toString());
+        assertEquals(200, r.statusCode(), r.asString());
+        assertNull(r.path("privateKey"));
+        assertFalse(r.asString().contains("privateKey"));
+        X509Certificate leaf = TestCerts.parse(r.path("certificate")).get(0);
+        assertEquals(key.getPublic(), leaf.getPublicKey());
+        assertEquals(Set.of("csr.certfn.test", "www.csr.certfn.test"), TestCerts.dnsNames(leaf));
+    }
+
+    @Test
+    void csrAsBareBase64DerWorksAndKeyIsPartOfIdentity() {
+        var key = KeyType.EC256.generate();
+        String der = Base64.getEncoder().encodeToString(TestCerts.csr(key, "der.certfn.test"));
+        Response r = obtain("{\"domain\":\"der.certfn.test\",\"csr\":\"" + der + "\"}");
+        assertEquals(200, r.statusCode(), r.asString());
+        assertEquals(key.getPublic(), TestCerts.parse(r.path("certificate")).get(0).getPublicKey());
+        // Another client key for the same name is another certificate.
+        var other = KeyType.EC256.generate();
+        String otherDer = Base64.getEncoder().encodeToString(TestCerts.csr(other, "der.certfn.test"));
+        Response second = obtain("{\"domain\":\"der.certfn.test\",\"csr\":\"" + otherDer + "\"}");
+        assertEquals(200, second.statusCode());
+        assertEquals(other.getPublic(), TestCerts.parse(second.path("certificate")).get(0).getPublicKey());
+        assertEquals(false, second.path("cached"));
+    }
+
+    @Test
+    void csrWithOtherNamesIsRejected() {
+        String der = Base64.getEncoder().encodeToString(TestCerts.csr(KeyType.EC256.generate(), "a.certfn.test", "b.certfn.test"));
+        Response r = obtain("{\"domain\":\"a.certfn.test\",\"csr\":\"" + der + "\"}");
+        assertEquals(400, r.statusCode());
+        assertEquals("invalid_csr", r.path("code"));
+        assertTrue(r.<String>path("detail").contains("b.certfn.test"), r.<String>path("detail"));
+    }
+
+    @Test
+    void longOrderAnswers202AndTheNextCallGetsTheSameOrder() throws Exception {
+        String body = "{\"domain\":\"slow.certfn.test\"}";
+        int orders = stack().orderCount();
+        Response pending = obtain(body, "Prefer", "wait=0");
+        assertEquals(202, pending.statusCode(), pending.asString());
+        assertEquals("pending", pending.path("status"));
+        assertEquals("slow.certfn.test", pending.path("domain"));
+        assertTrue(Long.parseLong(pending.header("Retry-After")) >= 1);
+        Response done = obtain(body);
+        assertEquals(200, done.statusCode(), done.asString());
+        assertEquals(orders + 1, stack().orderCount(), "the second call joined the running order");
+    }
+
+    /** Simulates time passing: moves the stored certificate's renewAfter into the past. */
+    private static void makeDue(String name) throws Exception {
+        ObjectStore store = new FileObjectStore(Path.of(System.getProperty(AcmeStackResource.STORE_DIR)));
+        String key = store.list("certs/").stream()
+                .filter(k -> k.startsWith("certs/" + name + "-") && k.endsWith("/certificate.json"))
+                .findFirst().orElseThrow();
+        Versioned current = store.get(key).orElseThrow();
+        ObjectNode json = (ObjectNode) JSON.readTree(current.data());
+        json.put("renewAfter", Instant.now().minusSeconds(60).toString());
+        assertTrue(store.putIfVersion(key, JSON.writeValueAsBytes(json), current.version()).isPresent());
+    }
+
+    private static void assertKeyMatches(String pkcs8Pem, X509Certificate leaf) throws Exception {
+        assertTrue(pkcs8Pem.startsWith("-----BEGIN PRIVATE KEY-----"), "PKCS#8 PEM");
+        String base64 = pkcs8Pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        String algorithm = leaf.getPublicKey().getAlgorithm();
+        PrivateKey key = KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+        String sigAlg = algorithm.equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+        byte[] data = "certfn".getBytes(StandardCharsets.UTF_8);
+        Signature signer = Signature.getInstance(sigAlg);
+        signer.initSign(key);
+        signer.update(data);
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance(sigAlg);
+        verifier.initVerify(leaf.getPublicKey());
+        verifier.update(data);
+        assertTrue(verifier.verify(signature), "private key belongs to the certificate");
+    }
+
+}

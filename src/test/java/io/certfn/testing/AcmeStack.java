@@ -1,0 +1,181 @@
+package io.certfn.testing;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
+
+/**
+ * The real Pebble CA and Knot DNS server, started by {@code dev/stack.sh} (the same script
+ * {@code make run} uses) on free 127.0.0.1 ports, and the facts tests check against them: orders
+ * Pebble created, Pebble's root, TXT records Knot serves.
+ */
+public final class AcmeStack implements AutoCloseable {
+
+    private static final Path SCRIPT = Path.of("dev/stack.sh").toAbsolutePath();
+
+    private final Path dir;
+    private final Map<String, String> env;
+
+    private AcmeStack(Path dir, Map<String, String> env) {
+        this.dir = dir;
+        this.env = env;
+    }
+
+    /** Starts a stack; {@code overrides} are STACK_* settings of dev/stack.sh. */
+    public static AcmeStack start(Map<String, String> overrides) {
+        try {
+            run("install");
+            Path dir = Files.createTempDirectory("certfn-stack");
+            run(overrides, "start", dir.toString());
+            return attach(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the ACME stack", e);
+        }
+    }
+
+    /** A view of a stack another piece of the test (a Quarkus test resource) started. */
+    public static AcmeStack attach(Path dir) {
+        Map<String, String> env = new HashMap<>();
+        try {
+            for (String line : Files.readAllLines(dir.resolve("stack.env"))) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    env.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("no stack at " + dir, e);
+        }
+        return new AcmeStack(dir, env);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** A setting from stack.env, e.g. ACME_DIRECTORY. */
+    public String get(String key) {
+        String value = env.get(key);
+        if (value == null) {
+            throw new IllegalStateException("stack.env has no " + key);
+        }
+        return value;
+    }
+
+    public String zone() {
+        return get("ZONE");
+    }
+
+    /** certfn settings pointing at this stack (CA, trust, RFC 2136 with TSIG). */
+    public Map<String, String> certfnConfig() {
+        return Map.of(
+                "certfn.acme.directory", get("ACME_DIRECTORY"),
+                "certfn.acme.trust-store", get("ACME_TRUST_STORE"),
+                "certfn.dns.rfc2136.server", get("DNS_SERVER"),
+                "certfn.dns.rfc2136.tsig-key-name", get("TSIG_KEY_NAME"),
+                "certfn.dns.rfc2136.tsig-secret", get("TSIG_SECRET"),
+                "certfn.dns.rfc2136.tsig-algorithm", get("TSIG_ALGORITHM"));
+    }
+
+    /** How many orders Pebble has created so far (from its log). */
+    public int orderCount() {
+        try {
+            return (int) Files.readAllLines(Path.of(get("PEBBLE_LOG"))).stream()
+                    .filter(l -> l.contains("Added order")).count();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Pebble's root certificate (it makes a new one at every start). */
+    public X509Certificate root() {
+        try {
+            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+            trust.load(null, null);
+            CertificateFactory cf = CertificateFactory.getInstance("X.509");
+            trust.setCertificateEntry("pebble-listener", cf.generateCertificate(Files.newInputStream(Path.of(get("ACME_TRUST_STORE")))));
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext ssl = SSLContext.getInstance("TLS");
+            ssl.init(null, tmf.getTrustManagers(), null);
+            HttpClient client = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+            HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create(get("PEBBLE_MANAGEMENT") + "/roots/0")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            return (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(response.body()));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot fetch Pebble's root", e);
+        }
+    }
+
+    /** The TXT values Knot serves at {@code name} (absolute, no trailing dot). */
+    public List<String> txt(String name) {
+        try {
+            String[] server = get("DNS_SERVER").split(":");
+            SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(server[0], Integer.parseInt(server[1])));
+            Message response = resolver.send(Message.newQuery(Record.newRecord(Name.fromString(name + "."), Type.TXT, DClass.IN)));
+            List<String> values = new ArrayList<>();
+            for (Record r : response.getSection(Section.ANSWER)) {
+                if (r instanceof TXTRecord txt) {
+                    values.addAll(txt.getStrings());
+                }
+            }
+            return values;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        run("stop", dir.toString());
+    }
+
+    private static void run(String... args) {
+        run(Map.of(), args);
+    }
+
+    private static void run(Map<String, String> env, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(SCRIPT.toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        try {
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException("dev/stack.sh " + String.join(" ", args) + " failed:\n" + output);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
