@@ -1,0 +1,178 @@
+package io.certfn.api;
+
+import static io.certfn.api.CertificateApiTest.post;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.certfn.testing.AcmeStackResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every 400/401/403/413 of DESIGN §3 that applies, asserted by its stable code. */
+@QuarkusTest
+@QuarkusTestResource(AcmeStackResource.class)
+class RequestErrorsTest {
+
+    private static final String STRANGER = "APIKey " + AcmeStackResource.STRANGER_KEY;
+    private static final String WEB = "APIKey " + AcmeStackResource.WEB_KEY;
+
+    private static Response problem(Response r, int status, String code) {
+        assertEquals(status, r.statusCode(), r.asString());
+        assertEquals("application/problem+json", r.contentType());
+        assertEquals(code, r.path("code"));
+        assertEquals(status, (int) r.path("status"));
+        assertNotNull(r.path("title"));
+        assertNotNull(r.path("detail"));
+        return r;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not json", "[\"a.certfn.test\"]", "\"a.certfn.test\"", "{\"domains\":\"a.certfn.test\"}",
+            "{\"domains\":[1]}", "{\"domain\":5}", "{\"domain\":\"a.certfn.test\",\"keyType\":256}"})
+    void malformedBodiesAreInvalidBody(String body) {
+        problem(post("/api/certificate", body, "Authorization", STRANGER), 400, "invalid_body");
+    }
+
+    @Test
+    void emptyBodyIsInvalidBody() {
+        Response r = given().header("Authorization", STRANGER).post("/api/certificate");
+        problem(r, 400, "invalid_body");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{}", "{\"keyType\":\"ec256\"}", "{\"domains\":[]}", "{\"domain\":null}"})
+    void missingNamesAreMissingBodyParam(String body) {
+        Response r = problem(post("/api/certificate", body, "Authorization", STRANGER), 400, "missing_body_param");
+        assertTrue(r.<String>path("detail").contains("domain"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bad_name.certfn.test", "*.*.certfn.test", "a.*.certfn.test", "1.2.3.4", "::1", "-a.certfn.test",
+            "a-.certfn.test", "localhost", "a..certfn.test", "",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.certfn.test"})
+    void badNamesAreInvalidDomain(String name) {
+        Response r = problem(post("/api/certificate", "{\"domain\":\"" + name + "\"}", "Authorization", STRANGER), 400, "invalid_domain");
+        assertTrue(r.<String>path("detail").contains("not valid") || r.<String>path("detail").contains("empty"), r.<String>path("detail"));
+    }
+
+    @Test
+    void tooManyNamesAreInvalidDomain() {
+        StringBuilder names = new StringBuilder();
+        for (int i = 0; i < 101; i++) {
+            names.append(i == 0 ? "" : ",").append("\"n").append(i).append(".certfn.test\"");
+        }
+        problem(post("/api/certificate", "{\"domains\":[" + names + "]}", "Authorization", STRANGER), 400, "invalid_domain");
+    }
+
+    @Test
+    void unknownKeyTypeIsInvalidKeyTypeAndListsTheAcceptedOnes() {
+        Response r = problem(post("/api/certificate", "{\"domain\":\"a.certfn.test\",\"keyType\":\"dsa1024\"}", "Authorization", STRANGER),
+                400, "invalid_key_type");
+        assertTrue(r.<String>path("detail").contains("ec256, ec384, rsa2048, rsa3072, rsa4096"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "@@@not-base64@@@|position 0",
+            "-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----|CERTIFICATE",
+            "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA|not a PKCS#10"})
+    void badCsrsAreInvalidCsrWithTheCause(String csr, String hint) {
+        Response r = problem(post("/api/certificate", "{\"domain\":\"a.certfn.test\",\"csr\":\"" + csr + "\"}", "Authorization", STRANGER),
+                400, "invalid_csr");
+        assertTrue(r.<String>path("detail").contains(hint), r.<String>path("detail"));
+    }
+
+    @Test
+    void noAuthorizationIsUnauthenticatedWithTheSchemes() {
+        Response r = problem(post("/api/certificate", "{\"domain\":\"a.certfn.test\"}"), 401, "unauthenticated");
+        assertTrue(r.<String>path("detail").contains("APIKey") && r.<String>path("detail").contains("Bearer"));
+        assertTrue(r.header("WWW-Authenticate").contains("APIKey"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Basic dXNlcjpwYXNz", "APIKey", "Bearer", "Token abc"})
+    void otherSchemesOrEmptyCredentialsAreUnauthenticated(String header) {
+        problem(post("/api/certificate", "{\"domain\":\"a.certfn.test\"}", "Authorization", header), 401, "unauthenticated");
+    }
+
+    @Test
+    void unknownApiKeyIsInvalidCredentialsWithoutEchoingIt() {
+        String key = "wrong-key-but-long-enough-123";
+        Response r = problem(post("/api/certificate", "{\"domain\":\"a.certfn.test\"}", "Authorization", "APIKey " + key),
+                401, "invalid_credentials");
+        assertFalse(r.asString().contains(key));
+        assertEquals("APIKey realm=\"certfn\"", r.header("WWW-Authenticate"));
+    }
+
+    @Test
+    void bearerTokenWithoutTrustedIssuersIsInvalidToken() {
+        Response r = problem(post("/api/certificate", "{\"domain\":\"a.certfn.test\"}", "Authorization", "Bearer eyJhbGciOiJSUzI1NiJ9.e30.sig"),
+                401, "invalid_token");
+        assertEquals("issuer_not_trusted", r.path("reason"));
+        assertTrue(r.header("WWW-Authenticate").startsWith("Bearer realm=\"certfn\", error=\"invalid_token\""));
+        assertFalse(r.asString().contains("eyJhbGciOiJSUzI1NiJ9"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"APIKey ", "apikey ", "APIKEY ", "ApiKey   "})
+    void apiKeySchemeMatchesCaseInsensitively(String scheme) {
+        // The stranger key authenticates (so the scheme was understood) and is then denied by policy.
+        problem(post("/api/certificate", "{\"domain\":\"a.certfn.test\"}", "Authorization", scheme + AcmeStackResource.STRANGER_KEY),
+                403, "domain_not_allowed");
+    }
+
+    @Test
+    void callerWithoutRuleIsDeniedNamingTheCaller() {
+        Response r = problem(post("/api/certificate", "{\"domain\":\"a.certfn.test\"}", "Authorization", STRANGER), 403, "domain_not_allowed");
+        assertTrue(r.<String>path("detail").contains("apiKey:stranger"), r.<String>path("detail"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"other.certfn.test", "apps.certfn.test", "www.web.certfn.test", "badapps.certfn.test"})
+    void nameOutsideTheCallersPatternsIsDeniedNamingTheName(String name) {
+        Response r = problem(post("/api/certificate", "{\"domains\":[\"web.certfn.test\",\"" + name + "\"]}", "Authorization", WEB),
+                403, "domain_not_allowed");
+        assertTrue(r.<String>path("detail").contains("'" + name + "'"), r.<String>path("detail"));
+        assertTrue(r.<String>path("detail").contains("apiKey:web"));
+    }
+
+    @Test
+    void bodyLimitIsSixtyFourKibibytes() {
+        problem(post("/api/certificate", paddedBody(64 * 1024 + 1), "Authorization", STRANGER), 413, "body_too_large");
+        // At the limit the body is read and the request goes on to the policy.
+        problem(post("/api/certificate", paddedBody(64 * 1024), "Authorization", STRANGER), 403, "domain_not_allowed");
+        problem(post("/api/certificate", paddedBody(64 * 1024 - 1), "Authorization", STRANGER), 403, "domain_not_allowed");
+        problem(post("/api/certificate", paddedBody(2 * 1024 * 1024 - 100), "Authorization", STRANGER), 413, "body_too_large");
+    }
+
+    @Test
+    void unknownFieldsAreIgnored() {
+        problem(post("/api/certificate", "{\"domain\":\"a.certfn.test\",\"future\":{\"x\":1}}", "Authorization", STRANGER),
+                403, "domain_not_allowed");
+    }
+
+    @Test
+    void healthzNeedsNoAuth() {
+        given().get("/healthz").then().statusCode(200);
+    }
+
+    @Test
+    void unknownPathsAreProblems() {
+        Response r = given().get("/api/nothing");
+        problem(r, 404, "not_found");
+    }
+
+    private static String paddedBody(int size) {
+        String head = "{\"domain\":\"a.certfn.test\",\"pad\":\"";
+        String tail = "\"}";
+        return head + "x".repeat(size - head.length() - tail.length()) + tail;
+    }
+}
