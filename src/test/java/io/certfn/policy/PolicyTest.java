@@ -1,0 +1,104 @@
+package io.certfn.policy;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.certfn.auth.Caller;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class PolicyTest {
+
+    private static final Policy POLICY = PolicyParser.parse("""
+            rules:
+              - name: web-frontends
+                match: { issuer: https://accounts.google.com, email: web@p.iam.gserviceaccount.com }
+                domains: ["example.com", "*.example.com"]
+              - name: billing
+                match: { apiKey: billing }
+                domains: ["billing.example.com"]
+              - name: ops
+                match: { apiKey: ops }
+                domains: ["*"]
+            """, "test");
+
+    @ParameterizedTest
+    @CsvSource({
+            "*.example.com,www.example.com,true",
+            "*.example.com,a.b.example.com,true",
+            "*.example.com,*.example.com,true",
+            "*.example.com,example.com,false",
+            "*.example.com,badexample.com,false",
+            "*.example.com,example.com.evil.org,false",
+            "example.com,example.com,true",
+            "example.com,www.example.com,false",
+            "example.com,*.example.com,false",
+            "*,anything.org,true",
+            "Example.COM.,example.com,true"})
+    void patternBoundaries(String pattern, String name, boolean granted) {
+        assertEquals(granted, DomainPattern.parse(pattern).grants(name));
+    }
+
+    @Test
+    void apiKeyCallerGetsOnlyItsRulesNames() {
+        assertDoesNotThrow(() -> POLICY.check(Caller.apiKey("billing"), List.of("billing.example.com")));
+        DomainNotAllowedException e = assertThrows(DomainNotAllowedException.class,
+                () -> POLICY.check(Caller.apiKey("billing"), List.of("billing.example.com", "www.example.com")));
+        assertTrue(e.getMessage().contains("'www.example.com'") && e.getMessage().contains("apiKey:billing"), e.getMessage());
+        assertEquals("domain_not_allowed", e.code());
+    }
+
+    @Test
+    void unknownCallerIsDeniedByDefault() {
+        DomainNotAllowedException e = assertThrows(DomainNotAllowedException.class,
+                () -> POLICY.check(Caller.apiKey("stranger"), List.of("x.org")));
+        assertTrue(e.getMessage().contains("No policy rule matches the caller apiKey:stranger"));
+    }
+
+    @Test
+    void tokenCallerMatchesOnIssuerAndClaimSideBySideWithApiKeys() {
+        Caller web = new Caller(Caller.Method.BEARER_TOKEN, "https://accounts.google.com", "1234567890",
+                Map.of("email", "web@p.iam.gserviceaccount.com"));
+        assertDoesNotThrow(() -> POLICY.check(web, List.of("example.com", "*.example.com", "api.example.com")));
+        Caller otherAccount = new Caller(Caller.Method.BEARER_TOKEN, "https://accounts.google.com", "99",
+                Map.of("email", "evil@other.iam.gserviceaccount.com"));
+        assertThrows(DomainNotAllowedException.class, () -> POLICY.check(otherAccount, List.of("example.com")));
+        // An API key named like a claim value does not match a token rule, nor the reverse.
+        Caller tokenNamedOps = new Caller(Caller.Method.BEARER_TOKEN, "https://issuer", "ops", Map.of());
+        assertThrows(DomainNotAllowedException.class, () -> POLICY.check(tokenNamedOps, List.of("x.org")));
+        assertDoesNotThrow(() -> POLICY.check(Caller.apiKey("ops"), List.of("x.org", "*.y.org")));
+    }
+
+    @Test
+    void noPolicyAllowsEveryAuthenticatedCaller() {
+        assertTrue(Policy.allowAll().isOpen());
+        assertDoesNotThrow(() -> Policy.allowAll().check(Caller.apiKey("any"), List.of("x.org")));
+        assertFalse(POLICY.isOpen());
+    }
+
+    @Test
+    void brokenPoliciesNameTheRuleAndTheProblem() {
+        assertMessage("rules: [{name: r1, domains: [a.example]}]", "rule 'r1' needs a non-empty 'match'");
+        assertMessage("rules: [{name: r2, match: {apiKey: x}}]", "rule 'r2' needs a non-empty 'domains'");
+        assertMessage("rules: [{name: r3, match: {apiKey: x}, domains: ['bad_name.example']}]", "rule 'r3'");
+        assertMessage("{}", "needs a 'rules' list");
+        assertMessage("rules: [", "not valid YAML/JSON");
+    }
+
+    @Test
+    void jsonIsAcceptedToo() {
+        Policy p = PolicyParser.parse("{\"rules\":[{\"match\":{\"apiKey\":\"a\"},\"domains\":[\"a.example\"]}]}", "json");
+        assertEquals("rule 1", p.rules().get(0).name());
+    }
+
+    private static void assertMessage(String text, String expected) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PolicyParser.parse(text, "test"));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+}
