@@ -1,0 +1,60 @@
+package io.certfn.acme;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certfn.testing.AcmeStack;
+import io.certfn.testing.CertfnProcess;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A CA that cannot see the challenge record: Pebble's validation asks a DNS server where nothing
+ * listens, while certfn publishes to the real Knot. The order must fail with the CA's own problem,
+ * leave no TXT record and nothing half-written in the store.
+ */
+class FailingCaIT {
+
+    private static final String KEY = "failing-key-0123456789";
+
+    @TempDir
+    Path store;
+
+    @Test
+    void caThatCannotSeeTheRecordGives502WithItsProblemAndLeavesNothingBehind() throws Exception {
+        int deadPort;
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            deadPort = socket.getLocalPort();
+        }
+        try (AcmeStack stack = AcmeStack.start(Map.of("STACK_PEBBLE_DNS", "127.0.0.1:" + deadPort));
+             CertfnProcess certfn = CertfnProcess.start(CertfnProcess.config(stack.certfnConfig(),
+                     "certfn.store.file.path", store.toString(), "certfn.auth.api-keys", "t=" + KEY))) {
+            HttpResponse<String> r = certfn.post("/api/certificate", "APIKey " + KEY, "{\"domain\":\"blind.certfn.test\"}");
+            assertEquals(502, r.statusCode(), r.body());
+            assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""));
+            JsonNode problem = new ObjectMapper().readTree(r.body());
+            assertEquals("acme_error", problem.path("code").asText());
+            String detail = problem.path("detail").asText();
+            assertTrue(detail.contains("urn:ietf:params:acme:error:"), detail);
+            assertTrue(detail.contains("dns-01"), detail);
+
+            assertEquals(List.of(), stack.txt("_acme-challenge.blind.certfn.test"), "TXT record cleaned up");
+            try (Stream<Path> files = Files.walk(store.resolve("certs"))) {
+                List<String> left = files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).toList();
+                assertEquals(List.of(), left, "no certificate, checkpoint or lease left in the store");
+            }
+            assertFalse(certfn.log().contains("event=issued"), "no issuance audited");
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.certfn.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A certfn server in its own JVM, started from the packaged application
+ * ({@code target/quarkus-app/quarkus-run.jar}) with its configuration as environment variables,
+ * the way a function host runs it. {@link #kill()} is SIGKILL: no shutdown hooks, no cleanup.
+ */
+public final class CertfnProcess implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private CertfnProcess(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** Starts certfn with {@code config} ({@code certfn.*} keys) and waits until it answers. */
+    public static CertfnProcess start(Map<String, String> config) throws Exception {
+        String jar = System.getProperty("certfn.app.jar", "target/quarkus-app/quarkus-run.jar");
+        int port = freePort();
+        Path log = Files.createTempFile("certfn-process", ".log");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-jar", jar)
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        for (Map.Entry<String, String> e : config.entrySet()) {
+            env.put(e.getKey().toUpperCase().replaceAll("[.\\-]", "_"), e.getValue());
+        }
+        CertfnProcess certfn = new CertfnProcess(builder.start(), port, log);
+        certfn.awaitHealthy();
+        return certfn;
+    }
+
+    /** POSTs {@code body} to {@code path} with {@code authorization}; returns status and body. */
+    public HttpResponse<String> post(String path, String authorization, String body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", authorization).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(120))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The process's output so far, for failure messages. */
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** SIGKILL, as a crash or a function host's freeze-and-reap would. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            kill();
+        }
+    }
+
+    private void awaitHealthy() throws Exception {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("certfn exited with " + process.exitValue() + ":\n" + log());
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("certfn did not become healthy:\n" + log());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** A config map from key/value pairs merged over {@code base}. */
+    public static Map<String, String> config(Map<String, String> base, String... pairs) {
+        Map<String, String> config = new HashMap<>(base);
+        for (int i = 0; i < pairs.length; i += 2) {
+            config.put(pairs[i], pairs[i + 1]);
+        }
+        return config;
+    }
+}
