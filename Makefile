@@ -1,0 +1,22 @@
+# certfn — the two commands of README: `make run` and `make test`.
+.PHONY: run test demo build clean
+
+# A local Pebble + Knot and certfn against them; prints a dev API key and a curl line.
+run: build
+	dev/run.sh
+
+# Installs what the tests need on a fresh Debian machine, then runs the whole suite.
+test:
+	dev/stack.sh install
+	./mvnw -B verify
+
+# The run stack, non-interactive: one certificate through the API, verified with openssl.
+demo: build
+	dev/demo.sh
+
+build:
+	./mvnw -q -B package -DskipTests
+
+clean:
+	./mvnw -q -B clean
+	rm -rf .run
