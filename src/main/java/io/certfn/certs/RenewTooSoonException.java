@@ -2,21 +2,12 @@ package io.certfn.certs;
 
 import io.certfn.error.CertfnException;
 import java.time.Duration;
-import java.util.Optional;
 
 /** {@code /renew} for a certificate that is not yet due: 429 {@code renew_too_soon}. */
 public class RenewTooSoonException extends CertfnException {
 
-    private final Duration retryAfter;
-
     public RenewTooSoonException(String detail, Duration retryAfter) {
-        super(429, "renew_too_soon", detail);
-        this.retryAfter = retryAfter;
-    }
-
-    @Override
-    public Optional<Duration> retryAfter() {
-        return Optional.of(retryAfter);
+        super(429, "renew_too_soon", detail, null, retryAfter);
     }
 
     @Override

@@ -14,15 +14,22 @@ public abstract class CertfnException extends RuntimeException {
 
     private final int status;
     private final String code;
+    private final Duration retryAfter;
 
     protected CertfnException(int status, String code, String detail) {
         this(status, code, detail, null);
     }
 
     protected CertfnException(int status, String code, String detail, Throwable cause) {
+        this(status, code, detail, cause, null);
+    }
+
+    /** With a known time the caller should wait before trying again. */
+    protected CertfnException(int status, String code, String detail, Throwable cause, Duration retryAfter) {
         super(detail, cause);
         this.status = status;
         this.code = code;
+        this.retryAfter = retryAfter;
     }
 
     /** The HTTP status of the answer. */
@@ -42,7 +49,7 @@ public abstract class CertfnException extends RuntimeException {
 
     /** When the caller may try again, if known. */
     public Optional<Duration> retryAfter() {
-        return Optional.empty();
+        return Optional.ofNullable(retryAfter);
     }
 
     /** Extra response headers (e.g. {@code WWW-Authenticate}). */

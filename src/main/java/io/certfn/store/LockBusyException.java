@@ -2,20 +2,11 @@ package io.certfn.store;
 
 import io.certfn.error.CertfnException;
 import java.time.Duration;
-import java.util.Optional;
 
 /** Another instance held a lease for longer than this one may wait: 503 {@code lock_busy}. */
 public class LockBusyException extends CertfnException {
 
-    private final Duration retryAfter;
-
     public LockBusyException(String detail, Duration retryAfter) {
-        super(503, "lock_busy", detail);
-        this.retryAfter = retryAfter;
-    }
-
-    @Override
-    public Optional<Duration> retryAfter() {
-        return Optional.of(retryAfter);
+        super(503, "lock_busy", detail, null, retryAfter);
     }
 }

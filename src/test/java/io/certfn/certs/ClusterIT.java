@@ -79,6 +79,8 @@ class ClusterIT {
             pool.shutdown();
             assertEquals(1, serials.size(), "all 20 got the same certificate");
             assertEquals(before + 1, stack.orderCount(), "exactly one ACME order");
+            String audit = "event=issued caller=apiKey:cluster names=stampede.certfn.test serial=" + serials.iterator().next();
+            assertEquals(1, count(a.log() + b.log(), audit), "one audit line for the one issuance");
         }
     }
 
@@ -115,6 +117,14 @@ class ClusterIT {
                         || p.getFileName().toString().equals("lease")), "no checkpoint or lease left behind");
             }
         }
+    }
+
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     private Path awaitFile(String name, Duration timeout) throws Exception {

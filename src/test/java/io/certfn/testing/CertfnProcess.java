@@ -33,6 +33,25 @@ public final class CertfnProcess implements AutoCloseable {
 
     /** Starts certfn with {@code config} ({@code certfn.*} keys) and waits until it answers. */
     public static CertfnProcess start(Map<String, String> config) throws Exception {
+        CertfnProcess certfn = launch(config);
+        certfn.awaitHealthy();
+        return certfn;
+    }
+
+    /** Starts certfn with {@code config}, expecting start-up to fail; returns its output. */
+    public static String startFailing(Map<String, String> config) throws Exception {
+        CertfnProcess certfn = launch(config);
+        if (!certfn.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            certfn.kill();
+            throw new AssertionError("certfn kept running:\n" + certfn.log());
+        }
+        if (certfn.process.exitValue() == 0) {
+            throw new AssertionError("certfn exited 0:\n" + certfn.log());
+        }
+        return certfn.log();
+    }
+
+    private static CertfnProcess launch(Map<String, String> config) throws IOException {
         String jar = System.getProperty("certfn.app.jar", "target/quarkus-app/quarkus-run.jar");
         int port = freePort();
         Path log = Files.createTempFile("certfn-process", ".log");
@@ -44,9 +63,7 @@ public final class CertfnProcess implements AutoCloseable {
         for (Map.Entry<String, String> e : config.entrySet()) {
             env.put(e.getKey().toUpperCase().replaceAll("[.\\-]", "_"), e.getValue());
         }
-        CertfnProcess certfn = new CertfnProcess(builder.start(), port, log);
-        certfn.awaitHealthy();
-        return certfn;
+        return new CertfnProcess(builder.start(), port, log);
     }
 
     /** POSTs {@code body} to {@code path} with {@code authorization}; returns status and body. */

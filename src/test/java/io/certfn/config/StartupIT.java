@@ -1,0 +1,94 @@
+package io.certfn.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certfn.testing.CertfnProcess;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A misconfigured certfn refuses to start and names the key; an unreachable CA is a 502 naming it. */
+class StartupIT {
+
+    private static final String KEY = "startup-key-0123456789";
+
+    @TempDir
+    Path store;
+
+    private Map<String, String> valid() {
+        return CertfnProcess.config(Map.of(),
+                "certfn.acme.directory", "https://127.0.0.1:9/dir",
+                "certfn.dns.rfc2136.server", "127.0.0.1:9",
+                "certfn.store.file.path", store.toString(),
+                "certfn.auth.api-keys", "t=" + KEY);
+    }
+
+    private void assertStartupFailsNaming(String expected, Map<String, String> config) throws Exception {
+        String log = CertfnProcess.startFailing(config);
+        assertTrue(log.contains(expected), "start-up error should name " + expected + ":\n" + log);
+        assertFalse(log.contains("0123456789"), "secrets never appear in the log");
+    }
+
+    @Test
+    void missingDirectoryIsNamed() throws Exception {
+        Map<String, String> config = valid();
+        config.remove("certfn.acme.directory");
+        assertStartupFailsNaming("certfn.acme.directory", config);
+    }
+
+    @Test
+    void missingDnsServerIsNamed() throws Exception {
+        Map<String, String> config = valid();
+        config.remove("certfn.dns.rfc2136.server");
+        assertStartupFailsNaming("certfn.dns.rfc2136.server", config);
+    }
+
+    @Test
+    void shortApiKeyIsNamedWithoutTheKey() throws Exception {
+        assertStartupFailsNaming("certfn.auth.api-keys key 'short'",
+                CertfnProcess.config(valid(), "certfn.auth.api-keys", "short=0123456789"));
+    }
+
+    @Test
+    void brokenPolicyNamesTheRule() throws Exception {
+        assertStartupFailsNaming("rule 'r1' needs a non-empty 'domains' list",
+                CertfnProcess.config(valid(), "certfn.policy", "{\"rules\":[{\"name\":\"r1\",\"match\":{\"apiKey\":\"t\"}}]}"));
+    }
+
+    @Test
+    void unsupportedBackendsAreNamed() throws Exception {
+        assertStartupFailsNaming("certfn.store.type 's4'", CertfnProcess.config(valid(), "certfn.store.type", "s4"));
+        assertStartupFailsNaming("certfn.dns.provider 'carrier-pigeon'",
+                CertfnProcess.config(valid(), "certfn.dns.provider", "carrier-pigeon"));
+    }
+
+    @Test
+    void unreachableCaIsA502NamingIt() throws Exception {
+        int deadPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            deadPort = socket.getLocalPort();
+        }
+        String directory = "https://127.0.0.1:" + deadPort + "/dir";
+        try (DatagramSocket ignored = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             CertfnProcess certfn = CertfnProcess.start(CertfnProcess.config(valid(), "certfn.acme.directory", directory))) {
+            HttpResponse<String> r = certfn.post("/api/certificate", "APIKey " + KEY, "{\"domain\":\"a.certfn.test\"}");
+            assertEquals(502, r.statusCode(), r.body());
+            var problem = new ObjectMapper().readTree(r.body());
+            assertEquals("acme_error", problem.path("code").asText());
+            assertTrue(problem.path("detail").asText().contains(directory), problem.toString());
+
+            HttpResponse<String> denied = certfn.post("/api/certificate", "APIKey not-the-key-0123456789x", "{\"domain\":\"a.certfn.test\"}");
+            assertEquals(401, denied.statusCode());
+            assertTrue(certfn.log().contains("event=denied caller=- names=a.certfn.test code=invalid_credentials"), certfn.log());
+            assertFalse(certfn.log().contains("not-the-key"), "presented keys are never logged");
+        }
+    }
+}
