@@ -1,8 +1,8 @@
 package io.certfn.auth;
 
+import io.certfn.auth.token.TokenVerifier;
 import io.certfn.config.CertfnConfig;
 import jakarta.inject.Singleton;
-import jakarta.enterprise.inject.Instance;
 import java.util.Locale;
 import org.jboss.logging.Logger;
 
@@ -17,12 +17,12 @@ public class Authenticator {
     private static final String SCHEMES = "send 'Authorization: APIKey <key>' or 'Authorization: Bearer <token>'";
 
     private final ApiKeys apiKeys;
-    private final Instance<TokenVerifier> tokenVerifiers;
+    private final TokenVerifier tokens;
 
-    public Authenticator(CertfnConfig config, Instance<TokenVerifier> tokenVerifiers) {
+    public Authenticator(CertfnConfig config, TokenVerifier tokens) {
         this.apiKeys = ApiKeys.parse(config.auth().apiKeys());
-        this.tokenVerifiers = tokenVerifiers;
-        if (apiKeys.isEmpty() && tokenVerifiers.isUnsatisfied()) {
+        this.tokens = tokens;
+        if (apiKeys.isEmpty() && !tokens.isEnabled()) {
             LOG.warn("No credentials are configured (certfn.auth.api-keys, token issuers): every request will be rejected");
         }
     }
@@ -64,10 +64,10 @@ public class Authenticator {
         if (token.isEmpty()) {
             throw AuthenticationException.unauthenticated("The Bearer scheme needs a token after it; " + SCHEMES + ".");
         }
-        if (tokenVerifiers.isUnsatisfied()) {
+        if (!tokens.isEnabled()) {
             throw AuthenticationException.invalidToken("issuer_not_trusted",
                     "This server trusts no token issuer (none of certfn.auth.google/azure/aws/oidc is configured); use an API key.");
         }
-        return tokenVerifiers.get().verify(token);
+        return tokens.verify(token);
     }
 }

@@ -3,12 +3,12 @@ package io.certfn.policy;
 import io.certfn.auth.Caller;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * One rule: callers matching every entry of {@code match} may have names granted by
- * {@code domains}. Match keys: {@code apiKey} (the key's name), {@code issuer}, {@code sub};
- * any other key compares the caller's claim of that name as a string.
+ * {@code domains}. Match keys: {@code apiKey} (the key's name); {@code issuer} (a preset name
+ * such as {@code google}, or the exact {@code iss} URL); {@code sub}; any other key is a claim
+ * path (see {@link Caller#claimValues}) that matches when one of its values equals the text.
  */
 public record PolicyRule(String name, Map<String, String> match, List<DomainPattern> domains) {
 
@@ -23,9 +23,10 @@ public record PolicyRule(String name, Map<String, String> match, List<DomainPatt
             String expected = entry.getValue();
             boolean ok = switch (entry.getKey()) {
                 case "apiKey" -> caller.method() == Caller.Method.API_KEY && caller.subject().equals(expected);
-                case "issuer" -> caller.issuer().equals(expected);
-                case "sub" -> caller.subject().equals(expected);
-                default -> caller.claim(entry.getKey()).map(v -> Objects.toString(v).equals(expected)).orElse(false);
+                case "issuer" -> caller.method() != Caller.Method.API_KEY
+                        && (caller.issuer().equals(expected) || caller.claimValues("iss").contains(expected));
+                case "sub" -> caller.method() != Caller.Method.API_KEY && caller.subject().equals(expected);
+                default -> caller.claimValues(entry.getKey()).contains(expected);
             };
             if (!ok) {
                 return false;

@@ -2,6 +2,7 @@ package io.certfn.policy;
 
 import io.certfn.auth.Authenticator;
 import io.certfn.auth.Caller;
+import io.certfn.auth.token.TokenVerifier;
 import io.certfn.config.CertfnConfig;
 import io.certfn.store.ObjectStore;
 import io.certfn.store.StoreKeys;
@@ -25,8 +26,21 @@ public class PolicyService {
 
     private final Policy policy;
 
-    public PolicyService(CertfnConfig config, ObjectStore store, Authenticator authenticator) {
+    public PolicyService(CertfnConfig config, ObjectStore store, Authenticator authenticator, TokenVerifier tokens) {
         this.policy = load(config.policy(), store);
+        List<String> platforms = tokens.platformPresets();
+        if (policy.isOpen() && !platforms.isEmpty()) {
+            throw new IllegalStateException("certfn.auth." + platforms.get(0) + " is enabled but certfn.policy has no rules."
+                    + " Anyone with an account on that platform can get a token for any audience, so issuer and audience alone"
+                    + " admit strangers: add rules that match your workloads (e.g. {issuer: google, email: ...},"
+                    + " {issuer: azure, oid: ...}, {issuer: aws, sub: <role ARN>}).");
+        }
+        for (PolicyRule rule : policy.rules()) {
+            String issuer = rule.match().get("issuer");
+            if (issuer != null && rule.match().size() == 1 && platforms.contains(issuer)) {
+                LOG.warnf("Policy rule '%s' matches every %s token in the world: add a claim such as sub or email", rule.name(), issuer);
+            }
+        }
         if (policy.isOpen()) {
             LOG.warn("No policy configured (certfn.policy): every authenticated caller may have any name");
         } else {

@@ -1,0 +1,134 @@
+package io.certfn.auth.token;
+
+import io.certfn.auth.AuthenticationException;
+import io.certfn.auth.Caller;
+import io.certfn.config.CertfnConfig;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.jwt.consumer.JwtContext;
+import org.jose4j.jwx.JsonWebStructure;
+
+/**
+ * Verifies bearer tokens against the configured issuers (DESIGN §4): one {@link IssuerVerifier}
+ * per issuer, chosen by the token's {@code iss}. Every rejection is a 401 {@code invalid_token}
+ * with a {@link Reason} and logged once (reason, issuer, sub, kid — never the token).
+ */
+@Singleton
+public class TokenVerifier {
+
+    /** The largest token accepted, in bytes. */
+    public static final int MAX_TOKEN_BYTES = 16 * 1024;
+
+    private static final Logger LOG = Logger.getLogger(TokenVerifier.class);
+
+    private final Map<String, IssuerVerifier> byIssuer = new LinkedHashMap<>();
+    private final List<IssuerSettings> issuers;
+
+    @Inject
+    public TokenVerifier(CertfnConfig config) {
+        this(IssuerPresets.from(config.auth()), config.auth().jwks(), Clock.systemUTC());
+    }
+
+    TokenVerifier(List<IssuerSettings> issuers, CertfnConfig.Auth.Jwks jwks, Clock clock) {
+        this.issuers = List.copyOf(issuers);
+        // Built at run time, never during static init: native images must not hold an HTTP client.
+        HttpClient http = HttpClient.newBuilder().connectTimeout(jwks.timeout()).followRedirects(HttpClient.Redirect.NORMAL).build();
+        for (IssuerSettings settings : issuers) {
+            JwksSource keys = new JwksSource(settings.discoveryIssuer(), settings.jwksUrl(), http, jwks.timeout(),
+                    jwks.cacheDuration(), jwks.minRefreshInterval(), clock);
+            IssuerVerifier verifier = new IssuerVerifier(settings, keys, clock);
+            settings.issuers().forEach(iss -> byIssuer.put(iss, verifier));
+            LOG.infof("Accepting %s tokens from %s for audience %s", settings.name(), settings.issuers(), settings.audiences());
+        }
+    }
+
+    /** True when at least one issuer is configured. */
+    public boolean isEnabled() {
+        return !issuers.isEmpty();
+    }
+
+    /** The enabled cloud presets ({@code google}, {@code azure}, {@code aws}), which need a policy. */
+    public List<String> platformPresets() {
+        return issuers.stream().filter(IssuerSettings::platform).map(IssuerSettings::name).toList();
+    }
+
+    /**
+     * The caller {@code token} proves. Blocks on the issuer's JWKS when its keys are not cached.
+     *
+     * @throws AuthenticationException {@code invalid_token} with the reason of the failed check
+     */
+    public Caller verify(String token) {
+        String issuer = "-";
+        String subject = "-";
+        String kid = "-";
+        try {
+            int size = token.getBytes(StandardCharsets.UTF_8).length;
+            if (size > MAX_TOKEN_BYTES) {
+                throw TokenRejected.because(Reason.MALFORMED, "The token is " + size + " bytes; the limit is " + MAX_TOKEN_BYTES + ".");
+            }
+            JwtContext parsed = parseUnverified(token);
+            JwtClaims claims = parsed.getJwtClaims();
+            JsonWebStructure header = parsed.getJoseObjects().get(0);
+            String alg = String.valueOf(header.getAlgorithmHeaderValue());
+            kid = String.valueOf(header.getKeyIdHeaderValue());
+            issuer = String.valueOf(claims.getClaimValue("iss"));
+            subject = String.valueOf(claims.getClaimValue("sub"));
+            if (!IssuerSettings.ASYMMETRIC.contains(alg)) {
+                throw TokenRejected.because(Reason.ALG_NOT_ALLOWED, "The token is signed with '" + alg
+                        + "'; certfn accepts only asymmetric signatures (RS*, PS*, ES*, EdDSA), never 'none' or HMAC.");
+            }
+            if (!claims.hasClaim("iss")) {
+                throw TokenRejected.because(Reason.MISSING_CLAIM, "The token has no 'iss' claim, so its issuer cannot be known.");
+            }
+            IssuerVerifier verifier = byIssuer.get(issuer);
+            if (verifier == null) {
+                throw TokenRejected.because(Reason.ISSUER_NOT_TRUSTED, "The token's issuer is '" + issuer
+                        + "' but this server trusts only " + new ArrayList<>(byIssuer.keySet()) + ".");
+            }
+            return verifier.verify(token, alg, header.getKeyIdHeaderValue(), claims);
+        } catch (AuthenticationException e) {
+            LOG.infof("Rejected bearer token: reason=%s issuer=%s sub=%s kid=%s", e.reason().orElse("-"), issuer, subject, kid);
+            throw e;
+        }
+    }
+
+    /** For tests: how many times the keys of {@code issuer} were fetched. */
+    int keyFetches(String issuer) {
+        IssuerVerifier verifier = byIssuer.get(issuer);
+        return verifier == null ? 0 : verifier.keys().fetches();
+    }
+
+    private static JwtContext parseUnverified(String token) {
+        int dots = token.length() - token.replace(".", "").length();
+        if (dots == 4) {
+            throw TokenRejected.because(Reason.MALFORMED, "The token is encrypted (JWE); certfn accepts signed JWTs (JWS) only.");
+        }
+        if (dots != 2) {
+            throw TokenRejected.because(Reason.MALFORMED, "The token is not a JWT: expected three base64url parts separated by dots, found "
+                    + (dots + 1) + " part(s).");
+        }
+        try {
+            return new JwtConsumerBuilder().setSkipAllValidators().setDisableRequireSignature()
+                    .setSkipSignatureVerification().build().process(token);
+        } catch (InvalidJwtException e) {
+            String why = e.getErrorDetails().isEmpty() ? e.getOriginalMessage() : e.getErrorDetails().get(0).getErrorMessage();
+            for (String part : token.split("\\.")) {
+                if (part.length() > 8) {
+                    why = why.replace(part, "…"); // never echo the token
+                }
+            }
+            throw TokenRejected.because(Reason.MALFORMED, "The token cannot be parsed as a JWT: " + why);
+        }
+    }
+}

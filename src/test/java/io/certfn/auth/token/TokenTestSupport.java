@@ -1,0 +1,77 @@
+package io.certfn.auth.token;
+
+import io.certfn.config.CertfnConfig;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+
+/** Builds verifiers from real {@code certfn.*} properties, and claims at a controllable time. */
+final class TokenTestSupport {
+
+    private TokenTestSupport() {
+    }
+
+    /** A clock tests move by hand. */
+    static final class MutableClock extends Clock {
+        private volatile Instant now = Instant.now();
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    /** The typed config for {@code properties} (plus a dummy ACME directory). */
+    static CertfnConfig config(Map<String, String> properties) {
+        Map<String, String> all = new HashMap<>(properties);
+        all.putIfAbsent("certfn.acme.directory", "https://ca.invalid/dir");
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(CertfnConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new PropertiesConfigSource(all, "test", 500))
+                .build();
+        return config.getConfigMapping(CertfnConfig.class);
+    }
+
+    static TokenVerifier verifier(Map<String, String> properties, Clock clock) {
+        CertfnConfig config = config(properties);
+        return new TokenVerifier(IssuerPresets.from(config.auth()), config.auth().jwks(), clock);
+    }
+
+    /** Claims valid for an hour from {@code clock}'s now. */
+    static JwtClaims claims(Clock clock, String issuer, String audience, String subject) {
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer(issuer);
+        claims.setAudience(audience);
+        claims.setSubject(subject);
+        long now = clock.instant().getEpochSecond();
+        claims.setIssuedAt(NumericDate.fromSeconds(now));
+        claims.setNotBefore(NumericDate.fromSeconds(now));
+        claims.setExpirationTime(NumericDate.fromSeconds(now + 3600));
+        return claims;
+    }
+}

@@ -1,0 +1,154 @@
+package io.certfn.testing;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jose4j.jwk.EcJwkGenerator;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.OkpJwkGenerator;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.jwk.RsaJwkGenerator;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.keys.EllipticCurves;
+
+/**
+ * An OIDC issuer for tests on the JDK's HTTP server: {@code /.well-known/openid-configuration}
+ * and {@code /jwks}, keys made with jose4j, tokens signed with them. Keys can be added and
+ * removed (rotation), the JWKS endpoint can fail (outage), and it counts JWKS requests.
+ */
+public final class TestIssuer implements AutoCloseable {
+
+    private final HttpServer server;
+    private final List<PublicJsonWebKey> keys = new CopyOnWriteArrayList<>();
+    private final AtomicInteger jwksRequests = new AtomicInteger();
+    private volatile boolean outage;
+
+    public TestIssuer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/.well-known/openid-configuration", exchange -> {
+            String body = "{\"issuer\":\"" + url() + "\",\"jwks_uri\":\"" + url() + "/jwks\"}";
+            respond(exchange, outage ? 503 : 200, body);
+        });
+        server.createContext("/jwks", exchange -> {
+            jwksRequests.incrementAndGet();
+            List<JsonWebKey> published = new ArrayList<>();
+            for (PublicJsonWebKey key : keys) {
+                published.add(publicOnly(key));
+            }
+            respond(exchange, outage ? 503 : 200, new JsonWebKeySet(published).toJson());
+        });
+        server.start();
+    }
+
+    private static void respond(com.sun.net.httpserver.HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static JsonWebKey publicOnly(PublicJsonWebKey key) {
+        try {
+            return JsonWebKey.Factory.newJwk(key.toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The issuer URL (also its discovery base). */
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The JWKS URL. */
+    public String jwksUrl() {
+        return url() + "/jwks";
+    }
+
+    /** Makes and publishes a key: {@code RSA}, {@code EC256}, {@code EC384} or {@code Ed25519}. */
+    public PublicJsonWebKey newKey(String type, String kid) {
+        try {
+            PublicJsonWebKey key = switch (type) {
+                case "RSA" -> RsaJwkGenerator.generateJwk(2048);
+                case "EC256" -> EcJwkGenerator.generateJwk(EllipticCurves.P256);
+                case "EC384" -> EcJwkGenerator.generateJwk(EllipticCurves.P384);
+                case "Ed25519" -> OkpJwkGenerator.generateJwk("Ed25519");
+                default -> throw new IllegalArgumentException(type);
+            };
+            key.setKeyId(kid);
+            keys.add(key);
+            return key;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops publishing the key {@code kid}. */
+    public void removeKey(String kid) {
+        keys.removeIf(k -> kid.equals(k.getKeyId()));
+    }
+
+    /** While true, discovery and JWKS answer 503. */
+    public void outage(boolean down) {
+        outage = down;
+    }
+
+    public int jwksRequests() {
+        return jwksRequests.get();
+    }
+
+    /** A compact JWS of {@code claims} signed by {@code key} with {@code alg}, header kid = the key's. */
+    public static String sign(JwtClaims claims, PublicJsonWebKey key, String alg) {
+        return sign(claims, key, alg, key.getKeyId());
+    }
+
+    /** As {@link #sign(JwtClaims, PublicJsonWebKey, String)} with another header kid. */
+    public static String sign(JwtClaims claims, PublicJsonWebKey key, String alg, String kid) {
+        try {
+            JsonWebSignature jws = new JsonWebSignature();
+            jws.setPayload(claims.toJson());
+            jws.setKey(key.getPrivateKey());
+            jws.setAlgorithmHeaderValue(alg);
+            if (kid != null) {
+                jws.setKeyIdHeaderValue(kid);
+            }
+            jws.setDoKeyValidation(false);
+            return jws.getCompactSerialization();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A key no issuer publishes: what a forger has. */
+    public static final class Unpublished {
+        private final PublicJsonWebKey key;
+
+        public Unpublished() {
+            try {
+                key = RsaJwkGenerator.generateJwk(2048);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        public PublicJsonWebKey key() {
+            return key;
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
