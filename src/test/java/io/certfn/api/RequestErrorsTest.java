@@ -113,12 +113,15 @@ class RequestErrorsTest {
     }
 
     @Test
-    void bearerTokenWithoutTrustedIssuersIsInvalidToken() {
-        Response r = problem(post("/api/certificate", "{\"domain\":\"a.certfn.test\"}", "Authorization", "Bearer eyJhbGciOiJSUzI1NiJ9.e30.sig"),
+    void bearerTokenFromAnUntrustedIssuerIsInvalidToken() {
+        // {"alg":"RS256"}.{"iss":"https://evil.example","sub":"x"}.sig
+        String token = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJodHRwczovL2V2aWwuZXhhbXBsZSIsInN1YiI6IngifQ.c2ln";
+        Response r = problem(post("/api/certificate", "{\"domain\":\"a.certfn.test\"}", "Authorization", "Bearer " + token),
                 401, "invalid_token");
         assertEquals("issuer_not_trusted", r.path("reason"));
+        assertTrue(r.<String>path("detail").contains("'https://evil.example'"), r.<String>path("detail"));
         assertTrue(r.header("WWW-Authenticate").startsWith("Bearer realm=\"certfn\", error=\"invalid_token\""));
-        assertFalse(r.asString().contains("eyJhbGciOiJSUzI1NiJ9"));
+        assertFalse(r.asString().contains(token.substring(20)));
     }
 
     @ParameterizedTest

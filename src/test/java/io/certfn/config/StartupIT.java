@@ -71,6 +71,18 @@ class StartupIT {
     }
 
     @Test
+    void platformPresetWithoutPolicyIsRefusedSayingWhy() throws Exception {
+        assertStartupFailsNaming("certfn.auth.google is enabled but certfn.policy has no rules",
+                CertfnProcess.config(valid(), "certfn.auth.google.audience", "https://certfn.example"));
+    }
+
+    @Test
+    void halfConfiguredPresetNamesTheMissingKey() throws Exception {
+        assertStartupFailsNaming("certfn.auth.azure.audience is required when certfn.auth.azure.tenant-id is set",
+                CertfnProcess.config(valid(), "certfn.auth.azure.tenant-id", "t1"));
+    }
+
+    @Test
     void unreachableCaIsA502NamingIt() throws Exception {
         int deadPort;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -19,12 +19,17 @@ public class AcmeStackResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String STACK_DIR = "certfntest.stack-dir";
     public static final String STORE_DIR = "certfntest.store-dir";
+    /** File holding the private JWK the test Google issuer signs with. */
+    public static final String GOOGLE_KEY = "certfntest.google-key";
+    public static final String GOOGLE_AUDIENCE = "https://certfn.test";
+    public static final String GOOGLE_EMAIL = "web@certfn-test.iam.gserviceaccount.com";
 
     public static final String OPS_KEY = "ops-key-0123456789abcdef";
     public static final String WEB_KEY = "web-key-0123456789abcdef";
     public static final String STRANGER_KEY = "stranger-key-0123456789";
 
     private AcmeStack stack;
+    private TestIssuer google;
 
     @Override
     public Map<String, String> start() {
@@ -37,14 +42,25 @@ public class AcmeStackResource implements QuarkusTestResourceLifecycleManager {
         }
         System.setProperty(STACK_DIR, stack.dir().toString());
         System.setProperty(STORE_DIR, store.toString());
+        try {
+            google = new TestIssuer();
+            Path key = Files.createTempFile("certfn-google-key", ".json");
+            Files.writeString(key, google.newKey("RSA", "google-1").toJson(org.jose4j.jwk.JsonWebKey.OutputControlLevel.INCLUDE_PRIVATE));
+            System.setProperty(GOOGLE_KEY, key.toString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
         Map<String, String> config = new HashMap<>(stack.certfnConfig());
+        config.put("certfn.auth.google.audience", GOOGLE_AUDIENCE);
+        config.put("certfn.auth.google.jwks-url", google.jwksUrl());
         config.put("certfn.store.file.path", store.toString());
         config.put("certfn.auth.api-keys", "ops=" + OPS_KEY + ",web=" + WEB_KEY + ",stranger=" + STRANGER_KEY);
         config.put("certfn.policy", """
                 {"rules": [
                   {"name": "ops", "match": {"apiKey": "ops"}, "domains": ["*"]},
-                  {"name": "web", "match": {"apiKey": "web"}, "domains": ["web.certfn.test", "*.apps.certfn.test"]}
-                ]}""");
+                  {"name": "web", "match": {"apiKey": "web"}, "domains": ["web.certfn.test", "*.apps.certfn.test"]},
+                  {"name": "google-web", "match": {"issuer": "google", "email": "%s"}, "domains": ["token.certfn.test"]}
+                ]}""".formatted(GOOGLE_EMAIL));
         return config;
     }
 
@@ -52,6 +68,9 @@ public class AcmeStackResource implements QuarkusTestResourceLifecycleManager {
     public void stop() {
         if (stack != null) {
             stack.close();
+        }
+        if (google != null) {
+            google.close();
         }
     }
 }
