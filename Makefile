@@ -8,6 +8,7 @@ run: build
 # Installs what the tests need on a fresh Debian machine, then runs the whole suite.
 test:
 	dev/stack.sh install
+	npm ci --prefix src/test/oidc-provider --no-audit --no-fund --loglevel=error
 	./mvnw -B verify
 
 # The run stack, non-interactive: one certificate through the API, verified with openssl.
