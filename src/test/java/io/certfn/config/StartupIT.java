@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certfn.testing.CertfnProcess;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
@@ -84,13 +81,8 @@ class StartupIT {
 
     @Test
     void unreachableCaIsA502NamingIt() throws Exception {
-        int deadPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            deadPort = socket.getLocalPort();
-        }
-        String directory = "https://127.0.0.1:" + deadPort + "/dir";
-        try (DatagramSocket ignored = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-             CertfnProcess certfn = CertfnProcess.start(CertfnProcess.config(valid(), "certfn.acme.directory", directory))) {
+        String directory = "https://127.0.0.1:" + CertfnProcess.freePort() + "/dir";
+        try (CertfnProcess certfn = CertfnProcess.start(CertfnProcess.config(valid(), "certfn.acme.directory", directory))) {
             HttpResponse<String> r = certfn.post("/api/certificate", "APIKey " + KEY, "{\"domain\":\"a.certfn.test\"}");
             assertEquals(502, r.statusCode(), r.body());
             var problem = new ObjectMapper().readTree(r.body());

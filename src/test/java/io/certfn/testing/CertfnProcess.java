@@ -118,7 +118,8 @@ public final class CertfnProcess implements AutoCloseable {
         throw new IllegalStateException("certfn did not become healthy:\n" + log());
     }
 
-    private static int freePort() throws IOException {
+    /** A TCP port on 127.0.0.1 that nothing listens on right now. */
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }

@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certfn.testing.AcmeStack;
 import io.certfn.testing.CertfnProcess;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -51,10 +49,7 @@ class OidcProviderIT {
             throw new IllegalStateException("oidc-provider is not installed: run `npm ci --prefix " + SERVER + "` (make test does)");
         }
         stack = AcmeStack.start(Map.of());
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+        int port = CertfnProcess.freePort();
         issuer = "http://127.0.0.1:" + port;
         provider = new ProcessBuilder("node", "server.mjs", String.valueOf(port)).directory(SERVER.toFile())
                 .redirectErrorStream(true).redirectOutput(Files.createTempFile("oidc-provider", ".log").toFile()).start();
