@@ -1,5 +1,5 @@
 # certfn — the two commands of README: `make run` and `make test`.
-.PHONY: run test demo build clean
+.PHONY: run test demo bench build clean
 
 # A local Pebble + Knot and certfn against them; prints a dev API key and a curl line.
 run: build
@@ -14,6 +14,10 @@ test:
 # The run stack, non-interactive: one certificate through the API, verified with openssl.
 demo: build
 	dev/demo.sh
+
+# Speed and memory, side by side in one run (see bench/README.md); under 10 minutes.
+bench:
+	bench/run.sh
 
 build:
 	./mvnw -q -B package -DskipTests

@@ -40,6 +40,7 @@ public class AcmeAccount {
     private final TrustStoreProvider provider;
     private volatile URL accountUrl;
     private volatile KeyPair accountKey;
+    private volatile Login login;
 
     public AcmeAccount(CertfnConfig config, ObjectStore store, ObjectMapper json) {
         this.config = config.acme();
@@ -55,16 +56,25 @@ public class AcmeAccount {
     }
 
     /**
-     * A login on a fresh session. Registers the account on first use. Blocks on the network.
+     * The account's login, on one session shared by all threads (acme4j 4 sessions are
+     * thread-safe; sharing keeps the CA's directory, nonces and the TLS connection). Registers
+     * the account on first use. Blocks on the network the first time.
      *
      * @throws AcmeFailure when the CA refuses or cannot be reached
      */
     public Login login() {
-        Session session = session();
-        if (accountUrl == null) {
-            register(session);
+        Login current = login;
+        if (current != null) {
+            return current;
         }
-        return session.login(accountUrl, accountKey);
+        synchronized (this) {
+            if (login == null) {
+                Session session = session();
+                register(session);
+                login = session.login(accountUrl, accountKey);
+            }
+            return login;
+        }
     }
 
     private synchronized void register(Session session) {

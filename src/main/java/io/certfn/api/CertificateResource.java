@@ -1,5 +1,6 @@
 package io.certfn.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certfn.auth.Caller;
 import io.certfn.certs.CertificateService;
@@ -13,8 +14,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.InputStream;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The certificate API (DESIGN §2), wire-compatible with le-cert-server. Parses the request,
@@ -28,6 +30,10 @@ public class CertificateResource {
         Outcome run(Caller caller, CertificateSpec spec, Duration budget);
     }
 
+    /** Rendered answers for stored certificates: the warm path then only looks up bytes. */
+    private static final int MAX_RENDERED = 10_000;
+
+    private final Map<String, byte[]> rendered = new ConcurrentHashMap<>();
     private final CertificateService certificates;
     private final Admission admission;
     private final ObjectMapper json;
@@ -43,7 +49,7 @@ public class CertificateResource {
     /** A valid certificate: from the store unless due, else newly ordered. */
     @POST
     public Response obtain(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @HeaderParam("Prefer") String prefer, InputStream body) {
+            @HeaderParam("Prefer") String prefer, byte[] body) {
         return handle(authorization, prefer, body, certificates::obtain);
     }
 
@@ -51,18 +57,18 @@ public class CertificateResource {
     @POST
     @Path("/renew")
     public Response renew(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @HeaderParam("Prefer") String prefer, InputStream body) {
+            @HeaderParam("Prefer") String prefer, byte[] body) {
         return handle(authorization, prefer, body, certificates::renew);
     }
 
-    private Response handle(String authorization, String prefer, InputStream body, Action action) {
+    private Response handle(String authorization, String prefer, byte[] body, Action action) {
         CertificateSpec spec = RequestBody.read(body, json);
         Caller caller = admission.admit(authorization, spec.names());
         Duration budget = WaitPreference.budget(prefer, config.waitBudget(), config.maxWait());
         Outcome outcome = action.run(caller, spec, budget);
         Response.ResponseBuilder response;
         if (outcome instanceof Outcome.Ready ready) {
-            response = Response.ok(CertificateResponse.of(ready.certificate(), spec.names(), ready.cached()));
+            response = Response.ok(render(ready, spec), MediaType.APPLICATION_JSON);
         } else {
             Outcome.Pending pending = (Outcome.Pending) outcome;
             response = Response.accepted(PendingResponse.of(pending.spec().names()))
@@ -72,5 +78,22 @@ public class CertificateResource {
             response.header("Preference-Applied", "wait=" + budget.toSeconds());
         }
         return response.build();
+    }
+
+    private byte[] render(Outcome.Ready ready, CertificateSpec spec) {
+        String key = ready.certificate().serial() + "|" + ready.cached() + "|" + String.join(",", spec.names());
+        byte[] bytes = rendered.get(key);
+        if (bytes == null) {
+            try {
+                bytes = json.writeValueAsBytes(CertificateResponse.of(ready.certificate(), spec.names(), ready.cached()));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("Cannot render the certificate response", e);
+            }
+            if (rendered.size() >= MAX_RENDERED) {
+                rendered.clear();
+            }
+            rendered.put(key, bytes);
+        }
+        return bytes;
     }
 }

@@ -8,15 +8,13 @@ import io.certfn.certs.ClientCsr;
 import io.certfn.certs.DomainNames;
 import io.certfn.crypto.KeyType;
 import io.certfn.error.InvalidRequestException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads and validates a certificate request body (DESIGN §2): at most {@value #MAX_BYTES} bytes of
+ * Validates a certificate request body (DESIGN §2): at most {@value #MAX_BYTES} bytes of
  * JSON with {@code domain} and/or {@code domains}, {@code keyType}, {@code csr}, {@code profile}.
  * Unknown fields are ignored (older and newer clients). Every rejection names the field.
  */
@@ -29,34 +27,20 @@ public final class RequestBody {
     }
 
     /**
-     * Reads at most {@link #MAX_BYTES} from {@code in} and parses them.
+     * Parses a request body of at most {@link #MAX_BYTES}.
      *
      * @throws InvalidRequestException {@code body_too_large}, {@code invalid_body},
      *         {@code missing_body_param}, {@code invalid_domain}, {@code invalid_key_type} or
      *         {@code invalid_csr}
      */
-    public static CertificateSpec read(InputStream in, ObjectMapper json) {
-        return parse(readBounded(in), json);
-    }
-
-    static byte[] readBounded(InputStream in) {
-        if (in == null) {
-            return new byte[0];
+    public static CertificateSpec read(byte[] body, ObjectMapper json) {
+        if (body == null) {
+            body = new byte[0];
         }
-        try (in) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                out.write(buffer, 0, n);
-                if (out.size() > MAX_BYTES) {
-                    throw InvalidRequestException.bodyTooLarge(MAX_BYTES);
-                }
-            }
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw InvalidRequestException.invalidBody("The request body could not be read: " + e.getMessage());
+        if (body.length > MAX_BYTES) {
+            throw InvalidRequestException.bodyTooLarge(MAX_BYTES);
         }
+        return parse(body, json);
     }
 
     static CertificateSpec parse(byte[] body, ObjectMapper json) {

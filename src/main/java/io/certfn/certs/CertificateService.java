@@ -37,6 +37,7 @@ public class CertificateService {
     private static final Logger LOG = Logger.getLogger(CertificateService.class);
 
     private final CertificateRepository repository;
+    private final CertificateCache cache;
     private final AcmeIssuer issuer;
     private final LeaseManager leases;
     private final RenewalSchedule schedule;
@@ -49,9 +50,10 @@ public class CertificateService {
         return t;
     });
 
-    public CertificateService(CertificateRepository repository, AcmeIssuer issuer, LeaseManager leases,
-            RenewalSchedule schedule, CertfnConfig config) {
+    public CertificateService(CertificateRepository repository, CertificateCache cache, AcmeIssuer issuer,
+            LeaseManager leases, RenewalSchedule schedule, CertfnConfig config) {
         this.repository = repository;
+        this.cache = cache;
         this.issuer = issuer;
         this.leases = leases;
         this.schedule = schedule;
@@ -64,8 +66,15 @@ public class CertificateService {
      * up to {@code budget}.
      */
     public Outcome obtain(Caller caller, CertificateSpec spec, Duration budget) {
-        Optional<CertificateRepository.Found> stored = repository.find(spec.storageId());
-        if (stored.isPresent() && !schedule.isDue(stored.get().certificate(), Instant.now())) {
+        String id = spec.storageId();
+        Instant now = Instant.now();
+        Optional<StoredCertificate> cached = cache.get(id, now);
+        if (cached.isPresent() && !schedule.isDue(cached.get(), now)) {
+            return new Outcome.Ready(cached.get(), true);
+        }
+        Optional<CertificateRepository.Found> stored = repository.find(id);
+        if (stored.isPresent() && !schedule.isDue(stored.get().certificate(), now)) {
+            cache.put(id, stored.get().certificate(), now);
             return new Outcome.Ready(stored.get().certificate(), true);
         }
         return await(caller, spec, budget, "obtain");
@@ -143,6 +152,7 @@ public class CertificateService {
                         .orElse(new Outcome.Ready(cert, false));
             }
             checkpoint.discard();
+            cache.put(id, cert, Instant.now());
             AuditLog.issued(caller, cert, current.isPresent(), Duration.between(started, Instant.now()));
             return new Outcome.Ready(cert, false);
         }

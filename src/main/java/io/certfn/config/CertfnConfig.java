@@ -125,6 +125,15 @@ public interface CertfnConfig {
         /** {@code certfn.store.file.*}: the local folder backend. */
         File file();
 
+        /**
+         * {@code certfn.store.cache-ttl}: how long an instance serves a certificate it read from
+         * the store without reading again ({@code 0s}: always read). Another instance's renewal
+         * is seen at most this late; the certificate served meanwhile is still valid.
+         */
+        @WithName("cache-ttl")
+        @WithDefault("10s")
+        Duration cacheTtl();
+
         interface File {
             /** {@code certfn.store.file.path}: the folder; shared folders make one cluster. */
             @WithDefault("./.certfn")

@@ -24,7 +24,7 @@ import org.xbill.DNS.Type;
  */
 public final class PropagationCheck {
 
-    private static final Duration POLL = Duration.ofMillis(250);
+    private static final Duration POLL = Duration.ofMillis(100);
 
     private PropagationCheck() {
     }

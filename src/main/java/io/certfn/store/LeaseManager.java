@@ -51,7 +51,7 @@ public class LeaseManager {
      */
     public Lease acquire(String key, Duration maxWait) throws InterruptedException {
         Instant deadline = clock.instant().plus(maxWait);
-        long pause = 50;
+        long pause = 20;
         while (true) {
             Optional<Lease> lease = tryAcquire(key);
             if (lease.isPresent()) {
@@ -62,7 +62,8 @@ public class LeaseManager {
                         + key + "'); try again shortly.", duration);
             }
             Thread.sleep(pause);
-            pause = Math.min(pause * 2, 500);
+            // Short pauses: a waiter should notice the holder's release quickly; a store read is cheap.
+            pause = Math.min(pause * 2, 100);
         }
     }
 

@@ -8,10 +8,12 @@ import jakarta.inject.Singleton;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.consumer.InvalidJwtException;
@@ -32,8 +34,16 @@ public class TokenVerifier {
 
     private static final Logger LOG = Logger.getLogger(TokenVerifier.class);
 
+    /** Tokens already verified, until their exp: workloads present one token many times. */
+    private static final int MAX_VERIFIED = 10_000;
+
+    private record Verified(Caller caller, Instant expiresAt) {
+    }
+
     private final Map<String, IssuerVerifier> byIssuer = new LinkedHashMap<>();
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
     private final List<IssuerSettings> issuers;
+    private final Clock clock;
 
     @Inject
     public TokenVerifier(CertfnConfig config) {
@@ -42,6 +52,7 @@ public class TokenVerifier {
 
     TokenVerifier(List<IssuerSettings> issuers, CertfnConfig.Auth.Jwks jwks, Clock clock) {
         this.issuers = List.copyOf(issuers);
+        this.clock = clock;
         // Built at run time, never during static init: native images must not hold an HTTP client.
         HttpClient http = HttpClient.newBuilder().connectTimeout(jwks.timeout()).followRedirects(HttpClient.Redirect.NORMAL).build();
         for (IssuerSettings settings : issuers) {
@@ -69,6 +80,22 @@ public class TokenVerifier {
      * @throws AuthenticationException {@code invalid_token} with the reason of the failed check
      */
     public Caller verify(String token) {
+        Verified known = verified.get(token);
+        if (known != null && clock.instant().isBefore(known.expiresAt())) {
+            return known.caller();
+        }
+        Caller caller = verifyUncached(token);
+        Object exp = caller.claims().get("exp");
+        if (exp instanceof Number seconds) {
+            if (verified.size() >= MAX_VERIFIED) {
+                verified.clear();
+            }
+            verified.put(token, new Verified(caller, Instant.ofEpochSecond(seconds.longValue())));
+        }
+        return caller;
+    }
+
+    private Caller verifyUncached(String token) {
         String issuer = "-";
         String subject = "-";
         String kid = "-";

@@ -9,6 +9,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.xbill.DNS.DClass;
@@ -38,6 +40,8 @@ public final class Rfc2136Provider implements DnsProvider {
     private final Optional<Name> zone;
     private final TSIG tsig;
     private final long ttl;
+    /** Zones found by SOA lookup, by record name: publish and remove ask for the same name. */
+    private final Map<Name, Name> zones = new ConcurrentHashMap<>();
 
     Rfc2136Provider(InetSocketAddress server, Optional<Name> zone, TSIG tsig, Duration ttl) {
         this.server = server;
@@ -91,6 +95,7 @@ public final class Rfc2136Provider implements DnsProvider {
         Update update = new Update(zoneOf(name));
         update.delete(new TXTRecord(name, DClass.IN, 0, record.value()));
         send(update, "delete TXT " + record.name());
+        zones.remove(name);
         LOG.debugf("Removed TXT %s", record.name());
     }
 
@@ -103,10 +108,15 @@ public final class Rfc2136Provider implements DnsProvider {
         if (zone.isPresent()) {
             return zone.get();
         }
+        Name known = zones.get(name);
+        if (known != null) {
+            return known;
+        }
         Message response = query(Message.newQuery(Record.newRecord(name, Type.SOA, DClass.IN)), "SOA lookup for " + name);
         for (int section : new int[] {Section.ANSWER, Section.AUTHORITY}) {
             for (Record r : response.getSection(section)) {
                 if (r instanceof SOARecord) {
+                    zones.put(name, r.getName());
                     return r.getName();
                 }
             }

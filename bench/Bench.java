@@ -1,0 +1,632 @@
+// certfn's benchmarks, run by bench/run.sh (`make bench`) as a single-file Java program with
+// certfn's runtime jars on the class path. Every figure is a ratio taken side by side in one run
+// and repeated; the median is reported, because this machine is shared and noisy.
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.jose4j.jwk.EcJwkGenerator;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.jwk.RsaJwkGenerator;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.keys.EllipticCurves;
+import org.shredzone.acme4j.AccountBuilder;
+import org.shredzone.acme4j.Login;
+import org.shredzone.acme4j.Order;
+import org.shredzone.acme4j.Session;
+import org.shredzone.acme4j.Status;
+import org.shredzone.acme4j.challenge.Dns01Challenge;
+import org.shredzone.acme4j.connector.NetworkSettings;
+import org.shredzone.acme4j.provider.GenericAcmeProvider;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TSIG;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.Update;
+
+public class Bench {
+
+    static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
+    static final int WRK_SECONDS = Integer.getInteger("bench.seconds", 4);
+    static final String KEY = "bench-key-0123456789abcdef";
+    static final String AUDIENCE = "https://certfn.bench";
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    final Path root;
+    final Path work;
+    final Map<String, String> stack = new LinkedHashMap<>();
+    final List<Process> processes = new ArrayList<>();
+    HttpServer issuer;
+    PublicJsonWebKey rsaKey;
+    PublicJsonWebKey ecKey;
+
+    Bench(Path root) throws IOException {
+        this.root = root;
+        this.work = Files.createTempDirectory("certfn-bench");
+    }
+
+    public static void main(String[] args) throws Exception {
+        Bench bench = new Bench(Path.of(args[0]).toAbsolutePath());
+        try {
+            bench.run();
+        } finally {
+            bench.close();
+        }
+    }
+
+    void run() throws Exception {
+        startStack();
+        startIssuer();
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("date", LocalDate.now().toString());
+        results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
+                "jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+                "os", System.getProperty("os.name") + " " + System.getProperty("os.version")));
+        results.put("rounds", ROUNDS);
+        Map<String, Object> warm = warmPath();
+        results.put("warmPath", warm);
+        results.put("coldStart", coldStart());
+        Map<String, Object> issuance = issuance();
+        results.put("issuance", issuance);
+        results.put("stampede", stampede((Double) issuance.get("certfnMedianMs")));
+        Path out = root.resolve("bench/results/" + LocalDate.now() + ".json");
+        Files.createDirectories(out.getParent());
+        JSON.writeValue(out.toFile(), results);
+        System.out.println("\nResults written to " + root.relativize(out));
+        System.out.println(JSON.writeValueAsString(summary(results)));
+    }
+
+    // ---------------------------------------------------------------- warm path
+
+    /** Throughput and latency of the cached path next to /healthz, with wrk from another process. */
+    Map<String, Object> warmPath() throws Exception {
+        Path store = work.resolve("warm-store");
+        Certfn certfn = startCertfn(store);
+        mustPost(certfn, "APIKey " + KEY, "{\"domain\":\"bench.certfn.test\"}");
+        String rs = token(rsaKey, "RS256");
+        String es = token(ecKey, "ES256");
+        Map<String, Path> scripts = new LinkedHashMap<>();
+        scripts.put("healthz", null);
+        scripts.put("apiKey", luaPost("APIKey " + KEY));
+        scripts.put("rs256", luaPost("Bearer " + rs));
+        scripts.put("es256", luaPost("Bearer " + es));
+        for (Map.Entry<String, Path> s : scripts.entrySet()) { // JIT warm-up of every path, discarded
+            wrk(s.getValue() == null ? certfn.url("/healthz") : certfn.url("/api/certificate"), s.getValue(), 5);
+        }
+        Map<String, List<Map<String, Double>>> runs = new LinkedHashMap<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            for (Map.Entry<String, Path> s : scripts.entrySet()) {
+                String url = s.getValue() == null ? certfn.url("/healthz") : certfn.url("/api/certificate");
+                wrk(url, s.getValue(), 1); // warm-up, discarded
+                runs.computeIfAbsent(s.getKey(), k -> new ArrayList<>()).add(wrk(url, s.getValue(), WRK_SECONDS));
+            }
+        }
+        certfn.stop();
+        Map<String, Object> result = new LinkedHashMap<>();
+        for (String scenario : scripts.keySet()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("requestsPerSecond", median(runs.get(scenario), "rps"));
+            r.put("p50Ms", median(runs.get(scenario), "p50"));
+            r.put("p99Ms", median(runs.get(scenario), "p99"));
+            if (!scenario.equals("healthz")) {
+                List<Double> ratios = new ArrayList<>();
+                for (int i = 0; i < ROUNDS; i++) {
+                    ratios.add(runs.get(scenario).get(i).get("rps") / runs.get("healthz").get(i).get("rps"));
+                }
+                r.put("throughputRatioToHealthz", median(ratios));
+            }
+            result.put(scenario, r);
+        }
+        result.put("wrk", "-t1 -c16 -d" + WRK_SECONDS + "s; 5 s warm-up per path, then 1 s before each run, discarded; "
+                + ROUNDS + " interleaved rounds");
+        return result;
+    }
+
+    Path luaPost(String authorization) throws IOException {
+        Path script = Files.createTempFile(work, "post", ".lua");
+        Files.writeString(script, "wrk.method = \"POST\"\n"
+                + "wrk.body = '{\"domain\":\"bench.certfn.test\"}'\n"
+                + "wrk.headers[\"Content-Type\"] = \"application/json\"\n"
+                + "wrk.headers[\"Authorization\"] = \"" + authorization + "\"\n");
+        return script;
+    }
+
+    static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+
+    Map<String, Double> wrk(String url, Path script, int seconds) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("wrk", "-t1", "-c16", "-d" + seconds + "s", "--latency"));
+        if (script != null) {
+            cmd.addAll(List.of("-s", script.toString()));
+        }
+        cmd.add(url);
+        String out = exec(cmd);
+        if (out.contains("Non-2xx or 3xx responses")) {
+            throw new IllegalStateException("benchmark requests failed:\n" + out);
+        }
+        Map<String, Double> r = new LinkedHashMap<>();
+        Matcher m = RPS.matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("no wrk result:\n" + out);
+        }
+        r.put("rps", Double.parseDouble(m.group(1)));
+        Matcher p = Pattern.compile("^\\s+(50|99)%\\s+([0-9.]+)(us|ms|s)\\s*$", Pattern.MULTILINE).matcher(out);
+        while (p.find()) {
+            double value = Double.parseDouble(p.group(2));
+            double ms = switch (p.group(3)) {
+                case "us" -> value / 1000;
+                case "s" -> value * 1000;
+                default -> value;
+            };
+            r.put("p" + p.group(1), ms);
+        }
+        return r;
+    }
+
+    // ---------------------------------------------------------------- cold start
+
+    /** Process start to first 200 on a cached certificate, next to a bare Quarkus REST app. */
+    Map<String, Object> coldStart() throws Exception {
+        Path store = work.resolve("warm-store"); // holds bench.certfn.test from the warm path
+        Path bare = root.resolve("bench/bare-app/target/quarkus-app/quarkus-run.jar");
+        List<Double> bareMs = new ArrayList<>();
+        List<Double> certfnMs = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        List<Double> bareRss = new ArrayList<>();
+        List<Double> rssStart = new ArrayList<>();
+        List<Double> rssAfter = new ArrayList<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            int barePort = freePort();
+            long t0 = System.nanoTime();
+            Process p = launch(List.of(java(), "-jar", bare.toString()), Map.of("QUARKUS_HTTP_PORT", String.valueOf(barePort)));
+            awaitOk(() -> get("http://127.0.0.1:" + barePort + "/hello"));
+            double b = (System.nanoTime() - t0) / 1e6;
+            bareRss.add(rssMb(p));
+            stop(p);
+
+            int certfnPort = freePort();
+            t0 = System.nanoTime();
+            p = launch(certfnCommand(), certfnEnv(store, certfnPort));
+            awaitOk(() -> post("http://127.0.0.1:" + certfnPort + "/api/certificate", "APIKey " + KEY, "{\"domain\":\"bench.certfn.test\"}"));
+            double c = (System.nanoTime() - t0) / 1e6;
+            rssStart.add(rssMb(p));
+            for (int i = 0; i < 10_000; i++) {
+                if (post("http://127.0.0.1:" + certfnPort + "/api/certificate", "APIKey " + KEY, "{\"domain\":\"bench.certfn.test\"}") != 200) {
+                    throw new IllegalStateException("request " + i + " failed");
+                }
+            }
+            rssAfter.add(rssMb(p));
+            stop(p);
+            bareMs.add(b);
+            certfnMs.add(c);
+            ratios.add(c / b);
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("bareQuarkusMs", median(bareMs));
+        r.put("certfnMs", median(certfnMs));
+        r.put("ratio", median(ratios));
+        r.put("bareQuarkusRssMb", median(bareRss));
+        r.put("certfnRssAfterStartMb", median(rssStart));
+        r.put("certfnRssAfter10kRequestsMb", median(rssAfter));
+        r.put("jvm", "default flags, same for both");
+        return r;
+    }
+
+    static double rssMb(Process p) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+            }
+        }
+        return -1;
+    }
+
+    // ---------------------------------------------------------------- issuance
+
+    /** A new certificate through certfn's API next to the same issuance with plain acme4j. */
+    Map<String, Object> issuance() throws Exception {
+        Certfn certfn = startCertfn(work.resolve("issuance-store"));
+        mustPost(certfn, "APIKey " + KEY, "{\"domain\":\"account-warmup.certfn.test\"}"); // account registered once, as plain does
+        PlainAcme plain = new PlainAcme(stack);
+        plain.issue("plain-warmup.certfn.test");
+        List<Double> certfnMs = new ArrayList<>();
+        List<Double> plainMs = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            long t0 = System.nanoTime();
+            mustPost(certfn, "APIKey " + KEY, "{\"domain\":\"issue-" + round + ".certfn.test\"}");
+            double c = (System.nanoTime() - t0) / 1e6;
+            t0 = System.nanoTime();
+            plain.issue("plain-" + round + ".certfn.test");
+            double p = (System.nanoTime() - t0) / 1e6;
+            certfnMs.add(c);
+            plainMs.add(p);
+            ratios.add(c / p);
+        }
+        certfn.stop();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("certfnMedianMs", median(certfnMs));
+        r.put("plainAcme4jMedianMs", median(plainMs));
+        r.put("ratio", median(ratios));
+        return r;
+    }
+
+    /** The issuance certfn does, written directly with acme4j and dnsjava: the floor to compare with. */
+    static final class PlainAcme {
+        final Login login;
+        final SimpleResolver dns;
+
+        PlainAcme(Map<String, String> stack) throws Exception {
+            SSLContext ssl = trusting(Path.of(stack.get("ACME_TRUST_STORE")));
+            GenericAcmeProvider provider = new GenericAcmeProvider() {
+                @Override
+                public HttpClient createHttpClient(NetworkSettings settings) {
+                    return HttpClient.newBuilder().sslContext(ssl).connectTimeout(settings.getTimeout()).build();
+                }
+            };
+            Session session = new Session(URI.create(stack.get("ACME_DIRECTORY")), provider);
+            KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
+            gen.initialize(new ECGenParameterSpec("secp256r1"));
+            login = new AccountBuilder().agreeToTermsOfService().useKeyPair(gen.generateKeyPair()).createLogin(session);
+            String[] server = stack.get("DNS_SERVER").split(":");
+            dns = new SimpleResolver(new InetSocketAddress(server[0], Integer.parseInt(server[1])));
+            dns.setTSIGKey(new TSIG(Name.fromString(stack.get("TSIG_ALGORITHM") + "."),
+                    Name.fromString(stack.get("TSIG_KEY_NAME") + "."), Base64.getDecoder().decode(stack.get("TSIG_SECRET"))));
+            zone = Name.fromString(stack.get("ZONE") + ".");
+        }
+
+        final Name zone;
+
+        void issue(String domain) throws Exception {
+            Order order = login.newOrder().domain(domain).create();
+            List<TXTRecord> records = new ArrayList<>();
+            List<Dns01Challenge> challenges = new ArrayList<>();
+            for (var auth : order.getAuthorizations()) {
+                Dns01Challenge ch = auth.findChallenge(Dns01Challenge.class).orElseThrow();
+                TXTRecord txt = new TXTRecord(Name.fromString(ch.getRRName(auth.getIdentifier())), DClass.IN, 60, ch.getDigest());
+                Update add = new Update(zone);
+                add.add(txt);
+                dns.send(add);
+                records.add(txt);
+                challenges.add(ch);
+            }
+            for (TXTRecord txt : records) {
+                while (!visible(txt)) {
+                    Thread.sleep(50);
+                }
+            }
+            for (Dns01Challenge ch : challenges) {
+                ch.trigger();
+            }
+            for (Dns01Challenge ch : challenges) {
+                if (ch.waitForCompletion(Duration.ofSeconds(60)) != Status.VALID) {
+                    throw new IllegalStateException("challenge failed");
+                }
+            }
+            for (TXTRecord txt : records) {
+                Update delete = new Update(zone);
+                delete.delete(txt);
+                dns.send(delete);
+            }
+            order.waitUntilReady(Duration.ofSeconds(60));
+            KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
+            gen.initialize(new ECGenParameterSpec("secp256r1"));
+            order.execute(gen.generateKeyPair());
+            if (order.waitForCompletion(Duration.ofSeconds(60)) != Status.VALID) {
+                throw new IllegalStateException("order failed");
+            }
+            order.getCertificate().getCertificateChain();
+        }
+
+        boolean visible(TXTRecord txt) throws IOException {
+            Message response = dns.send(Message.newQuery(Record.newRecord(txt.getName(), Type.TXT, DClass.IN)));
+            for (Record r : response.getSection(Section.ANSWER)) {
+                if (r instanceof TXTRecord t && t.getStrings().containsAll(txt.getStrings())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- stampede
+
+    /** 100 concurrent first requests for one new name over 2 processes sharing a store. */
+    Map<String, Object> stampede(double singleIssuanceMs) throws Exception {
+        Path store = work.resolve("stampede-store");
+        Certfn a = startCertfn(store);
+        Certfn b = startCertfn(store);
+        mustPost(a, "APIKey " + KEY, "{\"domain\":\"stampede-warmup.certfn.test\"}");
+        List<Double> times = new ArrayList<>();
+        List<Integer> orders = new ArrayList<>();
+        int rounds = Math.max(3, ROUNDS / 2);
+        for (int round = 0; round < rounds; round++) {
+            String body = "{\"domain\":\"stampede-" + round + ".certfn.test\"}";
+            int before = orderCount();
+            long t0 = System.nanoTime();
+            List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                Certfn target = i % 2 == 0 ? a : b;
+                calls.add(HTTP.sendAsync(request(target.url("/api/certificate"), "APIKey " + KEY, body), HttpResponse.BodyHandlers.ofString()));
+            }
+            Set<String> serials = new HashSet<>();
+            for (var call : calls) {
+                HttpResponse<String> r = call.join();
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException("stampede request failed: " + r.statusCode() + " " + r.body());
+                }
+                serials.add(new ObjectMapper().readTree(r.body()).path("serial").asText());
+            }
+            times.add((System.nanoTime() - t0) / 1e6);
+            orders.add(orderCount() - before);
+            if (serials.size() != 1) {
+                throw new IllegalStateException("stampede served " + serials.size() + " certificates");
+            }
+        }
+        a.stop();
+        b.stop();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("ordersPerRound", orders);
+        r.put("timeToLastResponseMedianMs", median(times));
+        r.put("singleIssuanceMs", singleIssuanceMs);
+        r.put("ratio", median(times) / singleIssuanceMs);
+        return r;
+    }
+
+    int orderCount() throws IOException {
+        return (int) Files.readAllLines(Path.of(stack.get("PEBBLE_LOG"))).stream().filter(l -> l.contains("Added order")).count();
+    }
+
+    // ---------------------------------------------------------------- summary
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> summary(Map<String, Object> results) {
+        Map<String, Object> warm = (Map<String, Object>) results.get("warmPath");
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("apiKey / healthz throughput (goal >= 0.8)", ((Map<String, Object>) warm.get("apiKey")).get("throughputRatioToHealthz"));
+        s.put("RS256 token / healthz throughput (goal >= 0.6)", ((Map<String, Object>) warm.get("rs256")).get("throughputRatioToHealthz"));
+        s.put("ES256 token / healthz throughput (goal >= 0.6)", ((Map<String, Object>) warm.get("es256")).get("throughputRatioToHealthz"));
+        s.put("cold start / bare Quarkus (goal <= 1.3)", ((Map<String, Object>) results.get("coldStart")).get("ratio"));
+        s.put("issuance / plain acme4j (goal <= 1.5)", ((Map<String, Object>) results.get("issuance")).get("ratio"));
+        s.put("stampede time / one issuance (goal <= 1.5)", ((Map<String, Object>) results.get("stampede")).get("ratio"));
+        s.put("stampede orders per round (must be 1)", ((Map<String, Object>) results.get("stampede")).get("ordersPerRound"));
+        return s;
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    record Certfn(Process process, int port) {
+        String url(String path) {
+            return "http://127.0.0.1:" + port + path;
+        }
+
+        void stop() throws InterruptedException {
+            Bench.stop(process);
+        }
+    }
+
+    Certfn startCertfn(Path store) throws Exception {
+        int port = freePort();
+        Process p = launch(certfnCommand(), certfnEnv(store, port));
+        awaitOk(() -> get("http://127.0.0.1:" + port + "/healthz"));
+        return new Certfn(p, port);
+    }
+
+    List<String> certfnCommand() {
+        return List.of(java(), "-jar", root.resolve("target/quarkus-app/quarkus-run.jar").toString());
+    }
+
+    Map<String, String> certfnEnv(Path store, int port) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        env.put("QUARKUS_LOG_LEVEL", "WARN");
+        env.put("CERTFN_ACME_DIRECTORY", stack.get("ACME_DIRECTORY"));
+        env.put("CERTFN_ACME_TRUST_STORE", stack.get("ACME_TRUST_STORE"));
+        env.put("CERTFN_DNS_RFC2136_SERVER", stack.get("DNS_SERVER"));
+        env.put("CERTFN_DNS_RFC2136_TSIG_KEY_NAME", stack.get("TSIG_KEY_NAME"));
+        env.put("CERTFN_DNS_RFC2136_TSIG_SECRET", stack.get("TSIG_SECRET"));
+        env.put("CERTFN_STORE_FILE_PATH", store.toString());
+        env.put("CERTFN_AUTH_API_KEYS", "bench=" + KEY);
+        env.put("CERTFN_AUTH_OIDC_ISSUER", issuerUrl());
+        env.put("CERTFN_AUTH_OIDC_AUDIENCE", AUDIENCE);
+        env.put("CERTFN_AUTH_OIDC_JWKS_URL", issuerUrl() + "/jwks");
+        return env;
+    }
+
+    Process launch(List<String> command, Map<String, String> env) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(Files.createTempFile(work, "process", ".log").toFile());
+        builder.environment().putAll(env);
+        Process p = builder.start();
+        processes.add(p);
+        return p;
+    }
+
+    static void stop(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+        }
+    }
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    interface Probe {
+        int status() throws Exception;
+    }
+
+    static void awaitOk(Probe probe) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                if (probe.status() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException("no 200 within 60 s");
+    }
+
+    static int get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    static HttpRequest request(String url, String authorization, String body) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", authorization)
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(120))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    static int post(String url, String authorization, String body) throws Exception {
+        return HTTP.send(request(url, authorization, body), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    static void mustPost(Certfn certfn, String authorization, String body) throws Exception {
+        HttpResponse<String> r = HTTP.send(request(certfn.url("/api/certificate"), authorization, body), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("POST " + body + " -> " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    void startStack() throws Exception {
+        Path dir = work.resolve("stack");
+        exec(List.of(root.resolve("dev/stack.sh").toString(), "start", dir.toString()));
+        for (String line : Files.readAllLines(dir.resolve("stack.env"))) {
+            int eq = line.indexOf('=');
+            stack.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+    }
+
+    void startIssuer() throws Exception {
+        rsaKey = RsaJwkGenerator.generateJwk(2048);
+        rsaKey.setKeyId("rsa");
+        ecKey = EcJwkGenerator.generateJwk(EllipticCurves.P256);
+        ecKey.setKeyId("ec");
+        String jwks = new JsonWebKeySet(List.of(
+                JsonWebKey.Factory.newJwk(rsaKey.toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY)),
+                JsonWebKey.Factory.newJwk(ecKey.toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY)))).toJson();
+        issuer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        issuer.createContext("/jwks", exchange -> {
+            byte[] body = jwks.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        issuer.start();
+    }
+
+    String issuerUrl() {
+        return "http://127.0.0.1:" + issuer.getAddress().getPort();
+    }
+
+    String token(PublicJsonWebKey key, String alg) throws Exception {
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer(issuerUrl());
+        claims.setAudience(AUDIENCE);
+        claims.setSubject("bench-workload");
+        claims.setIssuedAtToNow();
+        claims.setExpirationTimeMinutesInTheFuture(120);
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setKey(key.getPrivateKey());
+        jws.setKeyIdHeaderValue(key.getKeyId());
+        jws.setAlgorithmHeaderValue(alg);
+        return jws.getCompactSerialization();
+    }
+
+    static SSLContext trusting(Path pem) throws Exception {
+        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+        ks.load(null, null);
+        ks.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(Files.newInputStream(pem)));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        return ssl;
+    }
+
+    static String exec(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
+        }
+        return out;
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    static double median(List<Map<String, Double>> runs, String key) {
+        return median(runs.stream().map(r -> r.getOrDefault(key, Double.NaN)).toList());
+    }
+
+    void close() throws Exception {
+        for (Process p : processes) {
+            if (p.isAlive()) {
+                stop(p);
+            }
+        }
+        if (issuer != null) {
+            issuer.stop(0);
+        }
+        if (!stack.isEmpty()) {
+            exec(List.of(root.resolve("dev/stack.sh").toString(), "stop", work.resolve("stack").toString()));
+        }
+    }
+}

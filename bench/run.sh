@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `make bench`: builds certfn and the bare Quarkus baseline in this run, starts Pebble and Knot,
+# and runs bench/Bench.java; results land in bench/results/<date>.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dev/stack.sh install
+if ! command -v wrk >/dev/null; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >/dev/null
+fi
+./mvnw -q -B package -DskipTests
+./mvnw -q -B -f bench/bare-app/pom.xml package
+exec java ${BENCH_OPTS:-} -cp "target/quarkus-app/lib/main/*" bench/Bench.java "$PWD"
