@@ -54,6 +54,8 @@ public class AcmeStackResource implements QuarkusTestResourceLifecycleManager {
         config.put("certfn.auth.google.audience", GOOGLE_AUDIENCE);
         config.put("certfn.auth.google.jwks-url", google.jwksUrl());
         config.put("certfn.store.file.path", store.toString());
+        // Tests simulate time passing by editing stored certificates; the read cache would hide that.
+        config.put("certfn.store.cache-ttl", "0s");
         config.put("certfn.auth.api-keys", "ops=" + OPS_KEY + ",web=" + WEB_KEY + ",stranger=" + STRANGER_KEY);
         config.put("certfn.policy", """
                 {"rules": [

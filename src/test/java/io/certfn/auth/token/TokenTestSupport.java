@@ -1,16 +1,12 @@
 package io.certfn.auth.token;
 
 import io.certfn.config.CertfnConfig;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import io.certfn.testing.TestConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.Map;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
@@ -45,20 +41,8 @@ final class TokenTestSupport {
         }
     }
 
-    /** The typed config for {@code properties} (plus a dummy ACME directory). */
-    static CertfnConfig config(Map<String, String> properties) {
-        Map<String, String> all = new HashMap<>(properties);
-        all.putIfAbsent("certfn.acme.directory", "https://ca.invalid/dir");
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withMapping(CertfnConfig.class)
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new PropertiesConfigSource(all, "test", 500))
-                .build();
-        return config.getConfigMapping(CertfnConfig.class);
-    }
-
     static TokenVerifier verifier(Map<String, String> properties, Clock clock) {
-        CertfnConfig config = config(properties);
+        CertfnConfig config = TestConfig.of(properties);
         return new TokenVerifier(IssuerPresets.from(config.auth()), config.auth().jwks(), clock);
     }
 
@@ -72,6 +56,7 @@ final class TokenTestSupport {
         claims.setIssuedAt(NumericDate.fromSeconds(now));
         claims.setNotBefore(NumericDate.fromSeconds(now));
         claims.setExpirationTime(NumericDate.fromSeconds(now + 3600));
+        claims.setGeneratedJwtId(); // every token distinct, so none is served from the verified-token cache by accident
         return claims;
     }
 }

@@ -216,6 +216,20 @@ class TokenVerifierTest {
     }
 
     @Test
+    void aVerifiedTokenIsCachedButNeverBeyondItsExpiry() {
+        String token = token(c -> {
+            c.setExpirationTime(NumericDate.fromSeconds(clock.instant().getEpochSecond() + 120));
+            return c;
+        });
+        verifier.verify(token);
+        issuer.outage(true);
+        issuer.removeKey("k1");
+        verifier.verify(token); // served from the cache: no key needed
+        clock.advance(Duration.ofSeconds(120 + 61)); // past exp and the skew
+        rejected(token, "expired");
+    }
+
+    @Test
     void rotatedKeyIsPickedUpWithoutRestart() {
         verifier.verify(token(c -> c));
         PublicJsonWebKey next = issuer.newKey("EC256", "k2");
