@@ -23,10 +23,26 @@ import org.shredzone.acme4j.provider.GenericAcmeProvider;
  */
 final class TrustStoreProvider extends GenericAcmeProvider {
 
-    private final SSLContext sslContext;
+    private final Path pemFile;
+    private volatile SSLContext sslContext;
 
+    /** Checks that {@code pemFile} holds certificates; the SSL context is built at first use (start-up stays fast). */
     TrustStoreProvider(Path pemFile) {
-        this.sslContext = sslContext(pemFile);
+        this.pemFile = pemFile;
+        readCertificates(pemFile);
+    }
+
+    private SSLContext sslContext() {
+        SSLContext context = sslContext;
+        if (context == null) {
+            synchronized (this) {
+                if (sslContext == null) {
+                    sslContext = sslContext(pemFile);
+                }
+                context = sslContext;
+            }
+        }
+        return context;
     }
 
     @Override
@@ -35,11 +51,23 @@ final class TrustStoreProvider extends GenericAcmeProvider {
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(settings.getTimeout())
                 .proxy(settings.getProxySelector())
-                .sslContext(sslContext);
+                .sslContext(sslContext());
         if (settings.getAuthenticator() != null) {
             builder.authenticator(settings.getAuthenticator());
         }
         return builder.build();
+    }
+
+    private static java.util.Collection<? extends Certificate> readCertificates(Path pemFile) {
+        try (InputStream in = Files.newInputStream(pemFile)) {
+            var certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            if (certs.isEmpty()) {
+                throw new IllegalStateException("certfn.acme.trust-store '" + pemFile + "' holds no PEM certificate");
+            }
+            return certs;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("certfn.acme.trust-store '" + pemFile + "' cannot be used: " + e.getMessage(), e);
+        }
     }
 
     private static SSLContext sslContext(Path pemFile) {
@@ -56,10 +84,8 @@ final class TrustStoreProvider extends GenericAcmeProvider {
                     }
                 }
             }
-            try (InputStream in = Files.newInputStream(pemFile)) {
-                for (Certificate cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                    keystore.setCertificateEntry("extra-" + n++, cert);
-                }
+            for (Certificate cert : readCertificates(pemFile)) {
+                keystore.setCertificateEntry("extra-" + n++, cert);
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(keystore);

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -37,7 +38,7 @@ final class JwksSource {
 
     private final String issuer;
     private final Optional<URI> configuredUrl;
-    private final HttpClient http;
+    private final Supplier<HttpClient> http;
     private final Duration timeout;
     private final Duration cacheDuration;
     private final Duration minRefresh;
@@ -48,7 +49,7 @@ final class JwksSource {
     private volatile String lastError;
     private volatile URI resolvedUrl;
 
-    JwksSource(String issuer, Optional<URI> configuredUrl, HttpClient http, Duration timeout, Duration cacheDuration,
+    JwksSource(String issuer, Optional<URI> configuredUrl, Supplier<HttpClient> http, Duration timeout, Duration cacheDuration,
             Duration minRefresh, Clock clock) {
         this.issuer = issuer;
         this.configuredUrl = configuredUrl;
@@ -139,7 +140,7 @@ final class JwksSource {
 
     private String get(URI url, String what) throws IOException {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(url).timeout(timeout)
+            HttpResponse<String> response = http.get().send(HttpRequest.newBuilder(url).timeout(timeout)
                     .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IOException(what + " at " + url + " answered HTTP " + response.statusCode());

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import org.jose4j.jwt.JwtClaims;
@@ -53,8 +54,24 @@ public class TokenVerifier {
     TokenVerifier(List<IssuerSettings> issuers, CertfnConfig.Auth.Jwks jwks, Clock clock) {
         this.issuers = List.copyOf(issuers);
         this.clock = clock;
-        // Built at run time, never during static init: native images must not hold an HTTP client.
-        HttpClient http = HttpClient.newBuilder().connectTimeout(jwks.timeout()).followRedirects(HttpClient.Redirect.NORMAL).build();
+        // Built at first use, never during static init: native images must not hold an HTTP client,
+        // and start-up should not pay for one before a token arrives.
+        Supplier<HttpClient> http = new Supplier<>() {
+            private volatile HttpClient client;
+
+            @Override
+            public HttpClient get() {
+                if (client == null) {
+                    synchronized (this) {
+                        if (client == null) {
+                            client = HttpClient.newBuilder().connectTimeout(jwks.timeout())
+                                    .followRedirects(HttpClient.Redirect.NORMAL).build();
+                        }
+                    }
+                }
+                return client;
+            }
+        };
         for (IssuerSettings settings : issuers) {
             JwksSource keys = new JwksSource(settings.discoveryIssuer(), settings.jwksUrl(), http, jwks.timeout(),
                     jwks.cacheDuration(), jwks.minRefreshInterval(), clock);
