@@ -81,7 +81,8 @@ public class CertificateResource {
     }
 
     private byte[] render(Outcome.Ready ready, CertificateSpec spec) {
-        String key = ready.certificate().serial() + "|" + ready.cached() + "|" + String.join(",", spec.names());
+        String key = spec.storageId() + "|" + ready.certificate().serial() + "|" + ready.cached() + "|"
+                + String.join(",", spec.names());
         byte[] bytes = rendered.get(key);
         if (bytes == null) {
             try {

@@ -3,6 +3,7 @@ package io.certfn.auth.token;
 import io.certfn.auth.AuthenticationException;
 import io.certfn.auth.Caller;
 import io.certfn.config.CertfnConfig;
+import io.certfn.crypto.Hashes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.net.http.HttpClient;
@@ -97,7 +98,9 @@ public class TokenVerifier {
      * @throws AuthenticationException {@code invalid_token} with the reason of the failed check
      */
     public Caller verify(String token) {
-        Verified known = verified.get(token);
+        // Keyed by digest: 10 000 tokens of up to 16 KiB must not become 160 MB of keys.
+        String digest = Hashes.sha256Hex(token);
+        Verified known = verified.get(digest);
         if (known != null && clock.instant().isBefore(known.expiresAt())) {
             return known.caller();
         }
@@ -107,7 +110,7 @@ public class TokenVerifier {
             if (verified.size() >= MAX_VERIFIED) {
                 verified.clear();
             }
-            verified.put(token, new Verified(caller, Instant.ofEpochSecond(seconds.longValue())));
+            verified.put(digest, new Verified(caller, Instant.ofEpochSecond(seconds.longValue())));
         }
         return caller;
     }
