@@ -11,4 +11,4 @@ if ! command -v wrk >/dev/null; then
 fi
 ./mvnw -q -B package -DskipTests
 ./mvnw -q -B -f bench/bare-app/pom.xml package
-exec java -Dslf4j.provider=org.slf4j.helpers.NOPServiceProvider ${BENCH_OPTS:-} -cp "target/quarkus-app/lib/main/*" bench/Bench.java "$PWD"
+exec java ${BENCH_OPTS:-} -cp "target/quarkus-app/lib/main/*" bench/Bench.java "$PWD"

@@ -70,9 +70,11 @@ public class AcmeIssuer {
                 step = "creating the order for " + request.names();
                 keyPair = request.csr().isPresent() ? null : request.newKey().get();
                 order = newOrder(login, request).create();
+                LOG.debugf("Order %s created", order.getLocation());
                 checkpoint.save(new PendingOrder(order.getLocation().toString(),
                         keyPair == null ? null : Pem.keyPair(keyPair), Instant.now()));
                 LOG.infof("Created ACME order %s for %s", order.getLocation(), request.names());
+                LOG.debugf("Checkpointed order %s", order.getLocation());
             }
             if (order.getStatus() == Status.PENDING) {
                 step = "validating the DNS-01 challenges";
@@ -89,6 +91,7 @@ public class AcmeIssuer {
                     order.execute(keyPair);
                 }
             }
+            LOG.debugf("Finalized order %s", order.getLocation());
             step = "waiting for the certificate";
             status = order.waitForCompletion(timeout);
             failIfInvalid(order, status, checkpoint);
@@ -160,6 +163,7 @@ public class AcmeIssuer {
                 }
                 Dns01Challenge challenge = auth.findChallenge(Dns01Challenge.class).orElseThrow(() ->
                         new AcmeFailure("The CA offers no dns-01 challenge for " + identifier + "."));
+                LOG.debugf("Authorization for %s is pending", identifier);
                 if (challenge.getStatus() == Status.PENDING) {
                     ChallengeRecord record = new ChallengeRecord(stripDot(challenge.getRRName(auth.getIdentifier())),
                             challenge.getDigest());
@@ -170,6 +174,7 @@ public class AcmeIssuer {
             }
             if (!published.isEmpty()) {
                 PropagationCheck.await(dns, published, propagationTimeout);
+                LOG.debugf("TXT visible at the authoritative servers: %s", published);
                 if (!propagationWait.isZero()) {
                     Thread.sleep(propagationWait.toMillis());
                 }
@@ -179,6 +184,7 @@ public class AcmeIssuer {
                     challenge.trigger();
                 }
             }
+            LOG.debugf("Triggered %d challenge(s)", challenges.size());
             for (Dns01Challenge challenge : challenges) {
                 Status status = challenge.waitForCompletion(timeout);
                 if (status == Status.INVALID) {

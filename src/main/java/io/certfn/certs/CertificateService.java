@@ -134,7 +134,9 @@ public class CertificateService {
     private Outcome.Ready order(Caller caller, CertificateSpec spec) throws InterruptedException {
         String id = spec.storageId();
         Instant started = Instant.now();
+        LOG.debugf("Job for %s started", id);
         try (Lease lease = leases.acquire(repository.leaseKey(id), leaseWait)) {
+            LOG.debugf("Lease for %s acquired", id);
             Optional<CertificateRepository.Found> current = repository.find(id);
             if (current.isPresent() && !schedule.isDue(current.get().certificate(), Instant.now())) {
                 return new Outcome.Ready(current.get().certificate(), true);

@@ -84,6 +84,7 @@ public final class Rfc2136Provider implements DnsProvider {
     public void publish(ChallengeRecord record) {
         Name name = absolute(record.name(), "record name");
         Update update = new Update(zoneOf(name));
+        LOG.debugf("Zone of %s is %s", name, update.getQuestion().getName());
         update.add(new TXTRecord(name, DClass.IN, ttl, record.value()));
         send(update, "add TXT " + record.name());
         LOG.debugf("Published TXT %s", record.name());
