@@ -66,6 +66,7 @@ public class Bench {
 
     static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
     static final int WRK_SECONDS = Integer.getInteger("bench.seconds", 4);
+    static final int BURST = Integer.getInteger("bench.burst", 100);
     static final String KEY = "bench-key-0123456789abcdef";
     static final String AUDIENCE = "https://certfn.bench";
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -403,7 +404,7 @@ public class Bench {
             // curl drives the burst: one C process with 100 parallel connections, so the client is not what is measured.
             Path config = Files.createTempFile(work, "stampede", ".curl");
             StringBuilder lines = new StringBuilder();
-            for (int i = 0; i < 100; i++) {
+            for (int i = 0; i < BURST; i++) {
                 Certfn target = i % 2 == 0 ? a : b;
                 lines.append("url = \"").append(target.url("/api/certificate")).append("\"\n")
                         .append("header = \"Authorization: APIKey ").append(KEY).append("\"\n")
@@ -414,7 +415,7 @@ public class Bench {
             }
             Files.writeString(config, lines.toString());
             Process curl = new ProcessBuilder("curl", "-s", "--no-progress-meter", "--parallel", "--parallel-immediate",
-                    "--parallel-max", "100", "-K", config.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                    "--parallel-max", String.valueOf(BURST), "-K", config.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             curl.waitFor();
             times.add((System.nanoTime() - t0) / 1e6);
@@ -428,7 +429,7 @@ public class Bench {
             }
             slowestRequest.add(slowest);
             Set<String> serials = new HashSet<>();
-            for (int i = 0; i < 100; i++) {
+            for (int i = 0; i < BURST; i++) {
                 serials.add(JSON.readTree(work.resolve("stampede-" + round + "-" + i + ".json").toFile()).path("serial").asText());
             }
             if (serials.size() != 1) {
@@ -441,7 +442,7 @@ public class Bench {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("ordersPerRound", orders);
         r.put("timeToLastResponseMs", times);
-        r.put("client", "curl --parallel --parallel-max 100, 50 requests to each process");
+        r.put("client", "curl --parallel --parallel-max " + BURST + ", half the requests to each process");
         r.put("slowestRequestMs", slowestRequest);
         r.put("timeToLastResponseMedianMs", median(times));
         r.put("singleIssuanceMs", singleIssuanceMs);
