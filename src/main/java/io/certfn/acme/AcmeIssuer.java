@@ -70,11 +70,9 @@ public class AcmeIssuer {
                 step = "creating the order for " + request.names();
                 keyPair = request.csr().isPresent() ? null : request.newKey().get();
                 order = newOrder(login, request).create();
-                LOG.debugf("Order %s created", order.getLocation());
                 checkpoint.save(new PendingOrder(order.getLocation().toString(),
                         keyPair == null ? null : Pem.keyPair(keyPair), Instant.now()));
                 LOG.infof("Created ACME order %s for %s", order.getLocation(), request.names());
-                LOG.debugf("Checkpointed order %s", order.getLocation());
             }
             if (order.getStatus() == Status.PENDING) {
                 step = "validating the DNS-01 challenges";
