@@ -205,6 +205,7 @@ class CertificateApiTest {
         assertEquals("pending", pending.path("status"));
         assertEquals("slow.certfn.test", pending.path("domain"));
         assertTrue(Long.parseLong(pending.header("Retry-After")) >= 1);
+        assertEquals("wait=0", pending.header("Preference-Applied"));
         Response done = obtain(body);
         assertEquals(200, done.statusCode(), done.asString());
         assertEquals(orders + 1, stack().orderCount(), "the second call joined the running order");
