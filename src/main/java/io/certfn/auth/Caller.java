@@ -49,11 +49,6 @@ public record Caller(Method method, String issuer, String subject, Map<String, O
         return new Caller(Method.API_KEY, API_KEY_ISSUER, name, Map.of());
     }
 
-    /** A top-level claim by name, if present. */
-    public Optional<Object> claim(String name) {
-        return Optional.ofNullable(claims.get(name));
-    }
-
     /**
      * The string values at a claim path: a top-level claim name, or a claim name followed by
      * {@code .}-separated keys into nested objects (claim names may themselves contain dots, as

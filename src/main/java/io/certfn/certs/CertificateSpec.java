@@ -7,20 +7,46 @@ import java.util.Optional;
 
 /**
  * What a caller asked for, validated: canonical names (the first is the primary), the key type,
- * the client's CSR in CSR mode, and an optional ACME profile.
+ * the client's CSR in CSR mode, and an optional ACME profile. Immutable; its store identity is
+ * computed once, since every step of a request uses it.
  */
-public record CertificateSpec(List<String> names, KeyType keyType, Optional<ClientCsr> csr, Optional<String> profile) {
+public final class CertificateSpec {
 
-    public CertificateSpec {
-        names = List.copyOf(names);
+    private final List<String> names;
+    private final KeyType keyType;
+    private final Optional<ClientCsr> csr;
+    private final Optional<String> profile;
+    private final String storageId;
+
+    public CertificateSpec(List<String> names, KeyType keyType, Optional<ClientCsr> csr, Optional<String> profile) {
         if (names.isEmpty()) {
             throw new IllegalArgumentException("a certificate needs at least one name");
         }
+        this.names = List.copyOf(names);
+        this.keyType = keyType;
+        this.csr = csr;
+        this.profile = profile;
+        this.storageId = storageId(this.names, keyType, csr);
     }
 
-    /** The primary name. */
-    public String primary() {
-        return names.get(0);
+    /** All names, primary first. */
+    public List<String> names() {
+        return names;
+    }
+
+    /** The key type certfn generates (ignored in CSR mode). */
+    public KeyType keyType() {
+        return keyType;
+    }
+
+    /** The client's CSR, in CSR mode. */
+    public Optional<ClientCsr> csr() {
+        return csr;
+    }
+
+    /** The ACME profile asked for, if any. */
+    public Optional<String> profile() {
+        return profile;
     }
 
     /**
@@ -29,9 +55,14 @@ public record CertificateSpec(List<String> names, KeyType keyType, Optional<Clie
      * leads (the first in sort order) so an operator can find it in a listing.
      */
     public String storageId() {
+        return storageId;
+    }
+
+    private static String storageId(List<String> names, KeyType keyType, Optional<ClientCsr> csr) {
         String keyPart = csr.map(c -> "csr:" + c.spkiSha256()).orElse(keyType.wireName());
-        String identity = String.join(",", DomainNames.sorted(names)) + "|" + keyPart;
-        String readable = DomainNames.sorted(names).get(0).replace("*", "_wildcard");
+        List<String> sorted = DomainNames.sorted(names);
+        String identity = String.join(",", sorted) + "|" + keyPart;
+        String readable = sorted.get(0).replace("*", "_wildcard");
         if (readable.length() > 100) {
             readable = readable.substring(0, 100);
         }

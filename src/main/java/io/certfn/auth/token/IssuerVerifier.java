@@ -42,14 +42,6 @@ final class IssuerVerifier {
         this.clock = clock;
     }
 
-    IssuerSettings settings() {
-        return settings;
-    }
-
-    JwksSource keys() {
-        return keys;
-    }
-
     /**
      * The caller {@code token} proves; {@code unverified} are its claims read without checks.
      *

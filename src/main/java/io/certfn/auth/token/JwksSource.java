@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.jose4j.jwk.JsonWebKey;
@@ -43,7 +42,6 @@ final class JwksSource {
     private final Duration cacheDuration;
     private final Duration minRefresh;
     private final Clock clock;
-    private final AtomicInteger fetches = new AtomicInteger();
     private volatile Snapshot snapshot;
     private volatile Instant lastAttempt = Instant.EPOCH;
     private volatile String lastError;
@@ -83,10 +81,6 @@ final class JwksSource {
         return found;
     }
 
-    /** How many times keys were fetched (for tests and metrics). */
-    int fetches() {
-        return fetches.get();
-    }
 
     private static List<JsonWebKey> match(Snapshot snapshot, String kid) {
         if (snapshot == null) {
@@ -107,7 +101,6 @@ final class JwksSource {
         lastAttempt = now;
         try {
             URI url = jwksUrl();
-            fetches.incrementAndGet();
             String body = get(url, "JWKS");
             List<JsonWebKey> keys = new JsonWebKeySet(body).getJsonWebKeys();
             snapshot = new Snapshot(keys, now);

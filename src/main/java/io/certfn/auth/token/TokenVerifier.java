@@ -150,11 +150,6 @@ public class TokenVerifier {
         }
     }
 
-    /** For tests: how many times the keys of {@code issuer} were fetched. */
-    int keyFetches(String issuer) {
-        IssuerVerifier verifier = byIssuer.get(issuer);
-        return verifier == null ? 0 : verifier.keys().fetches();
-    }
 
     private static JwtContext parseUnverified(String token) {
         int dots = token.length() - token.replace(".", "").length();
