@@ -3,6 +3,7 @@ package io.certfn.acme;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certfn.crypto.Hashes;
 import io.certfn.crypto.KeyType;
+import io.certfn.crypto.KeySealer;
 import io.certfn.crypto.Pem;
 import io.certfn.config.CertfnConfig;
 import io.certfn.store.ObjectStore;
@@ -35,6 +36,7 @@ public class AcmeAccount {
 
     private final CertfnConfig.Acme config;
     private final ObjectStore store;
+    private final KeySealer sealer;
     private final ObjectMapper json;
     private final String key;
     private final TrustStoreProvider provider;
@@ -42,9 +44,10 @@ public class AcmeAccount {
     private volatile KeyPair accountKey;
     private volatile Login login;
 
-    public AcmeAccount(CertfnConfig config, ObjectStore store, ObjectMapper json) {
+    public AcmeAccount(CertfnConfig config, ObjectStore store, KeySealer sealer, ObjectMapper json) {
         this.config = config.acme();
         this.store = store;
+        this.sealer = sealer;
         this.json = json;
         this.key = StoreKeys.of("acme", "account-" + Hashes.sha256Hex(this.config.directory()).substring(0, 16) + ".json");
         this.provider = this.config.trustStore().map(TrustStoreProvider::new).orElse(null);
@@ -83,7 +86,7 @@ public class AcmeAccount {
         }
         Versioned stored = storedOrCreated();
         Map<?, ?> fields = read(stored.data());
-        KeyPair keyPair = Pem.readKeyPair((String) fields.get("keyPair"));
+        KeyPair keyPair = Pem.readKeyPair(sealer.open((String) fields.get("keyPair"), key));
         Object location = fields.get("location");
         if (location == null) {
             URL url = create(session, keyPair);
@@ -106,7 +109,7 @@ public class AcmeAccount {
         if (stored.isPresent()) {
             return stored.get();
         }
-        byte[] fresh = write(Map.of("keyPair", Pem.keyPair(KeyType.EC256.generate())));
+        byte[] fresh = write(Map.of("keyPair", sealer.seal(Pem.keyPair(KeyType.EC256.generate()), key)));
         store.putIfAbsent(key, fresh);
         return store.get(key).orElseThrow(() -> new IllegalStateException("ACME account key vanished from the store"));
     }

@@ -3,6 +3,7 @@ package io.certfn.certs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certfn.acme.OrderCheckpoint;
 import io.certfn.acme.PendingOrder;
+import io.certfn.crypto.KeySealer;
 import io.certfn.store.ObjectStore;
 import io.certfn.store.StoreKeys;
 import io.certfn.store.Versioned;
@@ -28,25 +29,30 @@ public class CertificateRepository {
 
     private final ObjectStore store;
     private final ObjectMapper json;
+    private final KeySealer sealer;
 
-    public CertificateRepository(ObjectStore store, ObjectMapper json) {
+    public CertificateRepository(ObjectStore store, ObjectMapper json, KeySealer sealer) {
         this.store = store;
         this.json = json;
+        this.sealer = sealer;
     }
 
     /** The stored certificate {@code id}, if there is a readable one. */
     public Optional<Found> find(String id) {
-        Optional<Versioned> object = store.get(certificateKey(id));
+        String key = certificateKey(id);
+        Optional<Versioned> object = store.get(key);
         if (object.isEmpty()) {
             return Optional.empty();
         }
+        StoredCertificate stored;
         try {
-            return Optional.of(new Found(json.readValue(object.get().data(), StoredCertificate.class), object.get().version()));
+            stored = json.readValue(object.get().data(), StoredCertificate.class);
         } catch (IOException e) {
             // An unreadable object is never served; a new order replaces it.
             LOG.errorf("Stored certificate %s is unreadable and will be re-issued: %s", id, e.getMessage());
             return Optional.empty();
         }
+        return Optional.of(new Found(stored.withPrivateKey(sealer.open(stored.privateKey(), key)), object.get().version()));
     }
 
     /**
@@ -55,8 +61,9 @@ public class CertificateRepository {
      * @return false when another instance wrote in between
      */
     public boolean save(String id, StoredCertificate certificate, String expectedVersion) {
-        byte[] data = write(certificate);
         String key = certificateKey(id);
+        byte[] data = write(certificate.privateKey() == null ? certificate
+                : certificate.withPrivateKey(sealer.seal(certificate.privateKey(), key)));
         Optional<String> written = expectedVersion == null
                 ? store.putIfAbsent(key, data)
                 : store.putIfVersion(key, data, expectedVersion);

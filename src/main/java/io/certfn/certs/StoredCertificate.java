@@ -29,6 +29,12 @@ public record StoredCertificate(
         Instant issuedAt,
         String orderUrl) {
 
+    /** The same certificate with another form of its private key (sealed for the store, or opened). */
+    public StoredCertificate withPrivateKey(String key) {
+        return new StoredCertificate(names, keyType, certificate, issuerCert, key, notBefore, notAfter, renewAfter,
+                serial, issuedAt, orderUrl);
+    }
+
     /** The lifetime from notBefore to notAfter. */
     public java.time.Duration lifetime() {
         return java.time.Duration.between(notBefore, notAfter);

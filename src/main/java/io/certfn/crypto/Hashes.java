@@ -11,12 +11,16 @@ public final class Hashes {
     private Hashes() {
     }
 
-    public static String sha256Hex(byte[] data) {
+    public static byte[] sha256(byte[] data) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+            return MessageDigest.getInstance("SHA-256").digest(data);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
+    }
+
+    public static String sha256Hex(byte[] data) {
+        return HexFormat.of().formatHex(sha256(data));
     }
 
     public static String sha256Hex(String text) {

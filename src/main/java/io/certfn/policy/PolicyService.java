@@ -4,7 +4,7 @@ import io.certfn.auth.Authenticator;
 import io.certfn.auth.Caller;
 import io.certfn.auth.token.TokenVerifier;
 import io.certfn.config.CertfnConfig;
-import io.certfn.store.ObjectStore;
+import io.certfn.store.ChecksummedStore;
 import io.certfn.store.StoreKeys;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -26,7 +26,7 @@ public class PolicyService {
 
     private final Policy policy;
 
-    public PolicyService(CertfnConfig config, ObjectStore store, Authenticator authenticator, TokenVerifier tokens) {
+    public PolicyService(CertfnConfig config, ChecksummedStore store, Authenticator authenticator, TokenVerifier tokens) {
         this.policy = load(config.policy(), store);
         List<String> platforms = tokens.platformPresets();
         if (policy.isOpen() && !platforms.isEmpty()) {
@@ -69,7 +69,7 @@ public class PolicyService {
         return policy.isOpen();
     }
 
-    static Policy load(Optional<String> setting, ObjectStore store) {
+    static Policy load(Optional<String> setting, ChecksummedStore store) {
         if (setting.isEmpty() || setting.get().isBlank()) {
             return Policy.allowAll();
         }
@@ -77,8 +77,9 @@ public class PolicyService {
         try {
             if (value.startsWith("store:")) {
                 String key = StoreKeys.check(value.substring("store:".length()));
-                byte[] data = store.get(key).orElseThrow(() -> new IllegalArgumentException(
-                        "the store has no object '" + key + "'")).data();
+                // An operator uploads the policy by hand, so it carries no certfn header.
+                byte[] data = store.getExternal(key).orElseThrow(() -> new IllegalArgumentException(
+                        "the store has no object '" + key + "'"));
                 return PolicyParser.parse(new String(data, StandardCharsets.UTF_8), "store:" + key);
             }
             if (value.startsWith("{") || value.contains("rules:") || value.contains("\n")) {
