@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certfn.crypto.KeyType;
+import io.certfn.store.ChecksummedStore;
 import io.certfn.store.ObjectStore;
 import io.certfn.store.Versioned;
 import io.certfn.store.file.FileObjectStore;
@@ -211,12 +212,60 @@ class CertificateApiTest {
         assertEquals(orders + 1, stack().orderCount(), "the second call joined the running order");
     }
 
-    /** Simulates time passing: moves the stored certificate's renewAfter into the past. */
-    private static void makeDue(String name) throws Exception {
-        ObjectStore store = new FileObjectStore(Path.of(System.getProperty(AcmeStackResource.STORE_DIR)));
-        String key = store.list("certs/").stream()
+    @Test
+    void privateKeysAreSealedAtRestAndOpenedForTheCaller() throws Exception {
+        Response r = obtain("{\"domain\":\"sealed.certfn.test\"}");
+        assertEquals(200, r.statusCode(), r.asString());
+        String stored = new String(store().get(certificateKey("sealed.certfn.test")).orElseThrow().data(), StandardCharsets.UTF_8);
+        assertFalse(stored.contains("PRIVATE KEY"), stored);
+        assertTrue(stored.contains("\"privateKey\":\"sealed:v1:"), stored);
+        assertKeyMatches(r.path("privateKey"), TestCerts.parse(r.path("certificate")).get(0));
+        for (String key : store().list("acme/")) {
+            assertFalse(new String(store().get(key).orElseThrow().data(), StandardCharsets.UTF_8).contains("PRIVATE KEY"), key);
+        }
+    }
+
+    @Test
+    void aCorruptStoredCertificateIsNeverServedButReissuedAndKeptForInspection() throws Exception {
+        String body = "{\"domain\":\"corrupt.certfn.test\"}";
+        Response first = obtain(body);
+        assertEquals(200, first.statusCode(), first.asString());
+        String key = certificateKey("corrupt.certfn.test");
+        // One flipped byte below the header, as a bad disk or a truncated upload would leave it.
+        ObjectStore raw = new FileObjectStore(storeDir());
+        Versioned current = raw.get(key).orElseThrow();
+        byte[] damaged = current.data().clone();
+        damaged[damaged.length - 10] ^= 0x20;
+        assertTrue(raw.putIfVersion(key, damaged, current.version()).isPresent());
+        int orders = stack().orderCount();
+
+        Response again = obtain(body);
+        assertEquals(200, again.statusCode(), again.asString());
+        assertEquals(false, again.path("cached"));
+        assertNotEquals(first.<String>path("serial"), again.path("serial"));
+        assertEquals(orders + 1, stack().orderCount());
+        assertTrue(raw.list("quarantine/").stream().anyMatch(k -> k.startsWith("quarantine/" + key + ".")),
+                "the damaged object is kept for inspection");
+    }
+
+    private static Path storeDir() {
+        return Path.of(System.getProperty(AcmeStackResource.STORE_DIR));
+    }
+
+    private static ObjectStore store() {
+        return new ChecksummedStore(new FileObjectStore(storeDir()), java.time.Clock.systemUTC());
+    }
+
+    private static String certificateKey(String name) {
+        return store().list("certs/").stream()
                 .filter(k -> k.startsWith("certs/" + name + "-") && k.endsWith("/certificate.json"))
                 .findFirst().orElseThrow();
+    }
+
+    /** Simulates time passing: moves the stored certificate's renewAfter into the past. */
+    private static void makeDue(String name) throws Exception {
+        ObjectStore store = store();
+        String key = certificateKey(name);
         Versioned current = store.get(key).orElseThrow();
         ObjectNode json = (ObjectNode) JSON.readTree(current.data());
         json.put("renewAfter", Instant.now().minusSeconds(60).toString());

@@ -22,6 +22,9 @@ public class AcmeStackResource implements QuarkusTestResourceLifecycleManager {
     /** File holding the private JWK the test Google issuer signs with. */
     public static final String GOOGLE_KEY = "certfntest.google-key";
     public static final String GOOGLE_AUDIENCE = "https://certfn.test";
+    /** The data key private keys are sealed with in the Quarkus tests (32 random bytes per run). */
+    public static final String ENCRYPTION_KEY = java.util.Base64.getEncoder().encodeToString(
+            new java.security.SecureRandom().generateSeed(32));
     public static final String GOOGLE_EMAIL = "web@certfn-test.iam.gserviceaccount.com";
 
     public static final String OPS_KEY = "ops-key-0123456789abcdef";
@@ -56,6 +59,7 @@ public class AcmeStackResource implements QuarkusTestResourceLifecycleManager {
         config.put("certfn.store.file.path", store.toString());
         // Tests simulate time passing by editing stored certificates; the read cache would hide that.
         config.put("certfn.store.cache-ttl", "0s");
+        config.put("certfn.store.encryption-key", ENCRYPTION_KEY);
         config.put("certfn.auth.api-keys", "ops=" + OPS_KEY + ",web=" + WEB_KEY + ",stranger=" + STRANGER_KEY);
         config.put("certfn.policy", """
                 {"rules": [

@@ -1,0 +1,144 @@
+package io.certfn.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.certfn.store.file.FileObjectStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChecksummedStoreTest {
+
+    @TempDir
+    Path dir;
+
+    private FileObjectStore backend;
+    private ChecksummedStore store;
+
+    @BeforeEach
+    void open() {
+        backend = new FileObjectStore(dir);
+        store = new ChecksummedStore(backend, Clock.systemUTC());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void storesAHeaderWithLengthChecksumAndWriteIdAndReadsThePayloadBack() {
+        store.putIfAbsent("k", bytes("{\"a\":1}")).orElseThrow();
+        String raw = new String(backend.get("k").orElseThrow().data(), StandardCharsets.UTF_8);
+        assertTrue(raw.matches("certfn-object v1 sha256=[0-9a-f]{64} length=7 write=[0-9a-f]{16}\n\\{\"a\":1}"), raw);
+        assertArrayEquals(bytes("{\"a\":1}"), store.get("k").orElseThrow().data());
+    }
+
+    @Test
+    void equalPayloadsWrittenTwiceAreDifferentObjects() {
+        String v1 = store.putIfAbsent("k", bytes("same")).orElseThrow();
+        byte[] first = backend.get("k").orElseThrow().data();
+        store.putIfVersion("k", bytes("same"), v1).orElseThrow();
+        assertNotEquals(new String(first, StandardCharsets.UTF_8),
+                new String(backend.get("k").orElseThrow().data(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aTruncatedObjectReadsAsAbsentIsQuarantinedAndCanBeRebuilt() {
+        store.putIfAbsent("certs/x/certificate.json", bytes("a whole certificate")).orElseThrow();
+        Versioned whole = backend.get("certs/x/certificate.json").orElseThrow();
+        backend.putIfVersion("certs/x/certificate.json", Arrays.copyOf(whole.data(), whole.data().length - 5), whole.version());
+
+        assertTrue(store.get("certs/x/certificate.json").isEmpty());
+        assertTrue(backend.get("certs/x/certificate.json").isEmpty(), "the damaged object is removed");
+        List<String> quarantined = backend.list("quarantine/");
+        assertEquals(1, quarantined.size());
+        assertTrue(quarantined.get(0).startsWith("quarantine/certs/x/certificate.json."));
+        assertTrue(store.putIfAbsent("certs/x/certificate.json", bytes("rebuilt")).isPresent());
+    }
+
+    @Test
+    void aFlippedBitOrAForeignObjectIsNeverReturned() {
+        store.putIfAbsent("a", bytes("payload")).orElseThrow();
+        Versioned whole = backend.get("a").orElseThrow();
+        byte[] flipped = whole.data().clone();
+        flipped[flipped.length - 1] ^= 1;
+        backend.putIfVersion("a", flipped, whole.version());
+        backend.putIfAbsent("b", bytes("no header at all"));
+        backend.putIfAbsent("c", bytes("certfn-object v1 sha256=zz length=1 write=00\nx"));
+        assertTrue(store.get("a").isEmpty());
+        assertTrue(store.get("b").isEmpty());
+        assertTrue(store.get("c").isEmpty());
+        assertEquals(3, backend.list("quarantine/").size());
+    }
+
+    @Test
+    void aWriteTheBackendAppliedButReportedAsConflictIsRecognisedAsOwn() {
+        // A retried request after a lost answer meets its own write: If-None-Match fails on it.
+        ObjectStore lossy = new ForwardingStore(backend) {
+            @Override
+            public Optional<String> putIfAbsent(String key, byte[] data) {
+                backend.putIfAbsent(key, data);
+                return Optional.empty();
+            }
+        };
+        ChecksummedStore checked = new ChecksummedStore(lossy, Clock.systemUTC());
+        Optional<String> version = checked.putIfAbsent("k", bytes("mine"));
+        assertEquals(backend.get("k").orElseThrow().version(), version.orElseThrow());
+        assertTrue(checked.putIfAbsent("k", bytes("theirs")).isEmpty(), "another writer's object is still a conflict");
+    }
+
+    @Test
+    void externalObjectsAreReadAsTheyAreButFramedOnesAreVerified() {
+        backend.putIfAbsent("policy.yaml", bytes("rules: []"));
+        assertArrayEquals(bytes("rules: []"), store.getExternal("policy.yaml").orElseThrow());
+        store.putIfAbsent("framed", bytes("x"));
+        assertArrayEquals(bytes("x"), store.getExternal("framed").orElseThrow());
+        Versioned framed = backend.get("framed").orElseThrow();
+        backend.putIfVersion("framed", Arrays.copyOf(framed.data(), framed.data().length - 1), framed.version());
+        assertThrows(StorageUnavailableException.class, () -> store.getExternal("framed"));
+    }
+
+    /** Passes every call through; tests override one. */
+    private static class ForwardingStore implements ObjectStore {
+        private final ObjectStore target;
+
+        ForwardingStore(ObjectStore target) {
+            this.target = target;
+        }
+
+        @Override
+        public Optional<Versioned> get(String key) {
+            return target.get(key);
+        }
+
+        @Override
+        public Optional<String> putIfAbsent(String key, byte[] data) {
+            return target.putIfAbsent(key, data);
+        }
+
+        @Override
+        public Optional<String> putIfVersion(String key, byte[] data, String version) {
+            return target.putIfVersion(key, data, version);
+        }
+
+        @Override
+        public boolean deleteIfVersion(String key, String version) {
+            return target.deleteIfVersion(key, version);
+        }
+
+        @Override
+        public List<String> list(String prefix) {
+            return target.list(prefix);
+        }
+    }
+}
