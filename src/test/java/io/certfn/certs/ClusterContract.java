@@ -5,14 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certfn.store.ObjectStore;
 import io.certfn.testing.AcmeStack;
 import io.certfn.testing.CertfnProcess;
+import io.certfn.testing.stores.StoreServer;
+import io.certfn.testing.stores.Stores;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,41 +23,58 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.TestInstance;
 
 /**
- * Several certfn processes sharing one store folder are one cluster: one ACME order per
- * certificate, proven by counting the orders Pebble created, and a crashed lease holder costs one
- * lease expiry, not the certificate.
+ * Several certfn processes sharing one store are one cluster: one ACME order per certificate,
+ * proven by counting the orders Pebble created, and a crashed lease holder costs one lease
+ * expiry, not the certificate. Each subclass runs this against one real backend.
  */
-class ClusterIT {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ClusterContract {
 
     private static final String KEY = "cluster-key-0123456789";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static AcmeStack stack;
+    private static final AtomicInteger PREFIXES = new AtomicInteger();
+    private final String type;
+    private AcmeStack stack;
+    private StoreServer server;
+    private String prefix;
+    private ObjectStore store;
 
-    @TempDir
-    Path store;
+    ClusterContract(String type) {
+        this.type = type;
+    }
 
     @BeforeAll
-    static void startStack() {
+    void startStack() {
         // Pebble rejects a fifth of nonces: acme4j must retry them.
         stack = AcmeStack.start(Map.of("STACK_NONCE_REJECT", "20"));
+        server = Stores.start(type);
     }
 
     @AfterAll
-    static void stopStack() {
+    void stopStack() {
         stack.close();
+        server.close();
+    }
+
+    @BeforeEach
+    void freshPrefix() {
+        prefix = "cluster" + PREFIXES.incrementAndGet();
+        store = server.backend(prefix);
     }
 
     private Map<String, String> config(String... extra) {
-        Map<String, String> base = CertfnProcess.config(stack.certfnConfig(),
-                "certfn.store.file.path", store.toString(),
-                "certfn.auth.api-keys", "cluster=" + KEY);
+        Map<String, String> base = new HashMap<>(stack.certfnConfig());
+        base.putAll(server.certfnConfig(prefix));
+        base.put("certfn.auth.api-keys", "cluster=" + KEY);
+        base.put("certfn.store.encryption-key", "bm90LWEtcmVhbC1rZXktYnV0LTMyLWJ5dGVzLWxvbmc=");
         return CertfnProcess.config(base, extra);
     }
 
@@ -97,9 +116,8 @@ class ClusterIT {
                 return null;
             }
         });
-        Path lease = awaitFile("lease", Duration.ofSeconds(20));
-        awaitFile("order.json", Duration.ofSeconds(20));
-        assertTrue(Files.exists(lease));
+        awaitKey("/lease", Duration.ofSeconds(20));
+        awaitKey("/order.json", Duration.ofSeconds(20));
         a.kill();
         doomed.join();
 
@@ -112,10 +130,8 @@ class ClusterIT {
             assertEquals(before + 1, stack.orderCount(), "B resumed A's order instead of making another");
             assertTrue(b.log().contains("Resuming ACME order"), b.log());
             assertTrue(Duration.between(start, Instant.now()).toMillis() < 60_000);
-            try (Stream<Path> left = Files.walk(store)) {
-                assertTrue(left.noneMatch(p -> p.getFileName().toString().equals("order.json")
-                        || p.getFileName().toString().equals("lease")), "no checkpoint or lease left behind");
-            }
+            assertTrue(store.list("certs/").stream().noneMatch(k -> k.endsWith("/order.json") || k.endsWith("/lease")),
+                    "no checkpoint or lease left behind: " + store.list(""));
         }
     }
 
@@ -127,17 +143,14 @@ class ClusterIT {
         return n;
     }
 
-    private Path awaitFile(String name, Duration timeout) throws Exception {
+    private void awaitKey(String suffix, Duration timeout) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
-            try (Stream<Path> files = Files.walk(store)) {
-                var found = files.filter(p -> p.getFileName().toString().equals(name)).findFirst();
-                if (found.isPresent()) {
-                    return found.get();
-                }
+            if (store.list("certs/").stream().anyMatch(k -> k.endsWith(suffix))) {
+                return;
             }
             Thread.sleep(50);
         }
-        throw new AssertionError(name + " never appeared in the store");
+        throw new AssertionError(suffix + " never appeared in the store: " + store.list(""));
     }
 }

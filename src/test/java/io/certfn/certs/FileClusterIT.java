@@ -1,0 +1,9 @@
+package io.certfn.certs;
+
+/** Two certfn processes on one store folder. */
+class FileClusterIT extends ClusterContract {
+
+    FileClusterIT() {
+        super("file");
+    }
+}
