@@ -68,6 +68,25 @@ class StartupIT {
     }
 
     @Test
+    void incompleteStoreSettingsAreNamed() throws Exception {
+        assertStartupFailsNaming("certfn.store.s3.bucket is required when certfn.store.type=s3",
+                CertfnProcess.config(valid(), "certfn.store.type", "s3", "certfn.store.s3.region", "eu-west-1"));
+        assertStartupFailsNaming("certfn.store.azure.endpoint (https://<account>.blob.core.windows.net) or "
+                        + "certfn.store.azure.connection-string is required",
+                CertfnProcess.config(valid(), "certfn.store.type", "azure-blob", "certfn.store.azure.container", "c"));
+        assertStartupFailsNaming("certfn.store.gcs.prefix '../up' is not a valid folder name",
+                CertfnProcess.config(valid(), "certfn.store.type", "gcs", "certfn.store.gcs.bucket", "b",
+                        "certfn.store.gcs.prefix", "../up"));
+    }
+
+    @Test
+    void aBadEncryptionKeyIsNamedWithoutItsValue() throws Exception {
+        String log = CertfnProcess.startFailing(CertfnProcess.config(valid(), "certfn.store.encryption-key", "c2VjcmV0LXNob3J0"));
+        assertTrue(log.contains("certfn.store.encryption-key must be base64 of 32 bytes"), log);
+        assertFalse(log.contains("c2VjcmV0LXNob3J0"), "the key's value never appears in the log");
+    }
+
+    @Test
     void platformPresetWithoutPolicyIsRefusedSayingWhy() throws Exception {
         assertStartupFailsNaming("certfn.auth.google is enabled but certfn.policy has no rules",
                 CertfnProcess.config(valid(), "certfn.auth.google.audience", "https://certfn.example"));
