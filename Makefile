@@ -9,6 +9,8 @@ run: build
 test:
 	dev/stack.sh install
 	npm ci --prefix src/test/oidc-provider --no-audit --no-fund --loglevel=error
+	npm ci --prefix src/test/azurite --no-audit --no-fund --loglevel=error
+	@command -v moto_server >/dev/null || { echo "make test: moto_server (Python moto 5, the S3 test server) is not on PATH; install it with: pip install 'moto[server]'" >&2; exit 1; }
 	./mvnw -B verify
 
 # The run stack, non-interactive: one certificate through the API, verified with openssl.

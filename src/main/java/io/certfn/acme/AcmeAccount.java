@@ -86,11 +86,19 @@ public class AcmeAccount {
         }
         Versioned stored = storedOrCreated();
         Map<?, ?> fields = read(stored.data());
-        KeyPair keyPair = Pem.readKeyPair(sealer.open((String) fields.get("keyPair"), key));
+        String storedKey = (String) fields.get("keyPair");
+        KeyPair keyPair = Pem.readKeyPair(sealer.open(storedKey, key));
         Object location = fields.get("location");
+        if (location != null && sealer.needsReseal(storedKey)) {
+            // A key rotation (or encryption turned on): keep the same account key, sealed anew.
+            Map<String, Object> resealed = Map.of("keyPair", sealer.seal(sealer.open(storedKey, key), key), "location", location);
+            if (store.putIfVersion(key, write(resealed), stored.version()).isPresent()) {
+                LOG.infof("ACME account key sealed again with the current encryption key");
+            }
+        }
         if (location == null) {
             URL url = create(session, keyPair);
-            Map<String, Object> updated = Map.of("keyPair", fields.get("keyPair"), "location", url.toString());
+            Map<String, Object> updated = Map.of("keyPair", storedKey, "location", url.toString());
             // Losing this race is fine: the winner registered the same key, so the URL is the same.
             store.putIfVersion(key, write(updated), stored.version());
             LOG.infof("Registered ACME account %s at %s", url, config.directory());

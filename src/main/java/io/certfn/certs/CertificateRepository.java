@@ -52,7 +52,31 @@ public class CertificateRepository {
             LOG.errorf("Stored certificate %s is unreadable and will be re-issued: %s", id, e.getMessage());
             return Optional.empty();
         }
-        return Optional.of(new Found(stored.withPrivateKey(sealer.open(stored.privateKey(), key)), object.get().version()));
+        Found found = new Found(stored.withPrivateKey(sealer.open(stored.privateKey(), key)), object.get().version());
+        if (sealer.needsReseal(stored.privateKey())) {
+            found = reseal(id, found);
+        }
+        return Optional.of(found);
+    }
+
+    /** Writes the key again under the current data key; another writer winning is fine, its object is current. */
+    private Found reseal(String id, Found found) {
+        try {
+            byte[] data = write(sealed(certificateKey(id), found.certificate()));
+            Optional<String> version = store.putIfVersion(certificateKey(id), data, found.version());
+            if (version.isPresent()) {
+                LOG.infof("Stored certificate %s: private key sealed again with the current encryption key", id);
+                return new Found(found.certificate(), version.get());
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("Stored certificate %s could not be sealed again now (it stays readable): %s", id, e.getMessage());
+        }
+        return found;
+    }
+
+    private StoredCertificate sealed(String key, StoredCertificate certificate) {
+        return certificate.privateKey() == null ? certificate
+                : certificate.withPrivateKey(sealer.seal(certificate.privateKey(), key));
     }
 
     /**
@@ -62,8 +86,7 @@ public class CertificateRepository {
      */
     public boolean save(String id, StoredCertificate certificate, String expectedVersion) {
         String key = certificateKey(id);
-        byte[] data = write(certificate.privateKey() == null ? certificate
-                : certificate.withPrivateKey(sealer.seal(certificate.privateKey(), key)));
+        byte[] data = write(sealed(key, certificate));
         Optional<String> written = expectedVersion == null
                 ? store.putIfAbsent(key, data)
                 : store.putIfVersion(key, data, expectedVersion);

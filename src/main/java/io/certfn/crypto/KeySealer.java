@@ -71,6 +71,18 @@ public final class KeySealer {
         return currentId;
     }
 
+    /**
+     * True when a stored value should be written again: it is sealed with the previous key, or
+     * it is plain while a key is configured. Rewriting it completes a rotation (or turns
+     * encryption on for what was stored before).
+     */
+    public boolean needsReseal(String stored) {
+        if (current == null || stored == null) {
+            return false;
+        }
+        return !stored.startsWith(PREFIX + currentId + ":");
+    }
+
     /** Seals {@code secret} bound to {@code context} (the storage key), or returns it as is when disabled. */
     public String seal(String secret, String context) {
         if (current == null) {
