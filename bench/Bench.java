@@ -504,6 +504,8 @@ public class Bench {
         env.put("CERTFN_ACME_DIRECTORY", stack.get("ACME_DIRECTORY"));
         env.put("CERTFN_ACME_TRUST_STORE", stack.get("ACME_TRUST_STORE"));
         env.put("CERTFN_DNS_RFC2136_SERVER", stack.get("DNS_SERVER"));
+        env.put("CERTFN_DNS_RESOLVER", stack.get("DNS_SERVER"));
+        env.put("CERTFN_DNS_NAMESERVER_PORT", stack.get("DNS_SERVER").substring(stack.get("DNS_SERVER").lastIndexOf(':') + 1));
         env.put("CERTFN_DNS_RFC2136_TSIG_KEY_NAME", stack.get("TSIG_KEY_NAME"));
         env.put("CERTFN_DNS_RFC2136_TSIG_SECRET", stack.get("TSIG_SECRET"));
         env.put("CERTFN_STORE_FILE_PATH", store.toString());

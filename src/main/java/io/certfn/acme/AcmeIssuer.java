@@ -3,6 +3,7 @@ package io.certfn.acme;
 import io.certfn.config.CertfnConfig;
 import io.certfn.crypto.Pem;
 import io.certfn.dns.ChallengeRecord;
+import io.certfn.dns.DnsLookup;
 import io.certfn.dns.DnsProvider;
 import io.certfn.dns.PropagationCheck;
 import jakarta.inject.Singleton;
@@ -37,13 +38,17 @@ public class AcmeIssuer {
 
     private final AcmeAccount account;
     private final DnsProvider dns;
+    private final DnsLookup lookup;
+    private final PropagationCheck propagation;
     private final Duration timeout;
     private final Duration propagationTimeout;
     private final Duration propagationWait;
 
-    public AcmeIssuer(AcmeAccount account, DnsProvider dns, CertfnConfig config) {
+    public AcmeIssuer(AcmeAccount account, DnsProvider dns, DnsLookup lookup, PropagationCheck propagation, CertfnConfig config) {
         this.account = account;
         this.dns = dns;
+        this.lookup = lookup;
+        this.propagation = propagation;
         this.timeout = config.acme().timeout();
         this.propagationTimeout = config.dns().propagationTimeout();
         this.propagationWait = config.dns().propagationWait();
@@ -163,15 +168,20 @@ public class AcmeIssuer {
                         new AcmeFailure("The CA offers no dns-01 challenge for " + identifier + "."));
                 LOG.debugf("Authorization for %s is pending", identifier);
                 if (challenge.getStatus() == Status.PENDING) {
-                    ChallengeRecord record = new ChallengeRecord(stripDot(challenge.getRRName(auth.getIdentifier())),
-                            challenge.getDigest());
+                    // A CNAME at _acme-challenge delegates the record to another zone (and other credentials).
+                    String rrName = stripDot(challenge.getRRName(auth.getIdentifier()));
+                    String target = lookup.canonicalName(rrName);
+                    if (!target.equals(rrName)) {
+                        LOG.infof("%s is a CNAME: publishing the challenge at %s", rrName, target);
+                    }
+                    ChallengeRecord record = new ChallengeRecord(target, challenge.getDigest());
                     dns.publish(record);
                     published.add(record);
                 }
                 challenges.add(challenge);
             }
             if (!published.isEmpty()) {
-                PropagationCheck.await(dns, published, propagationTimeout);
+                propagation.await(published, propagationTimeout);
                 LOG.debugf("TXT visible at the authoritative servers: %s", published);
                 if (!propagationWait.isZero()) {
                     Thread.sleep(propagationWait.toMillis());

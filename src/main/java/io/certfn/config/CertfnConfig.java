@@ -88,6 +88,17 @@ public interface CertfnConfig {
         @WithDefault("0s")
         Duration propagationWait();
 
+        /**
+         * {@code certfn.dns.resolver}: {@code host[:port]} of the recursive resolver used to find
+         * a name's zone, the zone's name servers and CNAMEs; default: the system's resolvers.
+         */
+        Optional<String> resolver();
+
+        /** {@code certfn.dns.nameserver-port}: the port the zone's name servers are asked on (tests use another). */
+        @WithName("nameserver-port")
+        @WithDefault("53")
+        int nameserverPort();
+
         /** {@code certfn.dns.rfc2136.*}: dynamic updates (RFC 2136) signed with TSIG. */
         Rfc2136 rfc2136();
 

@@ -11,6 +11,19 @@ public class DnsProducer {
 
     @Produces
     @Singleton
+    DnsLookup lookup(CertfnConfig config) {
+        return new DnsLookup(config.dns().resolver().map(r -> HostPort.parse(r, "certfn.dns.resolver")),
+                config.dns().nameserverPort());
+    }
+
+    @Produces
+    @Singleton
+    PropagationCheck propagation(DnsLookup lookup) {
+        return new PropagationCheck(lookup);
+    }
+
+    @Produces
+    @Singleton
     DnsProvider provider(CertfnConfig config) {
         String provider = config.dns().provider();
         if (provider.equals("rfc2136")) {

@@ -1,8 +1,5 @@
 package io.certfn.dns;
 
-import java.net.InetSocketAddress;
-import java.util.List;
-
 /**
  * A DNS API that can publish DNS-01 challenge records. Implementations add a TXT value without
  * touching other values at the same name (a wildcard and its apex share one name) and remove only
@@ -23,7 +20,4 @@ public interface DnsProvider {
      * @throws DnsException when the provider refuses or cannot be reached
      */
     void remove(ChallengeRecord record);
-
-    /** The servers that answer authoritatively for {@code record}'s zone, to check propagation. */
-    List<InetSocketAddress> authoritativeServers(ChallengeRecord record);
 }

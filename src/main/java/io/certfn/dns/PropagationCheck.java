@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -15,36 +17,47 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TXTRecord;
-import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * Waits until every authoritative server of a record's zone answers with the record's value,
- * asking them directly (never a recursive resolver's cache), so the CA's lookup finds it.
+ * Waits until every authoritative server of a record's zone (its NS set) answers with the
+ * record's value, asking each directly (never a recursive resolver's cache), so whichever server
+ * the CA asks has it.
  */
 public final class PropagationCheck {
 
     private static final Duration POLL = Duration.ofMillis(100);
 
-    private PropagationCheck() {
+    private final DnsLookup lookup;
+
+    public PropagationCheck(DnsLookup lookup) {
+        this.lookup = lookup;
     }
 
     /**
-     * Blocks until each record is visible at all of {@code provider}'s authoritative servers.
+     * Blocks until each record is visible at every name server of its zone.
      *
-     * @throws DnsException naming the records and servers still missing when {@code timeout} ends
+     * @throws DnsException naming the records and the servers still without them when {@code timeout} ends
      * @throws InterruptedException when interrupted while waiting
      */
-    public static void await(DnsProvider provider, Collection<ChallengeRecord> records, Duration timeout)
-            throws InterruptedException {
+    public void await(Collection<ChallengeRecord> records, Duration timeout) throws InterruptedException {
+        Map<ChallengeRecord, List<InetSocketAddress>> servers = new LinkedHashMap<>();
+        for (ChallengeRecord record : records) {
+            servers.put(record, lookup.nameservers(lookup.zoneOf(record.name())));
+        }
+        await(servers, timeout);
+    }
+
+    /** Blocks until each record is visible at each of its servers. */
+    public static void await(Map<ChallengeRecord, List<InetSocketAddress>> servers, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         List<String> missing = new ArrayList<>();
         while (true) {
             missing.clear();
-            for (ChallengeRecord record : records) {
-                for (InetSocketAddress server : provider.authoritativeServers(record)) {
-                    if (!answers(server, record)) {
-                        missing.add(record.name() + " at " + server.getHostString() + ":" + server.getPort());
+            for (Map.Entry<ChallengeRecord, List<InetSocketAddress>> entry : servers.entrySet()) {
+                for (InetSocketAddress server : entry.getValue()) {
+                    if (!answers(server, entry.getKey())) {
+                        missing.add(entry.getKey().name() + " at " + describe(server));
                     }
                 }
             }
@@ -52,18 +65,31 @@ public final class PropagationCheck {
                 return;
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new DnsException("The challenge TXT record did not become visible within " + timeout.toSeconds()
-                        + " s: " + String.join(", ", missing) + ".");
+                throw new DnsException("The challenge TXT record did not become visible at every authoritative name server "
+                        + "within " + timeout.toSeconds() + " s; still without it: " + String.join(", ", missing)
+                        + " (raise certfn.dns.propagation-timeout if the provider is slow).");
             }
             Thread.sleep(POLL.toMillis());
         }
+    }
+
+    /** {@code ns1.example.net (192.0.2.1:53)}: the name the zone gives the server, and where it was asked. */
+    static String describe(InetSocketAddress server) {
+        String where = server.getAddress().getHostAddress() + ":" + server.getPort();
+        String host = server.getAddress().toString();
+        int slash = host.indexOf('/');
+        if (slash <= 0) {
+            return where;
+        }
+        String name = host.substring(0, slash);
+        return (name.endsWith(".") ? name.substring(0, name.length() - 1) : name) + " (" + where + ")";
     }
 
     static boolean answers(InetSocketAddress server, ChallengeRecord record) {
         try {
             SimpleResolver resolver = new SimpleResolver(server);
             resolver.setTimeout(Duration.ofSeconds(2));
-            Name name = Name.fromString(record.name(), Name.root);
+            Name name = DnsLookup.absolute(record.name());
             Message response = resolver.send(Message.newQuery(Record.newRecord(name, Type.TXT, DClass.IN)));
             if (response.getRcode() != Rcode.NOERROR) {
                 return false;
@@ -74,8 +100,6 @@ public final class PropagationCheck {
                 }
             }
             return false;
-        } catch (TextParseException e) {
-            throw new DnsException("'" + record.name() + "' is not a valid DNS name.", e);
         } catch (IOException e) {
             return false;
         }

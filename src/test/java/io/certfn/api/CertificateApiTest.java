@@ -213,6 +213,15 @@ class CertificateApiTest {
     }
 
     @Test
+    void aCnameAtTheChallengeNameDelegatesTheRecordToItsTarget() {
+        // Knot refuses TXT data beside a CNAME, so the order only succeeds if certfn writes at the target.
+        stack().addRecord("_acme-challenge.delegated", org.xbill.DNS.Type.CNAME, "_acme-challenge.delegate-target.certfn.test.");
+        Response r = obtain("{\"domain\":\"delegated.certfn.test\"}");
+        assertEquals(200, r.statusCode(), r.asString());
+        assertEquals(List.of(), stack().txt("_acme-challenge.delegate-target.certfn.test"), "its value is removed afterwards");
+    }
+
+    @Test
     void privateKeysAreSealedAtRestAndOpenedForTheCaller() throws Exception {
         Response r = obtain("{\"domain\":\"sealed.certfn.test\"}");
         assertEquals(200, r.statusCode(), r.asString());

@@ -99,7 +99,10 @@ public final class AcmeStack implements AutoCloseable {
                 "certfn.dns.rfc2136.server", get("DNS_SERVER"),
                 "certfn.dns.rfc2136.tsig-key-name", get("TSIG_KEY_NAME"),
                 "certfn.dns.rfc2136.tsig-secret", get("TSIG_SECRET"),
-                "certfn.dns.rfc2136.tsig-algorithm", get("TSIG_ALGORITHM"));
+                "certfn.dns.rfc2136.tsig-algorithm", get("TSIG_ALGORITHM"),
+                // Knot is the zone's only name server (ns.certfn.test = 127.0.0.1), on its test port.
+                "certfn.dns.resolver", get("DNS_SERVER"),
+                "certfn.dns.nameserver-port", get("DNS_SERVER").substring(get("DNS_SERVER").lastIndexOf(':') + 1));
     }
 
     /** How many orders Pebble has created so far (from its log). */
@@ -132,12 +135,37 @@ public final class AcmeStack implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds {@code record} to the zone with a TSIG-signed dynamic update (e.g. a CNAME that
+     * delegates a challenge name, or another NS).
+     */
+    public void addRecord(String owner, int type, String data) {
+        String record = owner + " " + Type.string(type) + " " + data;
+        try {
+            Name zone = Name.fromString(zone() + ".");
+            org.xbill.DNS.Update update = new org.xbill.DNS.Update(zone);
+            update.add(Record.fromString(Name.fromString(owner, zone), type, DClass.IN, 60, data, zone));
+            SimpleResolver resolver = resolver();
+            resolver.setTSIGKey(new org.xbill.DNS.TSIG(Name.fromString(get("TSIG_ALGORITHM") + "."),
+                    Name.fromString(get("TSIG_KEY_NAME") + "."), java.util.Base64.getDecoder().decode(get("TSIG_SECRET"))));
+            Message answer = resolver.send(update);
+            if (answer.getRcode() != 0) {
+                throw new IllegalStateException("Knot refused " + record + ": " + org.xbill.DNS.Rcode.string(answer.getRcode()));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private SimpleResolver resolver() {
+        String[] server = get("DNS_SERVER").split(":");
+        return new SimpleResolver(new InetSocketAddress(server[0], Integer.parseInt(server[1])));
+    }
+
     /** The TXT values Knot serves at {@code name} (absolute, no trailing dot). */
     public List<String> txt(String name) {
         try {
-            String[] server = get("DNS_SERVER").split(":");
-            SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(server[0], Integer.parseInt(server[1])));
-            Message response = resolver.send(Message.newQuery(Record.newRecord(Name.fromString(name + "."), Type.TXT, DClass.IN)));
+            Message response = resolver().send(Message.newQuery(Record.newRecord(Name.fromString(name + "."), Type.TXT, DClass.IN)));
             List<String> values = new ArrayList<>();
             for (Record r : response.getSection(Section.ANSWER)) {
                 if (r instanceof TXTRecord txt) {

@@ -4,11 +4,11 @@ import io.certfn.config.CertfnConfig;
 import io.certfn.dns.ChallengeRecord;
 import io.certfn.dns.DnsException;
 import io.certfn.dns.DnsProvider;
+import io.certfn.dns.HostPort;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
@@ -58,7 +58,7 @@ public final class Rfc2136Provider implements DnsProvider {
     public static Rfc2136Provider fromConfig(CertfnConfig.Dns.Rfc2136 config) {
         String server = config.server().orElseThrow(() -> new IllegalStateException(
                 "certfn.dns.rfc2136.server is required for certfn.dns.provider=rfc2136 (host[:port] of the primary DNS server)"));
-        InetSocketAddress address = parseServer(server);
+        InetSocketAddress address = HostPort.parse(server, "certfn.dns.rfc2136.server");
         Optional<Name> zone = config.zone().map(z -> absolute(z, "certfn.dns.rfc2136.zone"));
         TSIG tsig = null;
         if (config.tsigKeyName().isPresent() || config.tsigSecret().isPresent()) {
@@ -98,11 +98,6 @@ public final class Rfc2136Provider implements DnsProvider {
         send(update, "delete TXT " + record.name());
         zones.remove(name);
         LOG.debugf("Removed TXT %s", record.name());
-    }
-
-    @Override
-    public List<InetSocketAddress> authoritativeServers(ChallengeRecord record) {
-        return List.of(server);
     }
 
     private Name zoneOf(Name name) {
@@ -151,21 +146,6 @@ public final class Rfc2136Provider implements DnsProvider {
 
     private String describe() {
         return server.getHostString() + ":" + server.getPort();
-    }
-
-    private static InetSocketAddress parseServer(String value) {
-        String host = value.strip();
-        int port = 53;
-        int colon = host.lastIndexOf(':');
-        if (colon > 0 && host.indexOf(':') == colon) {
-            try {
-                port = Integer.parseInt(host.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new IllegalStateException("certfn.dns.rfc2136.server '" + value + "' has a bad port");
-            }
-            host = host.substring(0, colon);
-        }
-        return new InetSocketAddress(host, port);
     }
 
     private static Name absolute(String name, String what) {

@@ -1,0 +1,150 @@
+package io.certfn.dns;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.ResolverConfig;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * The DNS questions certfn asks of the public DNS, with dnsjava and no cache (a cached NXDOMAIN
+ * or an old CNAME would be wrong a minute later): which zone holds a name, which servers are
+ * authoritative for it, and where a CNAME points.
+ */
+public final class DnsLookup {
+
+    private static final int MAX_CNAME_CHAIN = 8;
+
+    private final Resolver resolver;
+    private final String resolverName;
+    private final int nameserverPort;
+
+    /**
+     * @param resolver a recursive resolver, or empty for the system's ({@code /etc/resolv.conf})
+     * @param nameserverPort the port authoritative servers are asked on (53; tests use another)
+     */
+    public DnsLookup(Optional<InetSocketAddress> resolver, int nameserverPort) {
+        this.nameserverPort = nameserverPort;
+        if (resolver.isPresent()) {
+            SimpleResolver simple = new SimpleResolver(resolver.get());
+            simple.setTimeout(Duration.ofSeconds(3));
+            this.resolver = simple;
+            this.resolverName = resolver.get().getHostString() + ":" + resolver.get().getPort();
+        } else {
+            // Re-reads /etc/resolv.conf at construction; each server is a SimpleResolver of its own.
+            ExtendedResolver system = new ExtendedResolver(ResolverConfig.getCurrentConfig().servers().stream()
+                    .map(s -> (Resolver) new SimpleResolver(s)).toList());
+            system.setTimeout(Duration.ofSeconds(3));
+            this.resolver = system;
+            this.resolverName = "the system resolver " + ResolverConfig.getCurrentConfig().servers();
+        }
+    }
+
+    /** Where {@code name} leads after following CNAMEs; {@code name} itself when it has none. */
+    public String canonicalName(String name) {
+        Name current = absolute(name);
+        for (int i = 0; i < MAX_CNAME_CHAIN; i++) {
+            Name owner = current;
+            Optional<Name> target = ask(owner, Type.CNAME).getSection(Section.ANSWER).stream()
+                    .filter(r -> r instanceof CNAMERecord && r.getName().equals(owner))
+                    .map(r -> ((CNAMERecord) r).getTarget()).findFirst();
+            if (target.isEmpty()) {
+                return relative(current);
+            }
+            current = target.get();
+        }
+        throw new DnsException("The CNAME chain from " + name + " is longer than " + MAX_CNAME_CHAIN + " links.");
+    }
+
+    /** The apex of the zone that holds {@code name}, from the SOA in the answer or authority section. */
+    public String zoneOf(String name) {
+        Name target = absolute(name);
+        Message answer = ask(target, Type.SOA);
+        for (int section : new int[] {Section.ANSWER, Section.AUTHORITY}) {
+            for (Record r : answer.getSection(section)) {
+                if (r instanceof SOARecord) {
+                    return relative(r.getName());
+                }
+            }
+        }
+        throw new DnsException("No zone found for " + name + ": " + resolverName + " returned no SOA record.");
+    }
+
+    /** The addresses of the servers named in {@code zone}'s NS records. */
+    public List<InetSocketAddress> nameservers(String zone) {
+        Name apex = absolute(zone);
+        List<InetSocketAddress> servers = new ArrayList<>();
+        for (Record r : ask(apex, Type.NS).getSection(Section.ANSWER)) {
+            if (r instanceof NSRecord ns) {
+                for (InetAddress address : addresses(ns.getTarget())) {
+                    servers.add(new InetSocketAddress(address, nameserverPort));
+                }
+            }
+        }
+        if (servers.isEmpty()) {
+            throw new DnsException("No name servers found for zone " + zone + " at " + resolverName + ".");
+        }
+        return servers;
+    }
+
+    private List<InetAddress> addresses(Name host) {
+        List<InetAddress> addresses = new ArrayList<>();
+        for (int type : new int[] {Type.A, Type.AAAA}) {
+            for (Record r : ask(host, type).getSection(Section.ANSWER)) {
+                if (r instanceof ARecord a) {
+                    addresses.add(a.getAddress());
+                } else if (r instanceof AAAARecord aaaa) {
+                    addresses.add(aaaa.getAddress());
+                }
+            }
+        }
+        return addresses;
+    }
+
+    private Message ask(Name name, int type) {
+        try {
+            Message answer = resolver.send(Message.newQuery(Record.newRecord(name, type, DClass.IN)));
+            int rcode = answer.getRcode();
+            if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
+                throw new DnsException("Looking up " + Type.string(type) + " " + name + " at " + resolverName + " failed: "
+                        + Rcode.string(rcode) + ".");
+            }
+            return answer;
+        } catch (IOException e) {
+            throw new DnsException("Looking up " + Type.string(type) + " " + name + " at " + resolverName
+                    + " got no answer: " + e.getMessage(), e);
+        }
+    }
+
+    static Name absolute(String name) {
+        try {
+            return Name.fromString(name.endsWith(".") ? name : name + ".");
+        } catch (TextParseException e) {
+            throw new DnsException("'" + name + "' is not a valid DNS name.", e);
+        }
+    }
+
+    private static String relative(Name name) {
+        String text = name.toString();
+        return text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
+    }
+}

@@ -1,0 +1,85 @@
+package io.certfn.dns;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.certfn.dns.rfc2136.Rfc2136Provider;
+import io.certfn.testing.AcmeStack;
+import io.certfn.testing.TestConfig;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.xbill.DNS.Type;
+
+/**
+ * Zone, name-server and CNAME lookups and the propagation check, against a real Knot serving
+ * {@code certfn.test} (its NS {@code ns.certfn.test} is 127.0.0.1 on the test port). This stack is
+ * the test's own: it adds a second name server to the zone.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PropagationCheckTest {
+
+    private AcmeStack stack;
+    private DnsLookup lookup;
+    private DnsProvider dns;
+    private int port;
+
+    @BeforeAll
+    void start() {
+        stack = AcmeStack.start(Map.of());
+        port = Integer.parseInt(stack.get("DNS_SERVER").substring(stack.get("DNS_SERVER").lastIndexOf(':') + 1));
+        lookup = new DnsLookup(Optional.of(new InetSocketAddress("127.0.0.1", port)), port);
+        dns = Rfc2136Provider.fromConfig(TestConfig.of(stack.certfnConfig()).dns().rfc2136());
+    }
+
+    @AfterAll
+    void stop() {
+        stack.close();
+    }
+
+    @Test
+    @Order(1)
+    void findsTheZoneAndItsNameServers() {
+        assertEquals("certfn.test", lookup.zoneOf("_acme-challenge.deep.below.certfn.test"));
+        assertEquals(List.of("ns.certfn.test (127.0.0.1:" + port + ")"),
+                lookup.nameservers("certfn.test").stream().map(PropagationCheck::describe).toList());
+    }
+
+    @Test
+    @Order(2)
+    void followsCnameChainsAndLeavesOtherNamesAlone() {
+        stack.addRecord("_acme-challenge.alias", Type.CNAME, "hop.certfn.test.");
+        stack.addRecord("hop", Type.CNAME, "_acme-challenge.target.certfn.test.");
+        assertEquals("_acme-challenge.target.certfn.test", lookup.canonicalName("_acme-challenge.alias.certfn.test"));
+        assertEquals("_acme-challenge.plain.certfn.test", lookup.canonicalName("_acme-challenge.plain.certfn.test"));
+    }
+
+    @Test
+    @Order(3)
+    void waitsForEveryNameServerAndNamesTheOnesWithoutTheRecord() throws Exception {
+        ChallengeRecord record = new ChallengeRecord("_acme-challenge.prop.certfn.test", "value-1");
+        dns.publish(record);
+        new PropagationCheck(lookup).await(List.of(record), Duration.ofSeconds(10));
+
+        // A second name server that never answers (nothing listens on 127.0.0.2), as a lagging secondary.
+        stack.addRecord("ns2", Type.A, "127.0.0.2");
+        stack.addRecord("@", Type.NS, "ns2.certfn.test.");
+        assertEquals(2, lookup.nameservers("certfn.test").size());
+        DnsException e = assertThrows(DnsException.class,
+                () -> new PropagationCheck(lookup).await(List.of(record), Duration.ofMillis(500)));
+        assertTrue(e.getMessage().contains("_acme-challenge.prop.certfn.test at ns2.certfn.test (127.0.0.2:" + port + ")"), e.getMessage());
+        assertTrue(!e.getMessage().contains("127.0.0.1"), "the server that has it is not blamed: " + e.getMessage());
+        assertEquals("dns_error", e.code());
+    }
+}
