@@ -102,6 +102,83 @@ public interface CertfnConfig {
         /** {@code certfn.dns.rfc2136.*}: dynamic updates (RFC 2136) signed with TSIG. */
         Rfc2136 rfc2136();
 
+        /** {@code certfn.dns.route53.*}: Amazon Route 53 with the function's role. */
+        Route53 route53();
+
+        /** {@code certfn.dns.azure.*}: Azure DNS through ARM with the managed identity. */
+        AzureDns azure();
+
+        /** {@code certfn.dns.gcp.*}: Google Cloud DNS with the service account. */
+        Gcp gcp();
+
+        /** {@code certfn.dns.cloudflare.*}: Cloudflare with an API token. */
+        Cloudflare cloudflare();
+
+        /** {@code certfn.dns.ttl}: TTL of challenge records at the cloud providers. */
+        @WithDefault("60s")
+        Duration ttl();
+
+        interface Route53 {
+            /** {@code certfn.dns.route53.hosted-zone-id}: skip the zone lookup (e.g. {@code Z123...}). */
+            @WithName("hosted-zone-id")
+            Optional<String> hostedZoneId();
+
+            /** {@code certfn.dns.route53.endpoint}: another Route 53 endpoint (tests). */
+            Optional<String> endpoint();
+        }
+
+        interface AzureDns {
+            /** {@code certfn.dns.azure.subscription-id}: required with {@code provider=azure}. */
+            @WithName("subscription-id")
+            Optional<String> subscriptionId();
+
+            /** {@code certfn.dns.azure.resource-group}: required with {@code provider=azure}. */
+            @WithName("resource-group")
+            Optional<String> resourceGroup();
+
+            /** {@code certfn.dns.azure.zone}: the zone name; default: the longest match among the group's zones. */
+            Optional<String> zone();
+
+            /** {@code certfn.dns.azure.endpoint}: the ARM endpoint. */
+            @WithDefault("https://management.azure.com")
+            String endpoint();
+
+            /** {@code certfn.dns.azure.access-token}: a fixed ARM token instead of the managed identity (tests). Secret. */
+            @WithName("access-token")
+            Optional<String> accessToken();
+        }
+
+        interface Gcp {
+            /** {@code certfn.dns.gcp.project}: required with {@code provider=gcp}. */
+            Optional<String> project();
+
+            /** {@code certfn.dns.gcp.managed-zone}: the zone's resource name; default: the longest match. */
+            @WithName("managed-zone")
+            Optional<String> managedZone();
+
+            /** {@code certfn.dns.gcp.endpoint}: the Cloud DNS API root. */
+            @WithDefault("https://dns.googleapis.com")
+            String endpoint();
+
+            /** {@code certfn.dns.gcp.access-token}: a fixed OAuth token instead of the service account (tests). Secret. */
+            @WithName("access-token")
+            Optional<String> accessToken();
+        }
+
+        interface Cloudflare {
+            /** {@code certfn.dns.cloudflare.api-token}: a token with Zone.DNS:Edit (and Zone:Read for the lookup). Secret. */
+            @WithName("api-token")
+            Optional<String> apiToken();
+
+            /** {@code certfn.dns.cloudflare.zone-id}: skip the zone lookup. */
+            @WithName("zone-id")
+            Optional<String> zoneId();
+
+            /** {@code certfn.dns.cloudflare.endpoint}: the API root. */
+            @WithDefault("https://api.cloudflare.com/client/v4")
+            String endpoint();
+        }
+
         interface Rfc2136 {
             /** {@code certfn.dns.rfc2136.server}: {@code host[:port]} of the primary server. */
             Optional<String> server();

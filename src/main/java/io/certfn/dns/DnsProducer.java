@@ -1,7 +1,11 @@
 package io.certfn.dns;
 
 import io.certfn.config.CertfnConfig;
+import io.certfn.dns.azure.AzureDnsProvider;
+import io.certfn.dns.cloudflare.CloudflareProvider;
+import io.certfn.dns.gcp.CloudDnsProvider;
 import io.certfn.dns.rfc2136.Rfc2136Provider;
+import io.certfn.dns.route53.Route53Provider;
 import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Produces;
 
@@ -26,10 +30,14 @@ public class DnsProducer {
     @Singleton
     DnsProvider provider(CertfnConfig config) {
         String provider = config.dns().provider();
-        if (provider.equals("rfc2136")) {
-            return Rfc2136Provider.fromConfig(config.dns().rfc2136());
-        }
-        throw new IllegalStateException("certfn.dns.provider '" + provider
-                + "' is not supported by this build; supported: rfc2136");
+        return switch (provider) {
+            case "rfc2136" -> Rfc2136Provider.fromConfig(config.dns().rfc2136());
+            case "route53" -> Route53Provider.fromConfig(config.dns());
+            case "azure" -> AzureDnsProvider.fromConfig(config.dns());
+            case "gcp" -> CloudDnsProvider.fromConfig(config.dns());
+            case "cloudflare" -> CloudflareProvider.fromConfig(config.dns());
+            default -> throw new IllegalStateException("certfn.dns.provider '" + provider
+                    + "' is not supported; supported: rfc2136, route53, azure, gcp, cloudflare");
+        };
     }
 }

@@ -1,0 +1,72 @@
+package io.certfn.dns;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * The DNS APIs that hold all TXT values of one name in one record set (Route 53, Azure DNS,
+ * Cloud DNS): a value is added or removed by reading the set and writing it back changed, with
+ * the API's own optimistic concurrency (ETag, exact-match delete) so that two orders touching one
+ * name at once — a wildcard and its apex share {@code _acme-challenge} — never drop each
+ * other's value.
+ */
+public abstract class TxtRecordSetProvider implements DnsProvider {
+
+    private static final Logger LOG = Logger.getLogger(TxtRecordSetProvider.class);
+    private static final int ATTEMPTS = 5;
+
+    /** A record set as read: its values and whatever the API needs to write it back conditionally (null: absent). */
+    public record RecordSet(List<String> values, Object version) {
+    }
+
+    /** The zone that holds {@code fqdn}. */
+    protected abstract HostedZone zoneFor(String fqdn);
+
+    /** The TXT record set at {@code fqdn}; empty values and a null version when there is none. */
+    protected abstract RecordSet read(HostedZone zone, String fqdn);
+
+    /**
+     * Replaces the set read as {@code current} with {@code values} (none: delete the set).
+     *
+     * @return false when the set changed since it was read (the caller reads again)
+     */
+    protected abstract boolean write(HostedZone zone, String fqdn, RecordSet current, List<String> values);
+
+    /** The provider's name for messages. */
+    protected abstract String providerName();
+
+    @Override
+    public void publish(ChallengeRecord record) {
+        change(record, true);
+    }
+
+    @Override
+    public void remove(ChallengeRecord record) {
+        change(record, false);
+    }
+
+    private void change(ChallengeRecord record, boolean add) {
+        HostedZone zone = zoneFor(record.name());
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            RecordSet current = read(zone, record.name());
+            boolean present = current.values().contains(record.value());
+            if (present == add) {
+                return;
+            }
+            List<String> values = new ArrayList<>(current.values());
+            if (add) {
+                values.add(record.value());
+            } else {
+                values.remove(record.value());
+            }
+            if (write(zone, record.name(), current, values)) {
+                LOG.debugf("%s: %s TXT %s in zone %s", providerName(), add ? "added to" : "removed from", record.name(), zone.name());
+                return;
+            }
+            LOG.debugf("%s: TXT %s changed concurrently; reading again", providerName(), record.name());
+        }
+        throw new DnsException(providerName() + ": the TXT record set " + record.name() + " kept changing under certfn's "
+                + (add ? "addition" : "removal") + " (" + ATTEMPTS + " attempts); another client is writing it.");
+    }
+}

@@ -1,0 +1,160 @@
+package io.certfn.dns.route53;
+
+import io.certfn.config.CertfnConfig;
+import io.certfn.dns.DnsException;
+import io.certfn.dns.HostedZone;
+import io.certfn.dns.TxtRecordSetProvider;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.Route53ClientBuilder;
+import software.amazon.awssdk.services.route53.model.Change;
+import software.amazon.awssdk.services.route53.model.ChangeAction;
+import software.amazon.awssdk.services.route53.model.InvalidChangeBatchException;
+import software.amazon.awssdk.services.route53.model.ResourceRecord;
+import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
+import software.amazon.awssdk.services.route53.model.Route53Exception;
+import software.amazon.awssdk.services.route53.model.RRType;
+
+/**
+ * Amazon Route 53 with the AWS SDK v2 and the function's role. One change batch deletes the TXT
+ * set exactly as read and creates the new one; Route 53 applies a batch atomically and rejects it
+ * when the deleted set no longer matches, which is the optimistic lock.
+ */
+public final class Route53Provider extends TxtRecordSetProvider {
+
+    private final Route53Client route53;
+    private final Optional<String> hostedZoneId;
+    private final long ttl;
+    private volatile List<HostedZone> zones;
+
+    Route53Provider(Route53Client route53, Optional<String> hostedZoneId, Duration ttl) {
+        this.route53 = route53;
+        this.hostedZoneId = hostedZoneId;
+        this.ttl = ttl.toSeconds();
+    }
+
+    /** From {@code certfn.dns.route53.*}: credentials from the default chain (the Lambda role). */
+    public static Route53Provider fromConfig(CertfnConfig.Dns config) {
+        Route53ClientBuilder builder = Route53Client.builder()
+                // Route 53 is a global service, signed for us-east-1.
+                .region(Region.AWS_GLOBAL)
+                .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(3)).socketTimeout(Duration.ofSeconds(20)).build())
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                // STANDARD: 3 attempts with jittered backoff, including Route 53's Throttling and PriorRequestNotComplete.
+                .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD)
+                        .apiCallTimeout(Duration.ofSeconds(30)).build());
+        config.route53().endpoint().ifPresent(e -> builder.endpointOverride(URI.create(e)));
+        return new Route53Provider(builder.build(), config.route53().hostedZoneId(), config.ttl());
+    }
+
+    @Override
+    protected String providerName() {
+        return "Route 53";
+    }
+
+    @Override
+    protected HostedZone zoneFor(String fqdn) {
+        if (hostedZoneId.isPresent()) {
+            return new HostedZone(hostedZoneId.get(), fqdn);
+        }
+        return HostedZone.longestMatch(fqdn, zones()).orElseThrow(() -> new DnsException("Route 53: no public hosted zone of this "
+                + "account holds " + fqdn + " (zones: " + zones().stream().map(HostedZone::name).toList() + ")."));
+    }
+
+    private List<HostedZone> zones() {
+        List<HostedZone> known = zones;
+        if (known == null) {
+            List<HostedZone> found = new ArrayList<>();
+            call("list the hosted zones", "route53:ListHostedZones", () -> {
+                route53.listHostedZonesPaginator().hostedZones().stream()
+                        .filter(z -> z.config() == null || !Boolean.TRUE.equals(z.config().privateZone()))
+                        .forEach(z -> found.add(new HostedZone(z.id().replace("/hostedzone/", ""), z.name())));
+                return null;
+            });
+            zones = known = List.copyOf(found);
+        }
+        return known;
+    }
+
+    @Override
+    protected RecordSet read(HostedZone zone, String fqdn) {
+        return call("read TXT " + fqdn, "route53:ListResourceRecordSets", () -> {
+            var page = route53.listResourceRecordSets(b -> b.hostedZoneId(zone.id()).startRecordName(fqdn)
+                    .startRecordType(RRType.TXT).maxItems("1"));
+            for (ResourceRecordSet set : page.resourceRecordSets()) {
+                if (set.type() == RRType.TXT && sameName(set.name(), fqdn)) {
+                    List<String> values = set.resourceRecords().stream().map(r -> unquote(r.value())).toList();
+                    return new RecordSet(values, set);
+                }
+            }
+            return new RecordSet(List.of(), null);
+        });
+    }
+
+    @Override
+    protected boolean write(HostedZone zone, String fqdn, RecordSet current, List<String> values) {
+        List<Change> changes = new ArrayList<>();
+        if (current.version() != null) {
+            changes.add(Change.builder().action(ChangeAction.DELETE).resourceRecordSet((ResourceRecordSet) current.version()).build());
+        }
+        if (!values.isEmpty()) {
+            changes.add(Change.builder().action(ChangeAction.CREATE).resourceRecordSet(ResourceRecordSet.builder()
+                    .name(fqdn + ".").type(RRType.TXT).ttl(ttl)
+                    .resourceRecords(values.stream().map(v -> ResourceRecord.builder().value("\"" + v + "\"").build()).toList())
+                    .build()).build());
+        }
+        try {
+            return call("change TXT " + fqdn, "route53:ChangeResourceRecordSets", () -> {
+                route53.changeResourceRecordSets(b -> b.hostedZoneId(zone.id())
+                        .changeBatch(c -> c.comment("ACME challenge by certfn").changes(changes)));
+                return true;
+            });
+        } catch (ConcurrentChange e) {
+            return false;
+        }
+    }
+
+    /** The batch no longer matched what was read: another writer changed the set. */
+    private static final class ConcurrentChange extends RuntimeException {
+        ConcurrentChange() {
+            super(null, null, false, false);
+        }
+    }
+
+    private <T> T call(String what, String permission, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (InvalidChangeBatchException e) {
+            throw new ConcurrentChange();
+        } catch (Route53Exception e) {
+            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            String hint = e.statusCode() == 403 || "AccessDenied".equals(code)
+                    ? " The function's role needs " + permission + " (see README: Route 53 permissions)."
+                    : "NoSuchHostedZone".equals(code) ? " Check certfn.dns.route53.hosted-zone-id." : "";
+            throw new DnsException("Route 53 refused to " + what + ": " + (code == null ? "HTTP " + e.statusCode() : code)
+                    + " (" + e.awsErrorDetails().errorMessage() + ")." + hint, e);
+        } catch (SdkException e) {
+            throw new DnsException("Route 53 could not be reached to " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean sameName(String setName, String fqdn) {
+        String n = setName.endsWith(".") ? setName.substring(0, setName.length() - 1) : setName;
+        // Route 53 returns some characters octal-escaped; the names certfn writes have none.
+        return n.equalsIgnoreCase(fqdn);
+    }
+
+    private static String unquote(String value) {
+        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1) : value;
+    }
+}
