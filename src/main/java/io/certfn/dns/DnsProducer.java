@@ -29,13 +29,18 @@ public class DnsProducer {
     @Produces
     @Singleton
     DnsProvider provider(CertfnConfig config) {
-        String provider = config.dns().provider();
+        return forConfig(config.dns());
+    }
+
+    /** The provider {@code certfn.dns.provider} names, built from its settings. */
+    public static DnsProvider forConfig(CertfnConfig.Dns dns) {
+        String provider = dns.provider();
         return switch (provider) {
-            case "rfc2136" -> Rfc2136Provider.fromConfig(config.dns().rfc2136());
-            case "route53" -> Route53Provider.fromConfig(config.dns());
-            case "azure" -> AzureDnsProvider.fromConfig(config.dns());
-            case "gcp" -> CloudDnsProvider.fromConfig(config.dns());
-            case "cloudflare" -> CloudflareProvider.fromConfig(config.dns());
+            case "rfc2136" -> Rfc2136Provider.fromConfig(dns.rfc2136());
+            case "route53" -> Route53Provider.fromConfig(dns);
+            case "azure" -> AzureDnsProvider.fromConfig(dns);
+            case "gcp" -> CloudDnsProvider.fromConfig(dns);
+            case "cloudflare" -> CloudflareProvider.fromConfig(dns);
             default -> throw new IllegalStateException("certfn.dns.provider '" + provider
                     + "' is not supported; supported: rfc2136, route53, azure, gcp, cloudflare");
         };

@@ -1,0 +1,35 @@
+package io.certfn.testing.dnsapi;
+
+import io.certfn.config.CertfnConfig;
+import java.util.List;
+import java.util.Map;
+
+/** A DNS provider's API for tests: a local server the provider class talks to, and a view of the records it holds. */
+public interface DnsApiServer extends AutoCloseable {
+
+    /** Creates a zone with apex {@code name}. */
+    void addZone(String name);
+
+    /** The TXT values held at {@code fqdn} (no trailing dot), in any zone. */
+    List<String> txt(String fqdn);
+
+    /** The {@code certfn.dns.*} settings for this server, with {@code token} as the credential where there is one. */
+    Map<String, String> certfnConfig(String token);
+
+    /** The credential the server accepts. */
+    String token();
+
+    /** True when the server can be told to fail ({@link #failNext}) and checks credentials. */
+    boolean simulatesFailures();
+
+    /** Answers the next {@code times} requests with {@code status} (429 with {@code Retry-After: 0}). */
+    void failNext(int status, int times);
+
+    /** The DNS settings the provider reads. */
+    default CertfnConfig.Dns dnsConfig(String token) {
+        return io.certfn.testing.TestConfig.of(certfnConfig(token)).dns();
+    }
+
+    @Override
+    void close();
+}
