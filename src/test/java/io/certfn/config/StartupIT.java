@@ -68,6 +68,16 @@ class StartupIT {
     }
 
     @Test
+    void incompleteDnsSettingsAreNamed() throws Exception {
+        assertStartupFailsNaming("certfn.dns.cloudflare.api-token is required for certfn.dns.provider=cloudflare",
+                CertfnProcess.config(valid(), "certfn.dns.provider", "cloudflare"));
+        assertStartupFailsNaming("certfn.dns.azure.resource-group is required for certfn.dns.provider=azure",
+                CertfnProcess.config(valid(), "certfn.dns.provider", "azure", "certfn.dns.azure.subscription-id", "s"));
+        assertStartupFailsNaming("certfn.dns.gcp.project is required for certfn.dns.provider=gcp",
+                CertfnProcess.config(valid(), "certfn.dns.provider", "gcp"));
+    }
+
+    @Test
     void incompleteStoreSettingsAreNamed() throws Exception {
         assertStartupFailsNaming("certfn.store.s3.bucket is required when certfn.store.type=s3",
                 CertfnProcess.config(valid(), "certfn.store.type", "s3", "certfn.store.s3.region", "eu-west-1"));
