@@ -14,7 +14,15 @@ import org.jboss.logging.Logger;
 public abstract class TxtRecordSetProvider implements DnsProvider {
 
     private static final Logger LOG = Logger.getLogger(TxtRecordSetProvider.class);
-    private static final int ATTEMPTS = 5;
+    private static final int ATTEMPTS = 10;
+
+    private final Object[] stripes = new Object[32];
+
+    protected TxtRecordSetProvider() {
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new Object();
+        }
+    }
 
     /** A record set as read: its values and whatever the API needs to write it back conditionally (null: absent). */
     public record RecordSet(List<String> values, Object version) {
@@ -47,6 +55,13 @@ public abstract class TxtRecordSetProvider implements DnsProvider {
     }
 
     private void change(ChallengeRecord record, boolean add) {
+        // Orders of one instance take turns per name; other instances meet the API's own lock.
+        synchronized (stripes[Math.floorMod(record.name().hashCode(), stripes.length)]) {
+            changeOnce(record, add);
+        }
+    }
+
+    private void changeOnce(ChallengeRecord record, boolean add) {
         HostedZone zone = zoneFor(record.name());
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             RecordSet current = read(zone, record.name());
@@ -65,6 +80,13 @@ public abstract class TxtRecordSetProvider implements DnsProvider {
                 return;
             }
             LOG.debugf("%s: TXT %s changed concurrently; reading again", providerName(), record.name());
+            // Jittered backoff, so instances that collided do not collide again in lockstep.
+            try {
+                Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(20, 100L * (attempt + 1)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DnsException(providerName() + ": interrupted while changing TXT " + record.name(), e);
+            }
         }
         throw new DnsException(providerName() + ": the TXT record set " + record.name() + " kept changing under certfn's "
                 + (add ? "addition" : "removal") + " (" + ATTEMPTS + " attempts); another client is writing it.");

@@ -75,16 +75,30 @@ abstract class DnsProviderContract {
     }
 
     @Test
-    void concurrentOrdersOnOneNameKeepEveryValue() throws Exception {
-        String name = "_acme-challenge.busy.certfn.example";
+    void concurrentOrdersOfOneInstanceOnOneNameKeepEveryValue() throws Exception {
+        publishConcurrently("_acme-challenge.busy.certfn.example", i -> dns);
+    }
+
+    @Test
+    void concurrentOrdersOfSeveralInstancesOnOneNameKeepEveryValue() throws Exception {
+        assumeTrue(api.enforcesConditionalChanges(), "this server does not enforce the API's conditional changes");
+        List<DnsProvider> instances = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            instances.add(provider(api.token()));
+        }
+        publishConcurrently("_acme-challenge.cluster.certfn.example", instances::get);
+    }
+
+    private void publishConcurrently(String name, java.util.function.IntFunction<DnsProvider> instance) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(6);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<?>> done = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             String value = "value-" + i;
+            DnsProvider dnsOfThread = instance.apply(i);
             done.add(pool.submit(() -> {
                 start.await();
-                dns.publish(new ChallengeRecord(name, value));
+                dnsOfThread.publish(new ChallengeRecord(name, value));
                 return null;
             }));
         }

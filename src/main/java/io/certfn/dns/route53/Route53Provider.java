@@ -46,8 +46,9 @@ public final class Route53Provider extends TxtRecordSetProvider {
     /** From {@code certfn.dns.route53.*}: credentials from the default chain (the Lambda role). */
     public static Route53Provider fromConfig(CertfnConfig.Dns config) {
         Route53ClientBuilder builder = Route53Client.builder()
-                // Route 53 is a global service, signed for us-east-1.
-                .region(Region.AWS_GLOBAL)
+                // Route 53 is a global service whose requests are signed for us-east-1; the SDK's
+                // endpoint rules map this region to route53.amazonaws.com.
+                .region(Region.US_EAST_1)
                 .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(3)).socketTimeout(Duration.ofSeconds(20)).build())
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
                 // STANDARD: 3 attempts with jittered backoff, including Route 53's Throttling and PriorRequestNotComplete.

@@ -22,6 +22,14 @@ public interface DnsApiServer extends AutoCloseable {
     /** True when the server can be told to fail ({@link #failNext}) and checks credentials. */
     boolean simulatesFailures();
 
+    /**
+     * True when the server refuses a change based on a stale read (ETag, exact-match delete),
+     * as the real API does, so that several instances can be shown not to lose values.
+     */
+    default boolean enforcesConditionalChanges() {
+        return simulatesFailures();
+    }
+
     /** Answers the next {@code times} requests with {@code status} (429 with {@code Retry-After: 0}). */
     void failNext(int status, int times);
 

@@ -16,8 +16,10 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 
 /**
  * Route 53 served by moto_server (the same real AWS emulator as the S3 tests): hosted zones and
- * change batches with Route 53's semantics. moto accepts any credentials and cannot be told to
- * throttle, so the failure cases of the contract are skipped here.
+ * change batches. moto accepts any credentials, cannot be told to throttle, and applies a DELETE
+ * of a record set that no longer matches (Route 53 rejects the whole batch with
+ * InvalidChangeBatch), so the failure and cross-instance cases of the contract are skipped here;
+ * {@code Route53ErrorsTest} covers Route 53's refusals.
  */
 public final class MotoRoute53 implements DnsApiServer {
 
