@@ -27,14 +27,37 @@ public class Admission {
      * @throws io.certfn.policy.DomainNotAllowedException when the policy denies a name
      */
     public Caller admit(String authorization, List<String> names) {
-        Caller caller = null;
+        Caller caller = authenticate(authorization, names);
         try {
-            caller = authenticator.authenticate(authorization);
             policy.check(caller, names);
             return caller;
         } catch (CertfnException e) {
             AuditLog.denied(caller, names, e.code());
             throw e;
+        }
+    }
+
+    /**
+     * The caller, authenticated only; {@code names} are what it asked for, for the audit line.
+     *
+     * @throws io.certfn.auth.AuthenticationException when the credential fails
+     */
+    public Caller authenticate(String authorization, List<String> names) {
+        try {
+            return authenticator.authenticate(authorization);
+        } catch (CertfnException e) {
+            AuditLog.denied(null, names, e.code());
+            throw e;
+        }
+    }
+
+    /** True when the policy grants {@code caller} every one of {@code names}. */
+    public boolean allows(Caller caller, List<String> names) {
+        try {
+            policy.check(caller, names);
+            return true;
+        } catch (CertfnException e) {
+            return false;
         }
     }
 }

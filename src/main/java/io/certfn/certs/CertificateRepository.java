@@ -97,6 +97,14 @@ public class CertificateRepository {
         return written.isPresent();
     }
 
+    /** The ids of every stored certificate. */
+    public java.util.List<String> ids() {
+        return store.list("certs/").stream()
+                .filter(k -> k.endsWith("/certificate.json"))
+                .map(k -> k.substring("certs/".length(), k.length() - "/certificate.json".length()))
+                .toList();
+    }
+
     /** The lease key guarding ordering of {@code id}. */
     public String leaseKey(String id) {
         return StoreKeys.of("certs", id, "lease");

@@ -448,5 +448,14 @@ public interface CertfnConfig {
         @WithName("emergency-share")
         @WithDefault("0.1")
         double emergencyShare();
+
+        /**
+         * {@code certfn.renewal.sweep-budget}: how long one {@code POST /api/renewals} may work;
+         * what is left is reported as deferred for the next run. Below the platform's limit
+         * (Azure's front end cuts at 230 s).
+         */
+        @WithName("sweep-budget")
+        @WithDefault("200s")
+        Duration sweepBudget();
     }
 }

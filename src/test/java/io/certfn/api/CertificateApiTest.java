@@ -16,6 +16,7 @@ import io.certfn.store.Versioned;
 import io.certfn.store.file.FileObjectStore;
 import io.certfn.testing.AcmeStack;
 import io.certfn.testing.AcmeStackResource;
+import io.certfn.testing.TestStore;
 import io.certfn.testing.TestCerts;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -113,7 +114,7 @@ class CertificateApiTest {
         String body = "{\"domain\":\"due.certfn.test\"}";
         Response first = obtain(body);
         assertEquals(200, first.statusCode());
-        makeDue("due.certfn.test");
+        TestStore.makeDue("due.certfn.test");
         int orders = stack().orderCount();
         Response renewed = post("/api/certificate/renew", body, "Authorization", "APIKey " + AcmeStackResource.OPS_KEY);
         assertEquals(200, renewed.statusCode(), renewed.asString());
@@ -127,7 +128,7 @@ class CertificateApiTest {
     void obtainReplacesADueCertificate() throws Exception {
         String body = "{\"domain\":\"stale.certfn.test\"}";
         Response first = obtain(body);
-        makeDue("stale.certfn.test");
+        TestStore.makeDue("stale.certfn.test");
         Response second = obtain(body);
         assertEquals(200, second.statusCode());
         assertEquals(false, second.path("cached"));
@@ -225,12 +226,12 @@ class CertificateApiTest {
     void privateKeysAreSealedAtRestAndOpenedForTheCaller() throws Exception {
         Response r = obtain("{\"domain\":\"sealed.certfn.test\"}");
         assertEquals(200, r.statusCode(), r.asString());
-        String stored = new String(store().get(certificateKey("sealed.certfn.test")).orElseThrow().data(), StandardCharsets.UTF_8);
+        String stored = new String(TestStore.store().get(TestStore.certificateKey("sealed.certfn.test")).orElseThrow().data(), StandardCharsets.UTF_8);
         assertFalse(stored.contains("PRIVATE KEY"), stored);
         assertTrue(stored.contains("\"privateKey\":\"sealed:v1:"), stored);
         assertKeyMatches(r.path("privateKey"), TestCerts.parse(r.path("certificate")).get(0));
-        for (String key : store().list("acme/")) {
-            assertFalse(new String(store().get(key).orElseThrow().data(), StandardCharsets.UTF_8).contains("PRIVATE KEY"), key);
+        for (String key : TestStore.store().list("acme/")) {
+            assertFalse(new String(TestStore.store().get(key).orElseThrow().data(), StandardCharsets.UTF_8).contains("PRIVATE KEY"), key);
         }
     }
 
@@ -239,9 +240,9 @@ class CertificateApiTest {
         String body = "{\"domain\":\"corrupt.certfn.test\"}";
         Response first = obtain(body);
         assertEquals(200, first.statusCode(), first.asString());
-        String key = certificateKey("corrupt.certfn.test");
+        String key = TestStore.certificateKey("corrupt.certfn.test");
         // One flipped byte below the header, as a bad disk or a truncated upload would leave it.
-        ObjectStore raw = new FileObjectStore(storeDir());
+        ObjectStore raw = new FileObjectStore(TestStore.dir());
         Versioned current = raw.get(key).orElseThrow();
         byte[] damaged = current.data().clone();
         damaged[damaged.length - 10] ^= 0x20;
@@ -255,30 +256,6 @@ class CertificateApiTest {
         assertEquals(orders + 1, stack().orderCount());
         assertTrue(raw.list("quarantine/").stream().anyMatch(k -> k.startsWith("quarantine/" + key + ".")),
                 "the damaged object is kept for inspection");
-    }
-
-    private static Path storeDir() {
-        return Path.of(System.getProperty(AcmeStackResource.STORE_DIR));
-    }
-
-    private static ObjectStore store() {
-        return new ChecksummedStore(new FileObjectStore(storeDir()), java.time.Clock.systemUTC());
-    }
-
-    private static String certificateKey(String name) {
-        return store().list("certs/").stream()
-                .filter(k -> k.startsWith("certs/" + name + "-") && k.endsWith("/certificate.json"))
-                .findFirst().orElseThrow();
-    }
-
-    /** Simulates time passing: moves the stored certificate's renewAfter into the past. */
-    private static void makeDue(String name) throws Exception {
-        ObjectStore store = store();
-        String key = certificateKey(name);
-        Versioned current = store.get(key).orElseThrow();
-        ObjectNode json = (ObjectNode) JSON.readTree(current.data());
-        json.put("renewAfter", Instant.now().minusSeconds(60).toString());
-        assertTrue(store.putIfVersion(key, JSON.writeValueAsBytes(json), current.version()).isPresent());
     }
 
     private static void assertKeyMatches(String pkcs8Pem, X509Certificate leaf) throws Exception {

@@ -48,14 +48,30 @@ public final class AcmeStack implements AutoCloseable {
 
     /** Starts a stack; {@code overrides} are STACK_* settings of dev/stack.sh. */
     public static AcmeStack start(Map<String, String> overrides) {
-        try {
-            run("install");
-            Path dir = Files.createTempDirectory("certfn-stack");
-            run(overrides, "start", dir.toString());
-            return attach(dir);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start the ACME stack", e);
+        run("install");
+        IllegalStateException last = null;
+        // Ports are picked free at random; another run on this machine may take one between the
+        // check and the bind. Such a clash fails loudly, and a fresh set of ports is tried.
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Path dir;
+            try {
+                dir = Files.createTempDirectory("certfn-stack");
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot start the ACME stack", e);
+            }
+            try {
+                run(overrides, "start", dir.toString());
+                return attach(dir);
+            } catch (IllegalStateException e) {
+                last = e;
+                try {
+                    run("stop", dir.toString());
+                } catch (IllegalStateException ignored) {
+                    // nothing was left running
+                }
+            }
         }
+        throw last;
     }
 
     /** A view of a stack another piece of the test (a Quarkus test resource) started. */

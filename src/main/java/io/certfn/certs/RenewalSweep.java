@@ -1,0 +1,109 @@
+package io.certfn.certs;
+
+import io.certfn.auth.Caller;
+import io.certfn.crypto.KeyType;
+import io.certfn.error.CertfnException;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiPredicate;
+import org.jboss.logging.Logger;
+
+/**
+ * Renews every stored certificate that is due (DESIGN §2's rule), for a platform scheduler
+ * (EventBridge, an Azure timer, Cloud Scheduler). Each renewal goes through the same lease as a
+ * request, so a sweep and a caller (or two sweeps) never order one certificate twice. A failure
+ * is counted and reported, and the sweep goes on; it stops early only when its time is up.
+ */
+@Singleton
+public class RenewalSweep {
+
+    private static final Logger LOG = Logger.getLogger(RenewalSweep.class);
+
+    /** One certificate that could not be renewed, and why. */
+    public record Failure(List<String> domains, String code, String detail) {
+    }
+
+    /**
+     * What a sweep did: {@code checked} certificates, of which {@code renewed} got a new one,
+     * {@code notDue} were not due, {@code notAllowed} are not granted to the caller by the
+     * policy, {@code clientKey} hold a client's key (CSR: the client renews them), {@code
+     * failed} failed, and {@code deferred} were due but not reached or not finished in time.
+     */
+    public record Report(int checked, int renewed, int notDue, int notAllowed, int clientKey, int failed, int deferred,
+            List<Failure> failures) {
+    }
+
+    private final CertificateRepository repository;
+    private final CertificateService certificates;
+    private final RenewalSchedule schedule;
+
+    public RenewalSweep(CertificateRepository repository, CertificateService certificates, RenewalSchedule schedule) {
+        this.repository = repository;
+        this.certificates = certificates;
+        this.schedule = schedule;
+    }
+
+    /**
+     * Renews what is due and {@code allowed} for {@code caller}, within {@code budget}.
+     */
+    public Report sweep(Caller caller, BiPredicate<Caller, List<String>> allowed, Duration budget) {
+        Instant deadline = Instant.now().plus(budget);
+        int checked = 0;
+        int renewed = 0;
+        int notDue = 0;
+        int notAllowed = 0;
+        int clientKey = 0;
+        int deferred = 0;
+        List<Failure> failures = new ArrayList<>();
+        for (String id : repository.ids()) {
+            Optional<StoredCertificate> stored;
+            try {
+                stored = repository.find(id).map(CertificateRepository.Found::certificate);
+            } catch (CertfnException e) {
+                failures.add(new Failure(List.of(id), e.code(), e.getMessage()));
+                continue;
+            }
+            if (stored.isEmpty()) {
+                continue;
+            }
+            StoredCertificate cert = stored.get();
+            checked++;
+            if (!schedule.isDue(cert, Instant.now())) {
+                notDue++;
+            } else if ("csr".equals(cert.keyType())) {
+                clientKey++;
+            } else if (!allowed.test(caller, cert.names())) {
+                notAllowed++;
+            } else {
+                Duration left = Duration.between(Instant.now(), deadline);
+                if (left.isNegative() || left.isZero()) {
+                    deferred++;
+                    continue;
+                }
+                try {
+                    CertificateSpec spec = new CertificateSpec(cert.names(), KeyType.parse(cert.keyType()), Optional.empty(), Optional.empty());
+                    Outcome outcome = certificates.renew(caller, spec, left);
+                    if (outcome instanceof Outcome.Ready) {
+                        renewed++;
+                    } else {
+                        deferred++;
+                    }
+                } catch (RenewTooSoonException e) {
+                    // Another instance renewed it since this sweep read it.
+                    notDue++;
+                } catch (CertfnException e) {
+                    failures.add(new Failure(cert.names(), e.code(), e.getMessage()));
+                    LOG.warnf("Renewal sweep: %s failed: %s %s", cert.names(), e.code(), e.getMessage());
+                }
+            }
+        }
+        Report report = new Report(checked, renewed, notDue, notAllowed, clientKey, failures.size(), deferred, List.copyOf(failures));
+        LOG.infof("event=sweep caller=%s checked=%d renewed=%d notDue=%d notAllowed=%d clientKey=%d failed=%d deferred=%d",
+                caller.describe(), checked, renewed, notDue, notAllowed, clientKey, failures.size(), deferred);
+        return report;
+    }
+}

@@ -1,0 +1,92 @@
+package io.certfn.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.certfn.store.ObjectStore;
+import io.certfn.store.Versioned;
+import io.certfn.testing.AcmeStackResource;
+import io.certfn.testing.TestStore;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code POST /api/renewals}: what a platform scheduler calls to renew everything due. */
+@QuarkusTest
+@QuarkusTestResource(AcmeStackResource.class)
+class RenewalSweepApiTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static Response obtain(String key, String domain) {
+        return CertificateApiTest.post("/api/certificate", "{\"domain\":\"" + domain + "\"}", "Authorization", "APIKey " + key);
+    }
+
+    private static Response sweep(String key) {
+        return CertificateApiTest.post("/api/renewals", "", "Authorization", "APIKey " + key);
+    }
+
+    @Test
+    void renewsWhatIsDueAndGrantedToTheCallerAndCountsTheRest() throws Exception {
+        String webSerial = obtain(AcmeStackResource.WEB_KEY, "web.certfn.test").path("serial");
+        String opsSerial = obtain(AcmeStackResource.OPS_KEY, "sweep-ops.certfn.test").path("serial");
+        String freshSerial = obtain(AcmeStackResource.OPS_KEY, "sweep-fresh.certfn.test").path("serial");
+        TestStore.makeDue("web.certfn.test");
+        TestStore.makeDue("sweep-ops.certfn.test");
+
+        Response byWeb = sweep(AcmeStackResource.WEB_KEY);
+        assertEquals(200, byWeb.statusCode(), byWeb.asString());
+        assertTrue(byWeb.<Integer>path("renewed") >= 1, byWeb.asString());
+        assertTrue(byWeb.<Integer>path("notAllowed") >= 1, "sweep-ops is not web's: " + byWeb.asString());
+        assertTrue(byWeb.<Integer>path("notDue") >= 1, byWeb.asString());
+        assertEquals(byWeb.<Integer>path("checked"), byWeb.<Integer>path("renewed") + byWeb.<Integer>path("notDue")
+                + byWeb.<Integer>path("notAllowed") + byWeb.<Integer>path("clientKey") + byWeb.<Integer>path("failed")
+                + byWeb.<Integer>path("deferred"), "every certificate is counted once: " + byWeb.asString());
+        // Read from the store: asking certfn for a due certificate would renew it.
+        assertNotEquals(webSerial, TestStore.serial("web.certfn.test"), "renewed by the sweep");
+        assertEquals(opsSerial, TestStore.serial("sweep-ops.certfn.test"), "not web's to renew");
+
+        Response byOps = sweep(AcmeStackResource.OPS_KEY);
+        assertEquals(200, byOps.statusCode(), byOps.asString());
+        assertEquals(0, byOps.<Integer>path("failed"), byOps.asString());
+        assertNotEquals(opsSerial, TestStore.serial("sweep-ops.certfn.test"));
+        assertEquals(freshSerial, TestStore.serial("sweep-fresh.certfn.test"), "not due: kept");
+    }
+
+    @Test
+    void aCertificateThatCannotBeRenewedIsReportedAndTheSweepGoesOn() throws Exception {
+        String serial = obtain(AcmeStackResource.OPS_KEY, "sweep-next.certfn.test").path("serial");
+        TestStore.makeDue("sweep-next.certfn.test");
+        // A due certificate for a name no DNS provider here can prove.
+        ObjectStore store = TestStore.store();
+        Versioned model = store.get(TestStore.certificateKey("sweep-next.certfn.test")).orElseThrow();
+        ObjectNode broken = (ObjectNode) JSON.readTree(model.data());
+        broken.putArray("names").add("unprovable.invalid");
+        broken.putNull("privateKey"); // the sealed key is bound to its own object and would not open here
+        String brokenKey = "certs/unprovable-invalid-test/certificate.json";
+        store.putIfAbsent(brokenKey, JSON.writeValueAsBytes(broken)).orElseThrow();
+        try {
+            Response r = sweep(AcmeStackResource.OPS_KEY);
+            assertEquals(200, r.statusCode(), r.asString());
+            assertEquals(1, r.<Integer>path("failed"), r.asString());
+            assertEquals(List.of("unprovable.invalid"), r.path("failures[0].domains"));
+            assertEquals("dns_error", r.path("failures[0].code"));
+            assertTrue(r.<String>path("failures[0].detail").contains("unprovable.invalid"), r.asString());
+            assertNotEquals(serial, TestStore.serial("sweep-next.certfn.test"), "the other certificate was still renewed");
+        } finally {
+            store.deleteIfVersion(brokenKey, store.get(brokenKey).orElseThrow().version());
+        }
+    }
+
+    @Test
+    void anUnauthenticatedSweepIsRefused() {
+        Response r = CertificateApiTest.post("/api/renewals", "");
+        assertEquals(401, r.statusCode());
+        assertEquals("unauthenticated", r.path("code"));
+    }
+}

@@ -1,0 +1,53 @@
+package io.certfn.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.certfn.store.ChecksummedStore;
+import io.certfn.store.ObjectStore;
+import io.certfn.store.Versioned;
+import io.certfn.store.file.FileObjectStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+
+/** The Quarkus tests' store folder ({@link AcmeStackResource}), read and changed as certfn would. */
+public final class TestStore {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TestStore() {
+    }
+
+    public static Path dir() {
+        return Path.of(System.getProperty(AcmeStackResource.STORE_DIR));
+    }
+
+    public static ObjectStore store() {
+        return new ChecksummedStore(new FileObjectStore(dir()), Clock.systemUTC());
+    }
+
+    /** The store key of the certificate whose primary name is {@code name}. */
+    public static String certificateKey(String name) {
+        return store().list("certs/").stream()
+                .filter(k -> k.startsWith("certs/" + name + "-") && k.endsWith("/certificate.json"))
+                .findFirst().orElseThrow();
+    }
+
+    /** The serial of the stored certificate whose primary name is {@code name}, read without asking certfn. */
+    public static String serial(String name) throws IOException {
+        return JSON.readTree(store().get(certificateKey(name)).orElseThrow().data()).path("serial").asText();
+    }
+
+    /** Simulates time passing: moves the stored certificate's renewAfter into the past. */
+    public static void makeDue(String name) throws IOException {
+        ObjectStore store = store();
+        String key = certificateKey(name);
+        Versioned current = store.get(key).orElseThrow();
+        ObjectNode json = (ObjectNode) JSON.readTree(current.data());
+        json.put("renewAfter", Instant.now().minusSeconds(60).toString());
+        if (store.putIfVersion(key, JSON.writeValueAsBytes(json), current.version()).isEmpty()) {
+            throw new IllegalStateException(key + " changed while it was made due");
+        }
+    }
+}
