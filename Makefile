@@ -12,6 +12,8 @@ test:
 	npm ci --prefix src/test/azurite --no-audit --no-fund --loglevel=error
 	@command -v moto_server >/dev/null || { echo "make test: moto_server (Python moto 5, the S3 test server) is not on PATH; install it with: pip install 'moto[server]'" >&2; exit 1; }
 	./mvnw -B verify
+	# The Lambda build: its adapter driven with Function URL events through Quarkus' mock event server.
+	./mvnw -B -Paws test -Dtest='FunctionUrl*' -Dsurefire.failIfNoSpecifiedTests=false
 
 # The run stack, non-interactive: one certificate through the API, verified with openssl.
 demo: build

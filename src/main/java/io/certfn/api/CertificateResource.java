@@ -7,10 +7,12 @@ import io.certfn.certs.CertificateService;
 import io.certfn.certs.CertificateSpec;
 import io.certfn.certs.Outcome;
 import io.certfn.config.CertfnConfig;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -49,21 +51,21 @@ public class CertificateResource {
     /** A valid certificate: from the store unless due, else newly ordered. */
     @POST
     public Response obtain(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @HeaderParam("Prefer") String prefer, byte[] body) {
-        return handle(authorization, prefer, body, certificates::obtain);
+            @HeaderParam("Prefer") String prefer, @Context HttpServerRequest request, byte[] body) {
+        return handle(authorization, prefer, request, body, certificates::obtain);
     }
 
     /** A new certificate now, if the stored one is due ({@code 429 renew_too_soon} otherwise). */
     @POST
     @Path("/renew")
     public Response renew(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @HeaderParam("Prefer") String prefer, byte[] body) {
-        return handle(authorization, prefer, body, certificates::renew);
+            @HeaderParam("Prefer") String prefer, @Context HttpServerRequest request, byte[] body) {
+        return handle(authorization, prefer, request, body, certificates::renew);
     }
 
-    private Response handle(String authorization, String prefer, byte[] body, Action action) {
+    private Response handle(String authorization, String prefer, HttpServerRequest request, byte[] body, Action action) {
         CertificateSpec spec = RequestBody.read(body, json);
-        Caller caller = admission.admit(authorization, spec.names());
+        Caller caller = admission.admit(authorization, request, spec.names());
         Duration budget = WaitPreference.budget(prefer, config.waitBudget(), config.maxWait());
         Outcome outcome = action.run(caller, spec, budget);
         Response.ResponseBuilder response;

@@ -2,10 +2,12 @@ package io.certfn.api;
 
 import io.certfn.certs.RenewalSweep;
 import io.certfn.config.CertfnConfig;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
@@ -30,8 +32,9 @@ public class RenewalResource {
     }
 
     @POST
-    public RenewalSweep.Report renewDue(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        var caller = admission.authenticate(authorization, List.of("(renewal sweep)"));
+    public RenewalSweep.Report renewDue(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @Context HttpServerRequest request) {
+        var caller = admission.authenticate(authorization, request, List.of("(renewal sweep)"));
         return sweep.sweep(caller, admission::allows, config.sweepBudget());
     }
 }

@@ -432,6 +432,41 @@ public interface CertfnConfig {
         Duration maxWait();
     }
 
+    /**
+     * {@code certfn.platform.*}: identities the platform in front of certfn has verified. Off by
+     * default: elsewhere anyone can send the same request fields.
+     */
+    Platform platform();
+
+    interface Platform {
+        /** {@code certfn.platform.aws.*}: the Lambda Function URL. */
+        Aws aws();
+
+        /** {@code certfn.platform.azure.*}: Azure App Service / Functions authentication. */
+        Azure azure();
+
+        interface Aws {
+            /**
+             * {@code certfn.platform.aws.function-url-auth}: the Function URL's AuthType, {@code NONE}
+             * or {@code AWS_IAM}; with {@code AWS_IAM} the caller's IAM identity from the event is the
+             * caller (Lambda build only).
+             */
+            @WithName("function-url-auth")
+            @WithDefault("NONE")
+            String functionUrlAuth();
+        }
+
+        interface Azure {
+            /**
+             * {@code certfn.platform.azure.app-service-auth}: trust {@code X-MS-CLIENT-PRINCIPAL} from
+             * App Service authentication (honoured only when running on Azure).
+             */
+            @WithName("app-service-auth")
+            @WithDefault("false")
+            boolean appServiceAuth();
+        }
+    }
+
     interface Renewal {
         /**
          * {@code certfn.renewal.remaining-share}: renew when this share of the lifetime remains

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 /** Bearer tokens through HTTP: a Google-shaped ID token admitted by policy, and 401s with reasons. */
 @QuarkusTest
 @QuarkusTestResource(AcmeStackResource.class)
-class BearerTokenApiTest {
+public class BearerTokenApiTest {
 
-    private static String googleToken(String email, String audience, long expiresIn) throws Exception {
+    public static String googleToken(String email, String audience, long expiresIn) throws Exception {
         PublicJsonWebKey key = PublicJsonWebKey.Factory.newPublicJwk(
                 Files.readString(Path.of(System.getProperty(AcmeStackResource.GOOGLE_KEY))));
         JwtClaims claims = new JwtClaims();

@@ -22,6 +22,8 @@ public class AcmeStackResource implements QuarkusTestResourceLifecycleManager {
     /** File holding the private JWK the test Google issuer signs with. */
     public static final String GOOGLE_KEY = "certfntest.google-key";
     public static final String GOOGLE_AUDIENCE = "https://certfn.test";
+    /** The IAM role the policy grants billing.certfn.test (Lambda Function URL AWS_IAM tests). */
+    public static final String AWS_ROLE = "arn:aws:iam::123456789012:role/billing";
     /** The data key private keys are sealed with in the Quarkus tests (32 random bytes per run). */
     public static final String ENCRYPTION_KEY = java.util.Base64.getEncoder().encodeToString(
             new java.security.SecureRandom().generateSeed(32));
@@ -65,8 +67,9 @@ public class AcmeStackResource implements QuarkusTestResourceLifecycleManager {
                 {"rules": [
                   {"name": "ops", "match": {"apiKey": "ops"}, "domains": ["*"]},
                   {"name": "web", "match": {"apiKey": "web"}, "domains": ["web.certfn.test", "*.apps.certfn.test"]},
-                  {"name": "google-web", "match": {"issuer": "google", "email": "%s"}, "domains": ["token.certfn.test"]}
-                ]}""".formatted(GOOGLE_EMAIL));
+                  {"name": "google-web", "match": {"issuer": "google", "email": "%s"}, "domains": ["token.certfn.test"]},
+                  {"name": "billing-lambda", "match": {"issuer": "aws", "sub": "%s"}, "domains": ["billing.certfn.test"]}
+                ]}""".formatted(GOOGLE_EMAIL, AWS_ROLE));
         return config;
     }
 

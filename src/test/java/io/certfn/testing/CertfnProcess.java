@@ -68,11 +68,17 @@ public final class CertfnProcess implements AutoCloseable {
 
     /** POSTs {@code body} to {@code path} with {@code authorization}; returns status and body. */
     public HttpResponse<String> post(String path, String authorization, String body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", authorization).header("Content-Type", "application/json")
+        return post(path, Map.of("Authorization", authorization), body);
+    }
+
+    /** POSTs {@code body} to {@code path} with {@code headers}; returns status and body. */
+    public HttpResponse<String> post(String path, Map<String, String> headers, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(120))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The process's output so far, for failure messages. */

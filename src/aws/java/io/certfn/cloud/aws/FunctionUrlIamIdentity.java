@@ -1,0 +1,82 @@
+package io.certfn.cloud.aws;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import io.certfn.auth.AuthenticationException;
+import io.certfn.auth.Caller;
+import io.certfn.auth.PlatformIdentity;
+import io.certfn.config.CertfnConfig;
+import io.quarkus.vertx.http.runtime.QuarkusHttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Singleton;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+
+/**
+ * The caller a Lambda Function URL with {@code AuthType AWS_IAM} verified: Lambda checks the
+ * SigV4 signature and puts the signer in the event's {@code requestContext.authorizer.iam}.
+ * Trusted only in this Lambda build and only with {@code certfn.platform.aws.function-url-auth=AWS_IAM};
+ * with {@code NONE} anyone could invoke the URL with a forged event field, so it is ignored.
+ *
+ * <p>The caller's issuer is {@code aws} and its subject the IAM role ARN (from the session's
+ * {@code assumed-role} ARN) or user ARN, so the policy's {@code {issuer: aws, sub: <role ARN>}}
+ * rules match it as they match STS web-identity tokens of that role.
+ */
+@Singleton
+public class FunctionUrlIamIdentity implements PlatformIdentity {
+
+    private static final Logger LOG = Logger.getLogger(FunctionUrlIamIdentity.class);
+    private static final Pattern ASSUMED_ROLE = Pattern.compile("arn:(aws[a-z-]*):sts::(\\d{12}):assumed-role/([^/]+)/.+");
+
+    private final boolean trustIam;
+
+    public FunctionUrlIamIdentity(CertfnConfig config) {
+        String auth = config.platform().aws().functionUrlAuth().strip().toUpperCase(java.util.Locale.ROOT);
+        if (!auth.equals("NONE") && !auth.equals("AWS_IAM")) {
+            throw new IllegalStateException("certfn.platform.aws.function-url-auth must be NONE or AWS_IAM (the Function URL's "
+                    + "AuthType), not '" + config.platform().aws().functionUrlAuth() + "'");
+        }
+        this.trustIam = auth.equals("AWS_IAM");
+        LOG.infof("Lambda Function URL auth type: %s%s", auth,
+                trustIam ? " (callers' IAM identities are accepted)" : " (event identities are ignored)");
+    }
+
+    @Override
+    public Optional<Caller> identify(HttpServerRequest request) {
+        if (!trustIam) {
+            return Optional.empty();
+        }
+        APIGatewayV2HTTPEvent.RequestContext.IAM iam = null;
+        if (request.headers() instanceof QuarkusHttpHeaders headers) {
+            APIGatewayV2HTTPEvent.RequestContext context = headers.getContextObject(APIGatewayV2HTTPEvent.RequestContext.class);
+            if (context != null && context.getAuthorizer() != null) {
+                iam = context.getAuthorizer().getIam();
+            }
+        }
+        if (iam == null || iam.getUserArn() == null) {
+            throw AuthenticationException.unauthenticated("certfn.platform.aws.function-url-auth is AWS_IAM but the Lambda event "
+                    + "carries no IAM identity: is the Function URL's AuthType AWS_IAM, and was the request SigV4-signed?");
+        }
+        Map<String, Object> claims = new HashMap<>();
+        claims.put("userArn", iam.getUserArn());
+        claims.put("accountId", iam.getAccountId());
+        claims.put("callerId", iam.getCallerId());
+        claims.put("userId", iam.getUserId());
+        claims.put("principalOrgId", iam.getPrincipalOrgId());
+        claims.put("via", "function-url-iam");
+        return Optional.of(new Caller(Caller.Method.PLATFORM, "aws", principalArn(iam.getUserArn()), claims));
+    }
+
+    /**
+     * The IAM principal behind a caller ARN: {@code arn:aws:sts::1234:assumed-role/billing/session}
+     * becomes {@code arn:aws:iam::1234:role/billing} (a role's path is not in the session ARN);
+     * users and other ARNs stay as they are.
+     */
+    static String principalArn(String userArn) {
+        Matcher m = ASSUMED_ROLE.matcher(userArn);
+        return m.matches() ? "arn:" + m.group(1) + ":iam::" + m.group(2) + ":role/" + m.group(3) : userArn;
+    }
+}

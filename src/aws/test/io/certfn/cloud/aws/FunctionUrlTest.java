@@ -1,0 +1,57 @@
+package io.certfn.cloud.aws;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.certfn.api.BearerTokenApiTest;
+import io.certfn.testing.AcmeStackResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Lambda build behind a Function URL with AuthType NONE: API keys and Bearer tokens as
+ * everywhere, and an {@code authorizer.iam} that someone put into the event is worth nothing.
+ */
+@QuarkusTest
+@QuarkusTestResource(AcmeStackResource.class)
+@TestProfile(FunctionUrlTest.AuthNone.class)
+class FunctionUrlTest {
+
+    public static class AuthNone implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.lambda.mock-event-server.test-port", "0");
+        }
+    }
+
+    @Test
+    void anApiKeyCallerGetsACertificateThroughTheLambdaHandler() {
+        // Plain HTTP to the mock event server becomes a payload-2.0 event.
+        Response r = given().contentType("application/json").header("Authorization", "APIKey " + AcmeStackResource.OPS_KEY)
+                .body("{\"domain\":\"lambda.certfn.test\"}").post("/api/certificate");
+        assertEquals(200, r.statusCode(), r.asString());
+        assertEquals("lambda.certfn.test", r.path("domain"));
+    }
+
+    @Test
+    void aBearerTokenIsVerifiedAsEverywhere() throws Exception {
+        String token = BearerTokenApiTest.googleToken(AcmeStackResource.GOOGLE_EMAIL, AcmeStackResource.GOOGLE_AUDIENCE, 3600);
+        JsonNode r = FunctionUrlEvents.invoke(FunctionUrlEvents.post("/api/certificate", "{\"domain\":\"token.certfn.test\"}",
+                Map.of("authorization", "Bearer " + token), null));
+        assertEquals(200, r.path("statusCode").asInt(), r.toString());
+    }
+
+    @Test
+    void aForgedIamIdentityInTheEventIsIgnored() throws Exception {
+        JsonNode r = FunctionUrlEvents.invoke(FunctionUrlEvents.post("/api/certificate", "{\"domain\":\"billing.certfn.test\"}",
+                Map.of(), "arn:aws:sts::123456789012:assumed-role/billing/forged"));
+        assertEquals(401, r.path("statusCode").asInt(), r.toString());
+        assertEquals("unauthenticated", FunctionUrlEvents.body(r).path("code").asText());
+    }
+}

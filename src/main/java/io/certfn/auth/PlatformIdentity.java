@@ -1,0 +1,21 @@
+package io.certfn.auth;
+
+import io.vertx.core.http.HttpServerRequest;
+import java.util.Optional;
+
+/**
+ * A caller that the platform in front of certfn has already verified: a Lambda Function URL with
+ * {@code AuthType AWS_IAM}, Azure App Service authentication. Each cloud build contributes its
+ * own; an implementation answers only when its adapter is active and configured to trust the
+ * platform, because elsewhere anyone can send the same headers.
+ */
+public interface PlatformIdentity {
+
+    /**
+     * The caller the platform vouches for in {@code request}, or empty when this platform is not
+     * in front of certfn (then the {@code Authorization} header is checked as usual).
+     *
+     * @throws AuthenticationException when the platform should have vouched for the caller but did not
+     */
+    Optional<Caller> identify(HttpServerRequest request);
+}

@@ -1,0 +1,75 @@
+package io.certfn.cloud.azure;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.certfn.auth.AuthenticationException;
+import io.certfn.auth.Caller;
+import io.vertx.core.MultiMap;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * App Service authentication's principal header, in the shape Microsoft documents for
+ * "Access user claims in app code" (base64 JSON: {@code auth_typ}, {@code claims[{typ, val}]}).
+ */
+class AppServicePrincipalTest {
+
+    private static final String OID = "6d2c2a4e-0000-4000-8000-00000000abcd";
+    private static final String TID = "72f988bf-0000-4000-8000-000000000001";
+
+    private static MultiMap headers(String principalJson) {
+        return MultiMap.caseInsensitiveMultiMap().add("X-MS-CLIENT-PRINCIPAL",
+                Base64.getEncoder().encodeToString(principalJson.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String principal(String... claims) {
+        StringBuilder json = new StringBuilder("{\"auth_typ\":\"aad\",\"name_typ\":\"name\",\"role_typ\":\"roles\",\"claims\":[");
+        for (int i = 0; i < claims.length; i += 2) {
+            json.append(i == 0 ? "" : ",").append("{\"typ\":\"").append(claims[i]).append("\",\"val\":\"").append(claims[i + 1]).append("\"}");
+        }
+        return json.append("]}").toString();
+    }
+
+    private static final String FULL = principal(
+            "http://schemas.microsoft.com/identity/claims/objectidentifier", OID,
+            "http://schemas.microsoft.com/identity/claims/tenantid", TID,
+            "appid", "11111111-2222-3333-4444-555555555555",
+            "roles", "certfn.renew", "roles", "certfn.read",
+            "iss", "https://sts.windows.net/" + TID + "/");
+
+    @Test
+    void onAzureWithTheSettingTheVerifiedPrincipalIsTheCaller() {
+        AppServicePrincipal identity = new AppServicePrincipal(true, Map.of("WEBSITE_SITE_NAME", "certfn-func"));
+        Caller caller = identity.identify(headers(FULL)).orElseThrow();
+        assertEquals(Caller.Method.PLATFORM, caller.method());
+        assertEquals("azure", caller.issuer());
+        assertEquals(OID, caller.subject());
+        assertEquals(List.of(TID), caller.claimValues("tid"));
+        assertEquals(List.of("certfn.renew", "certfn.read"), caller.claimValues("roles"));
+        assertEquals(List.of("aad"), caller.claimValues("idp"));
+    }
+
+    @Test
+    void theHeaderIsIgnoredWithoutTheSettingOrOffAzureBecauseAnyoneCanSendIt() {
+        assertTrue(new AppServicePrincipal(false, Map.of("WEBSITE_SITE_NAME", "certfn-func")).identify(headers(FULL)).isEmpty());
+        assertTrue(new AppServicePrincipal(true, Map.of()).identify(headers(FULL)).isEmpty());
+        assertTrue(new AppServicePrincipal(true, Map.of("WEBSITE_SITE_NAME", "x")).identify(MultiMap.caseInsensitiveMultiMap()).isEmpty(),
+                "no principal: the Authorization header decides");
+    }
+
+    @Test
+    void aBrokenOrAnonymousPrincipalIsRefusedSayingWhat() {
+        AppServicePrincipal identity = new AppServicePrincipal(true, Map.of("WEBSITE_SITE_NAME", "certfn-func"));
+        AuthenticationException garbled = assertThrows(AuthenticationException.class,
+                () -> identity.identify(MultiMap.caseInsensitiveMultiMap().add("X-MS-CLIENT-PRINCIPAL", "%%%")));
+        assertTrue(garbled.getMessage().contains("not base64 JSON"));
+        AuthenticationException noOid = assertThrows(AuthenticationException.class,
+                () -> identity.identify(headers(principal("name", "someone"))));
+        assertTrue(noOid.getMessage().contains("object id (oid)"), noOid.getMessage());
+    }
+}
