@@ -144,7 +144,7 @@ public final class CloudDnsProvider extends TxtRecordSetProvider {
         String hint = switch (r.status()) {
             case 401 -> " The service account's token was not accepted.";
             case 403 -> " The service account needs roles/dns.admin on project " + project
-                    + " (or dns.managedZones.list, dns.resourceRecordSets.list, dns.changes.create).";
+                    + " (or dns.changes.create, dns.resourceRecordSets.list/create/update/delete, dns.managedZones.list).";
             case 404 -> " Check certfn.dns.gcp.project and certfn.dns.gcp.managed-zone.";
             default -> "";
         };

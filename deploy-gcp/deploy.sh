@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Deploys certfn to Google Cloud Run: a GCS bucket as its store and lock, Cloud DNS for DNS-01,
+# a service account with just those rights, the data key in Secret Manager, and a Cloud
+# Scheduler job that renews what is due with an OIDC token. Re-running it updates in place.
+#
+#   PROJECT=my-project MANAGED_ZONE=example-com POLICY_FILE=policy.json deploy-gcp/deploy.sh
+#
+# Environment:
+#   PROJECT        the Google Cloud project (required)
+#   MANAGED_ZONE   the Cloud DNS managed zone's resource name (required)
+#   POLICY_FILE    certfn's policy as JSON (required); the scheduler's rule is added to it
+#   REGION         default europe-west1
+#   ACME_DIRECTORY default Let's Encrypt production
+#   ACME_EMAIL     the ACME account's contact (optional)
+#   IMAGE          an image already built and pushed; default: built from src/main/docker/Dockerfile.jvm with Cloud Build
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+: "${PROJECT:?set PROJECT}" "${MANAGED_ZONE:?set MANAGED_ZONE}" "${POLICY_FILE:?set POLICY_FILE}"
+REGION=${REGION:-europe-west1}
+ACME_DIRECTORY=${ACME_DIRECTORY:-https://acme-v02.api.letsencrypt.org/directory}
+ACME_EMAIL=${ACME_EMAIL:-}
+SERVICE=certfn
+BUCKET="$PROJECT-certfn"
+SA="certfn@$PROJECT.iam.gserviceaccount.com"
+SCHEDULER_SA="certfn-scheduler@$PROJECT.iam.gserviceaccount.com"
+gc() { gcloud --project "$PROJECT" --quiet "$@"; }
+
+gc services enable run.googleapis.com dns.googleapis.com storage.googleapis.com secretmanager.googleapis.com \
+  cloudscheduler.googleapis.com cloudbuild.googleapis.com artifactregistry.googleapis.com
+
+# Identities: certfn's own, and the scheduler's (it only calls certfn).
+gc iam service-accounts describe "$SA" >/dev/null 2>&1 || gc iam service-accounts create certfn --display-name "certfn"
+gc iam service-accounts describe "$SCHEDULER_SA" >/dev/null 2>&1 || \
+  gc iam service-accounts create certfn-scheduler --display-name "certfn renewal schedule"
+
+# Store: a private bucket; certfn may read, write, delete and list objects in it, nothing else.
+gc storage buckets describe "gs://$BUCKET" >/dev/null 2>&1 || \
+  gc storage buckets create "gs://$BUCKET" --location "$REGION" --uniform-bucket-level-access --public-access-prevention
+gc storage buckets add-iam-policy-binding "gs://$BUCKET" --member "serviceAccount:$SA" --role roles/storage.objectUser >/dev/null
+
+# DNS: the rights certfn uses on the configured zone's records (Cloud DNS checks the record
+# permissions of each addition and deletion in a change), as a custom role on the project.
+DNS_PERMISSIONS=dns.resourceRecordSets.list,dns.resourceRecordSets.create,dns.resourceRecordSets.update,dns.resourceRecordSets.delete,dns.changes.create
+if gc iam roles describe certfnDns --project "$PROJECT" >/dev/null 2>&1; then
+  gc iam roles update certfnDns --project "$PROJECT" --permissions "$DNS_PERMISSIONS" >/dev/null
+else
+  gc iam roles create certfnDns --project "$PROJECT" --title "certfn DNS-01" --permissions "$DNS_PERMISSIONS"
+fi
+gc projects add-iam-policy-binding "$PROJECT" --member "serviceAccount:$SA" \
+  --role "projects/$PROJECT/roles/certfnDns" --condition None >/dev/null
+
+# The data key that seals private keys in the bucket, readable by certfn only.
+if ! gc secrets describe certfn-encryption-key >/dev/null 2>&1; then
+  openssl rand -base64 32 | tr -d '\n' | gc secrets create certfn-encryption-key --data-file=-
+fi
+gc secrets add-iam-policy-binding certfn-encryption-key --member "serviceAccount:$SA" \
+  --role roles/secretmanager.secretAccessor >/dev/null
+
+# The image: the JVM build in a container (Cloud Run listens on $PORT; the image binds 0.0.0.0).
+if [ -z "${IMAGE:-}" ]; then
+  ./mvnw -B -q package -DskipTests
+  gc artifacts repositories describe certfn --location "$REGION" >/dev/null 2>&1 || \
+    gc artifacts repositories create certfn --location "$REGION" --repository-format docker
+  IMAGE="$REGION-docker.pkg.dev/$PROJECT/certfn/certfn:$(git rev-parse --short HEAD)"
+  cp src/main/docker/Dockerfile.jvm Dockerfile
+  trap 'rm -f Dockerfile' EXIT
+  gc builds submit --tag "$IMAGE" .
+fi
+
+# The policy, plus the scheduler's rule: it may renew every certificate.
+POLICY=$(jq -c --arg email "$SCHEDULER_SA" \
+  '.rules += [{"name":"renewal-schedule","match":{"issuer":"google","email":$email},"domains":["*"]}]' "$POLICY_FILE")
+
+# certfn checks every caller itself (API keys, Google/Azure/AWS/OIDC tokens, the policy), so the
+# service is reachable without Cloud Run's IAM check. Google ID tokens are accepted for the
+# service's own URL as audience (known once the service exists).
+URL=$(gc run services describe "$SERVICE" --region "$REGION" --format 'value(status.url)' 2>/dev/null || true)
+env_file=$(mktemp)
+trap 'rm -f "$env_file" Dockerfile' EXIT
+jq -rn --arg dir "$ACME_DIRECTORY" --arg email "$ACME_EMAIL" --arg bucket "$BUCKET" --arg project "$PROJECT" \
+  --arg zone "$MANAGED_ZONE" --arg policy "$POLICY" --arg audience "$URL" '{
+    CERTFN_ACME_DIRECTORY: $dir, CERTFN_ACME_EMAIL: $email,
+    CERTFN_STORE_TYPE: "gcs", CERTFN_STORE_GCS_BUCKET: $bucket, CERTFN_STORE_GCS_PREFIX: "certfn",
+    CERTFN_DNS_PROVIDER: "gcp", CERTFN_DNS_GCP_PROJECT: $project, CERTFN_DNS_GCP_MANAGED_ZONE: $zone,
+    CERTFN_POLICY: $policy, CERTFN_AUTH_GOOGLE_AUDIENCE: $audience }
+  | with_entries(select(.value != "")) | to_entries[] | "\(.key): \(.value | @json)"' > "$env_file"
+gc run deploy "$SERVICE" --image "$IMAGE" --region "$REGION" --service-account "$SA" \
+  --allow-unauthenticated --memory 1Gi --cpu 1 --timeout 300 --max-instances 10 \
+  --env-vars-file "$env_file" --set-secrets CERTFN_STORE_ENCRYPTION_KEY=certfn-encryption-key:latest
+if [ -z "$URL" ]; then
+  URL=$(gc run services describe "$SERVICE" --region "$REGION" --format 'value(status.url)')
+  gc run services update "$SERVICE" --region "$REGION" --update-env-vars "CERTFN_AUTH_GOOGLE_AUDIENCE=$URL"
+fi
+
+# Renewal: twice a day, POST /api/renewals with an OIDC token of the scheduler's account.
+job_args=(--location "$REGION" --schedule "17 */12 * * *" --uri "$URL/api/renewals" --http-method POST
+  --oidc-service-account-email "$SCHEDULER_SA" --oidc-token-audience "$URL" --attempt-deadline 300s)
+if gc scheduler jobs describe certfn-renewals --location "$REGION" >/dev/null 2>&1; then
+  gc scheduler jobs update http certfn-renewals "${job_args[@]}"
+else
+  gc scheduler jobs create http certfn-renewals "${job_args[@]}"
+fi
+
+echo "certfn is at $URL"

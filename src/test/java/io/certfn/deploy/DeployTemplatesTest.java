@@ -1,0 +1,131 @@
+package io.certfn.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.certfn.testing.TestConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The deploy templates checked offline: they parse, every {@code CERTFN_*} variable they set is a
+ * key of README's configuration reference, every key of that reference is one certfn's config
+ * mapping knows, and the permissions they grant are the ones the code uses.
+ */
+class DeployTemplatesTest {
+
+    private static final Pattern README_KEY = Pattern.compile("^\\| (`[^|]+`) \\|", Pattern.MULTILINE);
+    private static final Pattern CODE = Pattern.compile("`([^`]+)`");
+    private static final Pattern ENV = Pattern.compile("\\bCERTFN_[A-Z0-9_]+\\b");
+
+    /** README's configuration table: every key, with {@code .x} shorthands and {@code <preset>} expanded. */
+    static Set<String> referenceKeys() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        Set<String> keys = new TreeSet<>();
+        Matcher row = README_KEY.matcher(readme);
+        while (row.find()) {
+            String first = null;
+            Matcher code = CODE.matcher(row.group(1));
+            while (code.find()) {
+                String key = code.group(1);
+                if (key.startsWith("certfn.")) {
+                    first = key;
+                } else if (key.startsWith(".") && first != null) {
+                    key = first.substring(0, first.lastIndexOf('.')) + key;
+                } else {
+                    continue;
+                }
+                if (key.contains("<preset>")) {
+                    for (String preset : List.of("google", "azure", "aws", "oidc")) {
+                        keys.add(key.replace("<preset>", preset));
+                    }
+                } else {
+                    keys.add(key);
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static String env(String key) {
+        return key.toUpperCase().replaceAll("[.\\-]", "_");
+    }
+
+    @Test
+    void everyReferenceKeyIsOneTheConfigMappingKnows() throws Exception {
+        Set<String> keys = referenceKeys();
+        assertTrue(keys.size() > 60, "the reference table was read: " + keys);
+        List<String> unknown = new ArrayList<>();
+        keys.add("certfn.store.s3.no-such-key"); // proves an unknown key is noticed
+        for (String key : keys) {
+            try {
+                TestConfig.of(Map.of(key, "1"));
+            } catch (RuntimeException e) {
+                if (String.valueOf(e.getMessage()).contains("does not map to any root")) {
+                    unknown.add(key);
+                }
+            }
+        }
+        assertEquals(List.of("certfn.store.s3.no-such-key"), unknown, "README documents keys certfn does not have");
+    }
+
+    @Test
+    void theSamTemplateSetsOnlyDocumentedVariablesAndGrantsWhatTheCodeUses() throws Exception {
+        JsonNode template = new ObjectMapper(new YAMLFactory()).readTree(Path.of("deploy-aws/template.yaml").toFile());
+        JsonNode function = template.path("Resources").path("CertfnFunction").path("Properties");
+        assertEquals("io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest", function.path("Handler").asText());
+        assertEquals("../target/function.zip", function.path("CodeUri").asText());
+        assertTrue(function.path("FunctionUrlConfig").has("AuthType"));
+        Set<String> documented = new TreeSet<>();
+        referenceKeys().forEach(k -> documented.add(env(k)));
+        List<String> variables = new ArrayList<>();
+        function.path("Environment").path("Variables").fieldNames().forEachRemaining(variables::add);
+        assertTrue(variables.containsAll(List.of("CERTFN_STORE_TYPE", "CERTFN_DNS_PROVIDER", "CERTFN_STORE_ENCRYPTION_KEY")));
+        for (String variable : variables) {
+            assertTrue(documented.contains(variable), variable + " is not in README's configuration reference");
+        }
+        String text = Files.readString(Path.of("deploy-aws/template.yaml"));
+        for (String action : List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket",
+                "route53:ListResourceRecordSets", "route53:ChangeResourceRecordSets")) {
+            assertTrue(text.contains(action), "the role lacks " + action);
+        }
+        assertFalse(text.contains("s3:*") || text.contains("route53:*"), "no wildcard actions");
+        JsonNode bucket = template.path("Resources").path("StoreBucket").path("Properties");
+        assertEquals("Enabled", bucket.path("VersioningConfiguration").path("Status").asText());
+        assertTrue(bucket.path("PublicAccessBlockConfiguration").path("RestrictPublicBuckets").asBoolean());
+        assertEquals("AWS::Scheduler::Schedule", template.path("Resources").path("RenewalSchedule").path("Type").asText());
+        assertTrue(template.path("Resources").path("RenewalSchedule").toString().contains("/api/renewals"));
+    }
+
+    @Test
+    void theCloudRunScriptSetsOnlyDocumentedVariablesAndIsValidBash() throws Exception {
+        String script = Files.readString(Path.of("deploy-gcp/deploy.sh"));
+        Set<String> documented = new TreeSet<>();
+        referenceKeys().forEach(k -> documented.add(env(k)));
+        Matcher variable = ENV.matcher(script);
+        int count = 0;
+        while (variable.find()) {
+            count++;
+            assertTrue(documented.contains(variable.group()), variable.group() + " is not in README's configuration reference");
+        }
+        assertTrue(count >= 10, "the script sets certfn's variables");
+        assertTrue(script.contains("/api/renewals") && script.contains("--oidc-service-account-email"));
+        Process bash = new ProcessBuilder("bash", "-n", "deploy-gcp/deploy.sh").redirectErrorStream(true).start();
+        if (bash.waitFor() != 0) {
+            fail("bash -n deploy-gcp/deploy.sh: " + new String(bash.getInputStream().readAllBytes()));
+        }
+    }
+}
