@@ -1,5 +1,5 @@
 # certfn — the two commands of README: `make run` and `make test`.
-.PHONY: run test demo bench build clean
+.PHONY: run test demo bench build clean native-check
 
 # A local Pebble + Knot and certfn against them; prints a dev API key and a curl line.
 run: build
@@ -25,6 +25,14 @@ bench:
 
 build:
 	./mvnw -q -B package -DskipTests
+
+# GraalVM's analysis and compile over both builds (no native binary can be linked here): the
+# plain HTTP build (Cloud Run) from native sources, the Lambda build through Maven. ~6 minutes.
+NATIVE_CHECK ?= ../shared/native-check/native-check
+native-check:
+	./mvnw -B -q package -DskipTests -Dquarkus.native.enabled=true -Dquarkus.native.sources-only=true
+	$(NATIVE_CHECK) target/native-sources
+	$(NATIVE_CHECK) --maven -Paws
 
 clean:
 	./mvnw -q -B clean
