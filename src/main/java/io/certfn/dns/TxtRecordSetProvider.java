@@ -2,6 +2,7 @@ package io.certfn.dns;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,8 +29,16 @@ public abstract class TxtRecordSetProvider implements DnsProvider {
     public record RecordSet(List<String> values, Object version) {
     }
 
-    /** The zone that holds {@code fqdn}. */
-    protected abstract HostedZone zoneFor(String fqdn);
+    private volatile List<HostedZone> zones;
+
+    /** The zone configured for every name, if any: then nothing is looked up. */
+    protected abstract Optional<HostedZone> configuredZone(String fqdn);
+
+    /** Every zone the API offers; asked once, then kept. */
+    protected abstract List<HostedZone> listZones();
+
+    /** Which zones {@link #listZones} lists, for the error when none holds a name. */
+    protected abstract String zoneSource();
 
     /** The TXT record set at {@code fqdn}; empty values and a null version when there is none. */
     protected abstract RecordSet read(HostedZone zone, String fqdn);
@@ -59,6 +68,21 @@ public abstract class TxtRecordSetProvider implements DnsProvider {
         synchronized (stripes[Math.floorMod(record.name().hashCode(), stripes.length)]) {
             changeOnce(record, add);
         }
+    }
+
+    /** The configured zone, or the most specific listed zone holding {@code fqdn}. */
+    private HostedZone zoneFor(String fqdn) {
+        Optional<HostedZone> configured = configuredZone(fqdn);
+        if (configured.isPresent()) {
+            return configured.get();
+        }
+        List<HostedZone> known = zones;
+        if (known == null) {
+            zones = known = List.copyOf(listZones());
+        }
+        List<HostedZone> listed = known;
+        return HostedZone.longestMatch(fqdn, listed).orElseThrow(() -> new DnsException(providerName() + ": none of the "
+                + zoneSource() + " holds " + fqdn + " (zones: " + listed.stream().map(HostedZone::name).toList() + ")."));
     }
 
     private void changeOnce(ChallengeRecord record, boolean add) {

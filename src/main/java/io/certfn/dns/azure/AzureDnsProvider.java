@@ -31,7 +31,6 @@ public final class AzureDnsProvider extends TxtRecordSetProvider {
     private final String resourceGroup;
     private final Optional<String> zone;
     private final long ttl;
-    private volatile List<HostedZone> zones;
 
     AzureDnsProvider(JsonHttp http, String endpoint, String subscription, String resourceGroup, Optional<String> zone, Duration ttl) {
         this.http = http;
@@ -74,30 +73,28 @@ public final class AzureDnsProvider extends TxtRecordSetProvider {
     }
 
     @Override
-    protected HostedZone zoneFor(String fqdn) {
-        if (zone.isPresent()) {
-            return new HostedZone(zone.get(), zone.get());
-        }
-        return HostedZone.longestMatch(fqdn, zones()).orElseThrow(() -> new DnsException("Azure DNS: no zone in resource group "
-                + resourceGroup + " holds " + fqdn + " (zones: " + zones().stream().map(HostedZone::name).toList() + ")."));
+    protected Optional<HostedZone> configuredZone(String fqdn) {
+        return zone.map(z -> new HostedZone(z, z));
     }
 
-    private List<HostedZone> zones() {
-        List<HostedZone> known = zones;
-        if (known == null) {
-            List<HostedZone> found = new ArrayList<>();
-            String url = base + "?" + API_VERSION;
-            while (url != null) {
-                JsonHttp.Response r = http.send("GET", url, null, Map.of());
-                check(r, "list the DNS zones of resource group " + resourceGroup, "Microsoft.Network/dnsZones/read");
-                for (JsonNode z : r.body().path("value")) {
-                    found.add(new HostedZone(z.path("name").asText(), z.path("name").asText()));
-                }
-                url = r.body().path("nextLink").asText(null);
+    @Override
+    protected String zoneSource() {
+        return "zones of resource group " + resourceGroup;
+    }
+
+    @Override
+    protected List<HostedZone> listZones() {
+        List<HostedZone> found = new ArrayList<>();
+        String url = base + "?" + API_VERSION;
+        while (url != null) {
+            JsonHttp.Response r = http.send("GET", url, null, Map.of());
+            check(r, "list the DNS zones of resource group " + resourceGroup, "Microsoft.Network/dnsZones/read");
+            for (JsonNode z : r.body().path("value")) {
+                found.add(new HostedZone(z.path("name").asText(), z.path("name").asText()));
             }
-            zones = known = List.copyOf(found);
+            url = r.body().path("nextLink").asText(null);
         }
-        return known;
+        return found;
     }
 
     private String recordUrl(HostedZone zone, String fqdn) {

@@ -83,7 +83,7 @@ public final class CloudflareProvider implements DnsProvider {
             throw failure(r, "list TXT " + record.name());
         }
         return StreamSupport.stream(r.body().path("result").spliterator(), false)
-                .filter(rec -> unquote(rec.path("content").asText()).equals(record.value()))
+                .filter(rec -> ChallengeRecord.unquote(rec.path("content").asText()).equals(record.value()))
                 .map(rec -> rec.path("id").asText())
                 .findFirst();
     }
@@ -132,10 +132,6 @@ public final class CloudflareProvider implements DnsProvider {
         return new DnsException("Cloudflare refused to " + what + ": HTTP " + r.status() + " (" + errors + ")." + hint);
     }
 
-    private static String unquote(String content) {
-        return content.length() >= 2 && content.startsWith("\"") && content.endsWith("\"")
-                ? content.substring(1, content.length() - 1) : content;
-    }
 
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);

@@ -3,6 +3,7 @@ package io.certfn.dns.gcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.auth.oauth2.GoogleCredentials;
 import io.certfn.config.CertfnConfig;
+import io.certfn.dns.ChallengeRecord;
 import io.certfn.dns.DnsException;
 import io.certfn.dns.HostedZone;
 import io.certfn.dns.JsonHttp;
@@ -32,7 +33,6 @@ public final class CloudDnsProvider extends TxtRecordSetProvider {
     private final String project;
     private final Optional<String> managedZone;
     private final long ttl;
-    private volatile List<HostedZone> zones;
 
     CloudDnsProvider(JsonHttp http, String endpoint, String project, Optional<String> managedZone, Duration ttl) {
         this.http = http;
@@ -78,32 +78,30 @@ public final class CloudDnsProvider extends TxtRecordSetProvider {
     }
 
     @Override
-    protected HostedZone zoneFor(String fqdn) {
-        if (managedZone.isPresent()) {
-            return new HostedZone(managedZone.get(), fqdn);
-        }
-        return HostedZone.longestMatch(fqdn, zones()).orElseThrow(() -> new DnsException("Google Cloud DNS: no public managed zone"
-                + " of project " + project + " holds " + fqdn + " (zones: " + zones().stream().map(HostedZone::name).toList() + ")."));
+    protected Optional<HostedZone> configuredZone(String fqdn) {
+        return managedZone.map(z -> new HostedZone(z, fqdn));
     }
 
-    private List<HostedZone> zones() {
-        List<HostedZone> known = zones;
-        if (known == null) {
-            List<HostedZone> found = new ArrayList<>();
-            String page = null;
-            do {
-                JsonHttp.Response r = http.send("GET", base + (page == null ? "" : "?pageToken=" + encode(page)), null, Map.of());
-                check(r, "list the managed zones of project " + project);
-                for (JsonNode zone : r.body().path("managedZones")) {
-                    if (!"private".equals(zone.path("visibility").asText())) {
-                        found.add(new HostedZone(zone.path("name").asText(), zone.path("dnsName").asText()));
-                    }
+    @Override
+    protected String zoneSource() {
+        return "public managed zones of project " + project;
+    }
+
+    @Override
+    protected List<HostedZone> listZones() {
+        List<HostedZone> found = new ArrayList<>();
+        String page = null;
+        do {
+            JsonHttp.Response r = http.send("GET", base + (page == null ? "" : "?pageToken=" + encode(page)), null, Map.of());
+            check(r, "list the managed zones of project " + project);
+            for (JsonNode zone : r.body().path("managedZones")) {
+                if (!"private".equals(zone.path("visibility").asText())) {
+                    found.add(new HostedZone(zone.path("name").asText(), zone.path("dnsName").asText()));
                 }
-                page = r.body().path("nextPageToken").asText(null);
-            } while (page != null);
-            zones = known = List.copyOf(found);
-        }
-        return known;
+            }
+            page = r.body().path("nextPageToken").asText(null);
+        } while (page != null);
+        return found;
     }
 
     @Override
@@ -112,7 +110,7 @@ public final class CloudDnsProvider extends TxtRecordSetProvider {
         check(r, "read TXT " + fqdn);
         for (JsonNode set : r.body().path("rrsets")) {
             List<String> values = new ArrayList<>();
-            set.path("rrdatas").forEach(v -> values.add(unquote(v.asText())));
+            set.path("rrdatas").forEach(v -> values.add(ChallengeRecord.unquote(v.asText())));
             return new RecordSet(values, set);
         }
         return new RecordSet(List.of(), null);
@@ -126,7 +124,7 @@ public final class CloudDnsProvider extends TxtRecordSetProvider {
         }
         if (!values.isEmpty()) {
             change.put("additions", List.of(Map.of("name", fqdn + ".", "type", "TXT", "ttl", ttl,
-                    "rrdatas", values.stream().map(v -> "\"" + v + "\"").toList())));
+                    "rrdatas", values.stream().map(ChallengeRecord::quoted).toList())));
         }
         JsonHttp.Response r = http.send("POST", base + "/" + zone.id() + "/changes", change, Map.of());
         if (r.status() == 412 || r.status() == 409 || (r.status() == 404 && current.version() != null)) {
@@ -151,9 +149,6 @@ public final class CloudDnsProvider extends TxtRecordSetProvider {
         throw new DnsException("Google Cloud DNS refused to " + what + ": HTTP " + r.status() + " (" + message + ")." + hint);
     }
 
-    private static String unquote(String value) {
-        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1) : value;
-    }
 
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);

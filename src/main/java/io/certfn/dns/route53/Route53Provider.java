@@ -1,6 +1,7 @@
 package io.certfn.dns.route53;
 
 import io.certfn.config.CertfnConfig;
+import io.certfn.dns.ChallengeRecord;
 import io.certfn.dns.DnsException;
 import io.certfn.dns.HostedZone;
 import io.certfn.dns.TxtRecordSetProvider;
@@ -35,7 +36,6 @@ public final class Route53Provider extends TxtRecordSetProvider {
     private final Route53Client route53;
     private final Optional<String> hostedZoneId;
     private final long ttl;
-    private volatile List<HostedZone> zones;
 
     Route53Provider(Route53Client route53, Optional<String> hostedZoneId, Duration ttl) {
         this.route53 = route53;
@@ -64,27 +64,25 @@ public final class Route53Provider extends TxtRecordSetProvider {
     }
 
     @Override
-    protected HostedZone zoneFor(String fqdn) {
-        if (hostedZoneId.isPresent()) {
-            return new HostedZone(hostedZoneId.get(), fqdn);
-        }
-        return HostedZone.longestMatch(fqdn, zones()).orElseThrow(() -> new DnsException("Route 53: no public hosted zone of this "
-                + "account holds " + fqdn + " (zones: " + zones().stream().map(HostedZone::name).toList() + ")."));
+    protected Optional<HostedZone> configuredZone(String fqdn) {
+        return hostedZoneId.map(id -> new HostedZone(id, fqdn));
     }
 
-    private List<HostedZone> zones() {
-        List<HostedZone> known = zones;
-        if (known == null) {
-            List<HostedZone> found = new ArrayList<>();
-            call("list the hosted zones", "route53:ListHostedZones", () -> {
-                route53.listHostedZonesPaginator().hostedZones().stream()
-                        .filter(z -> z.config() == null || !Boolean.TRUE.equals(z.config().privateZone()))
-                        .forEach(z -> found.add(new HostedZone(z.id().replace("/hostedzone/", ""), z.name())));
-                return null;
-            });
-            zones = known = List.copyOf(found);
-        }
-        return known;
+    @Override
+    protected String zoneSource() {
+        return "public hosted zones of this account";
+    }
+
+    @Override
+    protected List<HostedZone> listZones() {
+        List<HostedZone> found = new ArrayList<>();
+        call("list the hosted zones", "route53:ListHostedZones", () -> {
+            route53.listHostedZonesPaginator().hostedZones().stream()
+                    .filter(z -> z.config() == null || !Boolean.TRUE.equals(z.config().privateZone()))
+                    .forEach(z -> found.add(new HostedZone(z.id().replace("/hostedzone/", ""), z.name())));
+            return null;
+        });
+        return found;
     }
 
     @Override
@@ -94,7 +92,7 @@ public final class Route53Provider extends TxtRecordSetProvider {
                     .startRecordType(RRType.TXT).maxItems("1"));
             for (ResourceRecordSet set : page.resourceRecordSets()) {
                 if (set.type() == RRType.TXT && sameName(set.name(), fqdn)) {
-                    List<String> values = set.resourceRecords().stream().map(r -> unquote(r.value())).toList();
+                    List<String> values = set.resourceRecords().stream().map(r -> ChallengeRecord.unquote(r.value())).toList();
                     return new RecordSet(values, set);
                 }
             }
@@ -111,7 +109,7 @@ public final class Route53Provider extends TxtRecordSetProvider {
         if (!values.isEmpty()) {
             changes.add(Change.builder().action(ChangeAction.CREATE).resourceRecordSet(ResourceRecordSet.builder()
                     .name(fqdn + ".").type(RRType.TXT).ttl(ttl)
-                    .resourceRecords(values.stream().map(v -> ResourceRecord.builder().value("\"" + v + "\"").build()).toList())
+                    .resourceRecords(values.stream().map(v -> ResourceRecord.builder().value(ChallengeRecord.quoted(v)).build()).toList())
                     .build()).build());
         }
         try {
@@ -155,7 +153,4 @@ public final class Route53Provider extends TxtRecordSetProvider {
         return n.equalsIgnoreCase(fqdn);
     }
 
-    private static String unquote(String value) {
-        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1) : value;
-    }
 }

@@ -6,10 +6,9 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.certfn.testing.HttpQueries;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -135,7 +134,7 @@ abstract class FakeHttpApi implements DnsApiServer {
                 JsonNode body = raw.length == 0 ? MissingNode.getInstance() : JSON.readTree(raw);
                 synchronized (this) {
                     reply = handle(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                            query(exchange.getRequestURI().getRawQuery()), body, exchange.getRequestHeaders());
+                            HttpQueries.parse(exchange.getRequestURI().getRawQuery()), body, exchange.getRequestHeaders());
                 }
             }
             reply.headers().forEach(exchange.getResponseHeaders()::add);
@@ -150,26 +149,13 @@ abstract class FakeHttpApi implements DnsApiServer {
         }
     }
 
-    protected static Map<String, String> query(String raw) {
-        Map<String, String> query = new HashMap<>();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int eq = pair.indexOf('=');
-                query.put(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
-            }
-        }
-        return query;
-    }
 
-    protected static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    }
 
     protected static List<String> segments(String path) {
         List<String> parts = new ArrayList<>();
         for (String p : path.split("/")) {
             if (!p.isEmpty()) {
-                parts.add(decode(p));
+                parts.add(HttpQueries.decode(p));
             }
         }
         return parts;

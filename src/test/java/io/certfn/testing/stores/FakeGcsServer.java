@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.certfn.testing.HttpQueries;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -85,15 +85,15 @@ public final class FakeGcsServer implements AutoCloseable {
                 return;
             }
             String path = exchange.getRequestURI().getRawPath();
-            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+            Map<String, String> query = HttpQueries.parse(exchange.getRequestURI().getRawQuery());
             String method = exchange.getRequestMethod();
             synchronized (this) {
                 if (method.equals("POST") && path.matches("/upload/storage/v1/b/[^/]+/o")) {
                     insert(exchange, segment(path, 5), query);
                 } else if (path.matches("/(download/)?storage/v1/b/[^/]+/o/[^/]+")) {
                     String[] parts = path.substring(path.indexOf("/b/") + 3).split("/o/");
-                    String bucket = decode(parts[0]);
-                    String name = decode(parts[1]);
+                    String bucket = HttpQueries.decode(parts[0]);
+                    String name = HttpQueries.decode(parts[1]);
                     switch (method) {
                         case "GET" -> get(exchange, bucket, name, query, path.startsWith("/download/"));
                         case "DELETE" -> delete(exchange, bucket, name, query);
@@ -296,21 +296,8 @@ public final class FakeGcsServer implements AutoCloseable {
     }
 
     private static String segment(String path, int index) {
-        return decode(path.split("/")[index]);
+        return HttpQueries.decode(path.split("/")[index]);
     }
 
-    private static Map<String, String> query(String raw) {
-        Map<String, String> query = new HashMap<>();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int eq = pair.indexOf('=');
-                query.put(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
-            }
-        }
-        return query;
-    }
 
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    }
 }
