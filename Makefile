@@ -26,11 +26,11 @@ bench:
 build:
 	./mvnw -q -B package -DskipTests
 
-# GraalVM's analysis and compile over both builds (no native binary can be linked here): the
-# plain HTTP build (Cloud Run) from native sources, the Lambda build through Maven. ~6 minutes.
+# GraalVM's analysis and compile over both function builds (no native binary can be linked
+# here): the Cloud Run build from native sources, the Lambda build through Maven. ~6 minutes.
 NATIVE_CHECK ?= ../shared/native-check/native-check
 native-check:
-	./mvnw -B -q package -DskipTests -Dquarkus.native.enabled=true -Dquarkus.native.sources-only=true
+	./mvnw -B -q clean package -Pgcp -DskipTests -Dquarkus.native.enabled=true -Dquarkus.native.sources-only=true
 	$(NATIVE_CHECK) target/native-sources
 	$(NATIVE_CHECK) --maven -Paws
 

@@ -59,7 +59,7 @@ gc secrets add-iam-policy-binding certfn-encryption-key --member "serviceAccount
 
 # The image: the JVM build in a container (Cloud Run listens on $PORT; the image binds 0.0.0.0).
 if [ -z "${IMAGE:-}" ]; then
-  ./mvnw -B -q package -DskipTests
+  ./mvnw -B -q package -Pgcp -DskipTests
   gc artifacts repositories describe certfn --location "$REGION" >/dev/null 2>&1 || \
     gc artifacts repositories create certfn --location "$REGION" --repository-format docker
   IMAGE="$REGION-docker.pkg.dev/$PROJECT/certfn/certfn:$(git rev-parse --short HEAD)"

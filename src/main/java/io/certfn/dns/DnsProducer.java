@@ -1,13 +1,10 @@
 package io.certfn.dns;
 
 import io.certfn.config.CertfnConfig;
-import io.certfn.dns.azure.AzureDnsProvider;
-import io.certfn.dns.cloudflare.CloudflareProvider;
-import io.certfn.dns.gcp.CloudDnsProvider;
-import io.certfn.dns.rfc2136.Rfc2136Provider;
-import io.certfn.dns.route53.Route53Provider;
 import jakarta.inject.Singleton;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import java.util.List;
 
 /** Chooses the DNS provider from {@code certfn.dns.provider}. */
 @Singleton
@@ -28,21 +25,24 @@ public class DnsProducer {
 
     @Produces
     @Singleton
-    DnsProvider provider(CertfnConfig config) {
-        return forConfig(config.dns());
+    DnsProvider provider(CertfnConfig config, Instance<DnsBackend> backends) {
+        return forConfig(config.dns(), backends.stream().toList());
     }
 
-    /** The provider {@code certfn.dns.provider} names, built from its settings. */
-    public static DnsProvider forConfig(CertfnConfig.Dns dns) {
+    /**
+     * The provider {@code certfn.dns.provider} names, among those this build holds.
+     *
+     * @throws IllegalStateException when this build has no such provider, or a setting is missing
+     */
+    public static DnsProvider forConfig(CertfnConfig.Dns dns, List<? extends DnsBackend> backends) {
         String provider = dns.provider();
-        return switch (provider) {
-            case "rfc2136" -> Rfc2136Provider.fromConfig(dns.rfc2136());
-            case "route53" -> Route53Provider.fromConfig(dns);
-            case "azure" -> AzureDnsProvider.fromConfig(dns);
-            case "gcp" -> CloudDnsProvider.fromConfig(dns);
-            case "cloudflare" -> CloudflareProvider.fromConfig(dns);
-            default -> throw new IllegalStateException("certfn.dns.provider '" + provider
-                    + "' is not supported; supported: rfc2136, route53, azure, gcp, cloudflare");
-        };
+        for (DnsBackend backend : backends) {
+            if (backend.name().equals(provider)) {
+                return backend.create(dns);
+            }
+        }
+        throw new IllegalStateException("certfn.dns.provider '" + provider + "' is not supported by this build; supported: "
+                + String.join(", ", backends.stream().map(DnsBackend::name).sorted().toList())
+                + " (route53, azure and gcp are in the builds for their cloud and in the default build)");
     }
 }

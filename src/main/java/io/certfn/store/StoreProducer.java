@@ -2,19 +2,14 @@ package io.certfn.store;
 
 import io.certfn.config.CertfnConfig;
 import io.certfn.crypto.KeySealer;
-import io.certfn.store.azure.AzureBlobContainers;
-import io.certfn.store.azure.AzureBlobObjectStore;
-import io.certfn.store.file.FileObjectStore;
-import io.certfn.store.gcs.GcsClients;
-import io.certfn.store.gcs.GcsObjectStore;
-import io.certfn.store.s3.S3Clients;
-import io.certfn.store.s3.S3ObjectStore;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.List;
 import org.jboss.logging.Logger;
 
-/** Chooses the store backend from {@code certfn.store.type} and wraps it with checksums. */
+/** Chooses the store backend from {@code certfn.store.type} among those this build holds, and wraps it with checksums. */
 @Singleton
 public class StoreProducer {
 
@@ -22,44 +17,25 @@ public class StoreProducer {
 
     @Produces
     @Singleton
-    ChecksummedStore store(CertfnConfig config) {
-        return new ChecksummedStore(backend(config.store()), Clock.systemUTC());
+    ChecksummedStore store(CertfnConfig config, Instance<StoreBackend> backends) {
+        return new ChecksummedStore(backend(config.store(), backends.stream().toList()), Clock.systemUTC());
     }
 
-    static ObjectStore backend(CertfnConfig.Store config) {
+    /**
+     * Opens the backend {@code certfn.store.type} names.
+     *
+     * @throws IllegalStateException when this build has no such backend, or a setting is missing
+     */
+    public static ObjectStore backend(CertfnConfig.Store config, List<? extends StoreBackend> backends) {
         String type = config.type();
-        switch (type) {
-            case "file" -> {
-                LOG.infof("Store: folder %s", config.file().path().toAbsolutePath());
-                return new FileObjectStore(config.file().path());
+        for (StoreBackend backend : backends) {
+            if (backend.type().equals(type)) {
+                return backend.open(config);
             }
-            case "s3" -> {
-                String bucket = required(config.s3().bucket(), "certfn.store.s3.bucket", type);
-                KeyPrefix prefix = KeyPrefix.of(config.s3().prefix(), "certfn.store.s3.prefix");
-                LOG.infof("Store: s3://%s/%s%s", bucket, prefix.listing(""),
-                        config.s3().endpoint().map(e -> " at " + e).orElse(""));
-                return new S3ObjectStore(S3Clients.create(config.s3(), config.timeout()), bucket, prefix);
-            }
-            case "azure-blob" -> {
-                KeyPrefix prefix = KeyPrefix.of(config.azure().prefix(), "certfn.store.azure.prefix");
-                var container = AzureBlobContainers.create(config.azure(), config.timeout());
-                LOG.infof("Store: Azure Blob %s/%s", container.getBlobContainerUrl(), prefix.listing(""));
-                return new AzureBlobObjectStore(container, prefix, config.timeout());
-            }
-            case "gcs" -> {
-                String bucket = required(config.gcs().bucket(), "certfn.store.gcs.bucket", type);
-                KeyPrefix prefix = KeyPrefix.of(config.gcs().prefix(), "certfn.store.gcs.prefix");
-                LOG.infof("Store: gs://%s/%s%s", bucket, prefix.listing(""), config.gcs().host().map(h -> " at " + h).orElse(""));
-                return new GcsObjectStore(GcsClients.create(config.gcs(), config.timeout()), bucket, prefix);
-            }
-            default -> throw new IllegalStateException("certfn.store.type '" + type
-                    + "' is not supported; supported: file, s3, azure-blob, gcs");
         }
-    }
-
-    private static String required(java.util.Optional<String> value, String key, String type) {
-        return value.filter(v -> !v.isBlank()).orElseThrow(() -> new IllegalStateException(
-                key + " is required when certfn.store.type=" + type));
+        throw new IllegalStateException("certfn.store.type '" + type + "' is not supported by this build; supported: "
+                + String.join(", ", backends.stream().map(StoreBackend::type).sorted().toList())
+                + " (the s3, azure-blob and gcs backends are in the builds for their cloud and in the default build)");
     }
 
     @Produces

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.certfn.testing.Backends;
 import io.certfn.testing.dnsapi.DnsApiServer;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,7 +41,7 @@ abstract class DnsProviderContract {
     }
 
     private DnsProvider provider(String token) {
-        return DnsProducer.forConfig(api.dnsConfig(token));
+        return DnsProducer.forConfig(api.dnsConfig(token), Backends.DNS);
     }
 
     @AfterAll

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import io.certfn.testing.Backends;
 import io.certfn.testing.TestConfig;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,7 @@ class Route53ErrorsTest {
 
     private DnsProvider route53() {
         return DnsProducer.forConfig(TestConfig.of(Map.of("certfn.dns.provider", "route53",
-                "certfn.dns.route53.endpoint", "http://127.0.0.1:" + server.getAddress().getPort())).dns());
+                "certfn.dns.route53.endpoint", "http://127.0.0.1:" + server.getAddress().getPort())).dns(), Backends.DNS);
     }
 
     @Test

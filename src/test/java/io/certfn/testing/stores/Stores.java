@@ -1,16 +1,10 @@
 package io.certfn.testing.stores;
 
 import com.azure.storage.blob.BlobServiceClientBuilder;
-import io.certfn.config.CertfnConfig;
-import io.certfn.store.KeyPrefix;
 import io.certfn.store.ObjectStore;
-import io.certfn.store.azure.AzureBlobContainers;
-import io.certfn.store.azure.AzureBlobObjectStore;
-import io.certfn.store.file.FileObjectStore;
-import io.certfn.store.gcs.GcsClients;
-import io.certfn.store.gcs.GcsObjectStore;
+import io.certfn.store.StoreProducer;
 import io.certfn.store.s3.S3Clients;
-import io.certfn.store.s3.S3ObjectStore;
+import io.certfn.testing.Backends;
 import io.certfn.testing.TestConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,17 +43,7 @@ public final class Stores {
     }
 
     private static ObjectStore build(Map<String, String> config) {
-        CertfnConfig.Store store = TestConfig.of(config).store();
-        return switch (store.type()) {
-            case "file" -> new FileObjectStore(store.file().path());
-            case "s3" -> new S3ObjectStore(S3Clients.create(store.s3(), TIMEOUT), store.s3().bucket().orElseThrow(),
-                    KeyPrefix.of(store.s3().prefix(), "prefix"));
-            case "azure-blob" -> new AzureBlobObjectStore(AzureBlobContainers.create(store.azure(), TIMEOUT),
-                    KeyPrefix.of(store.azure().prefix(), "prefix"), TIMEOUT);
-            case "gcs" -> new GcsObjectStore(GcsClients.create(store.gcs(), TIMEOUT), store.gcs().bucket().orElseThrow(),
-                    KeyPrefix.of(store.gcs().prefix(), "prefix"));
-            default -> throw new IllegalArgumentException(store.type());
-        };
+        return StoreProducer.backend(TestConfig.of(config).store(), Backends.STORES);
     }
 
     private static StoreServer folder() throws IOException {

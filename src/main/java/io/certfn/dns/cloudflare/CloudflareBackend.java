@@ -1,0 +1,21 @@
+package io.certfn.dns.cloudflare;
+
+import io.certfn.config.CertfnConfig;
+import io.certfn.dns.DnsBackend;
+import io.certfn.dns.DnsProvider;
+import jakarta.inject.Singleton;
+
+/** {@code certfn.dns.provider=cloudflare}, in every build (plain HTTPS, no SDK). */
+@Singleton
+public class CloudflareBackend implements DnsBackend {
+
+    @Override
+    public String name() {
+        return "cloudflare";
+    }
+
+    @Override
+    public DnsProvider create(CertfnConfig.Dns config) {
+        return CloudflareProvider.fromConfig(config);
+    }
+}
