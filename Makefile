@@ -14,6 +14,8 @@ test:
 	./mvnw -B verify
 	# The Lambda build: its adapter driven with Function URL events through Quarkus' mock event server.
 	./mvnw -B -Paws test -Dtest='FunctionUrl*' -Dsurefire.failIfNoSpecifiedTests=false
+	# The Azure Functions build: the packaged app driven through the Java worker's request model.
+	./mvnw -B -Pazure verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='AzureFunctionsIT'
 
 # The run stack, non-interactive: one certificate through the API, verified with openssl.
 demo: build
