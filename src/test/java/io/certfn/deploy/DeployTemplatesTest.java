@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The deploy templates checked offline: they parse, every {@code CERTFN_*} variable they set is a
+ * The deploy templates (SAM, Bicep, the Cloud Run script) checked offline — no CloudFormation,
+ * Bicep or gcloud tool can be installed here: they parse, every {@code CERTFN_*} variable they set is a
  * key of README's configuration reference, every key of that reference is one certfn's config
  * mapping knows, and the permissions they grant are the ones the code uses.
  */
@@ -108,6 +109,30 @@ class DeployTemplatesTest {
         assertTrue(bucket.path("PublicAccessBlockConfiguration").path("RestrictPublicBuckets").asBoolean());
         assertEquals("AWS::Scheduler::Schedule", template.path("Resources").path("RenewalSchedule").path("Type").asText());
         assertTrue(template.path("Resources").path("RenewalSchedule").toString().contains("/api/renewals"));
+    }
+
+    @Test
+    void theBicepTemplateSetsOnlyDocumentedVariablesAndAssignsOnlyTheTwoRoles() throws Exception {
+        String bicep = Files.readString(Path.of("deploy-azure/main.bicep"));
+        Set<String> documented = new TreeSet<>();
+        referenceKeys().forEach(k -> documented.add(env(k)));
+        Matcher setting = Pattern.compile("\\{ name: '(CERTFN_[A-Z0-9_]+)', value: ([^}]+) }").matcher(bicep);
+        Map<String, String> settings = new java.util.HashMap<>();
+        while (setting.find()) {
+            settings.put(setting.group(1), setting.group(2).strip());
+        }
+        assertTrue(settings.size() >= 10, "the app settings were read: " + settings);
+        for (String name : settings.keySet()) {
+            assertTrue(documented.contains(name), name + " is not in README's configuration reference");
+        }
+        assertEquals("'azure-blob'", settings.get("CERTFN_STORE_TYPE"));
+        assertEquals("'azure'", settings.get("CERTFN_DNS_PROVIDER"));
+        assertTrue(bicep.contains("type: 'SystemAssigned'"));
+        assertTrue(bicep.contains("'ba92f5b4-2d11-453d-a403-e96b0029c9fe'"), "Storage Blob Data Contributor");
+        assertTrue(bicep.contains("'befefa01-2a29-4197-83a8-272ff33ce314'"), "DNS Zone Contributor");
+        assertEquals(2, bicep.split("Microsoft.Authorization/roleAssignments@").length - 1, "exactly two role assignments");
+        assertTrue(bicep.contains("scope: container") && bicep.contains("scope: zone"), "scoped to the container and the zone");
+        assertTrue(bicep.contains("@secure()\nparam encryptionKey"), "the data key is a secure parameter");
     }
 
     @Test
