@@ -16,6 +16,8 @@ test:
 	./mvnw -B -Paws test -Dtest='FunctionUrl*' -Dsurefire.failIfNoSpecifiedTests=false
 	# The Azure Functions build: the packaged app driven through the Java worker's request model.
 	./mvnw -B -Pazure verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='AzureFunctionsIT'
+	# Native readiness of the Cloud Run and Lambda builds.
+	$(MAKE) native-check
 
 # The run stack, non-interactive: one certificate through the API, verified with openssl.
 demo: build
