@@ -32,8 +32,9 @@ build:
 
 # GraalVM's analysis and compile over both function builds (no native binary can be linked
 # here): the Cloud Run build from native sources, the Lambda build through Maven. ~6 minutes.
-NATIVE_CHECK ?= ../shared/native-check/native-check
+NATIVE_CHECK ?= $(firstword $(wildcard ../shared/native-check/native-check /work/shared/native-check/native-check))
 native-check:
+	@test -n "$(NATIVE_CHECK)" || { echo "make native-check: the native-check tool (../shared/native-check) was not found; set NATIVE_CHECK=<path>" >&2; exit 1; }
 	./mvnw -B -q clean package -Pgcp -DskipTests -Dquarkus.native.enabled=true -Dquarkus.native.sources-only=true
 	$(NATIVE_CHECK) target/native-sources
 	$(NATIVE_CHECK) --maven -Paws
