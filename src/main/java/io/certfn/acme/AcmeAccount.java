@@ -87,11 +87,12 @@ public class AcmeAccount {
         Versioned stored = storedOrCreated();
         Map<?, ?> fields = read(stored.data());
         String storedKey = (String) fields.get("keyPair");
-        KeyPair keyPair = Pem.readKeyPair(sealer.open(storedKey, key));
+        String keyPem = sealer.open(storedKey, key);
+        KeyPair keyPair = Pem.readKeyPair(keyPem);
         Object location = fields.get("location");
         if (location != null && sealer.needsReseal(storedKey)) {
             // A key rotation (or encryption turned on): keep the same account key, sealed anew.
-            Map<String, Object> resealed = Map.of("keyPair", sealer.seal(sealer.open(storedKey, key), key), "location", location);
+            Map<String, Object> resealed = Map.of("keyPair", sealer.seal(keyPem, key), "location", location);
             if (store.putIfVersion(key, write(resealed), stored.version()).isPresent()) {
                 LOG.infof("ACME account key sealed again with the current encryption key");
             }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,14 +43,16 @@ public final class PropagationCheck {
      */
     public void await(Collection<ChallengeRecord> records, Duration timeout) throws InterruptedException {
         Map<ChallengeRecord, List<InetSocketAddress>> servers = new LinkedHashMap<>();
+        // A wildcard and its apex share a name, and an order's names often share a zone: look each up once.
+        Map<String, List<InetSocketAddress>> byZone = new HashMap<>();
         for (ChallengeRecord record : records) {
-            servers.put(record, lookup.nameservers(lookup.zoneOf(record.name())));
+            servers.put(record, byZone.computeIfAbsent(lookup.zoneOf(record.name()), lookup::nameservers));
         }
         await(servers, timeout);
     }
 
     /** Blocks until each record is visible at each of its servers. */
-    public static void await(Map<ChallengeRecord, List<InetSocketAddress>> servers, Duration timeout) throws InterruptedException {
+    static void await(Map<ChallengeRecord, List<InetSocketAddress>> servers, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         List<String> missing = new ArrayList<>();
         while (true) {

@@ -31,7 +31,10 @@ public abstract class TxtRecordSetProvider implements DnsProvider {
 
     private volatile List<HostedZone> zones;
 
-    /** The zone configured for every name, if any: then nothing is looked up. */
+    /**
+     * The zone configured for every name, if any: then nothing is looked up. Its name is the
+     * apex where the configuration gives one, else the API's id (only the id is used to write).
+     */
     protected abstract Optional<HostedZone> configuredZone(String fqdn);
 
     /** Every zone the API offers; asked once, then kept. */

@@ -79,7 +79,7 @@ public final class CloudDnsProvider extends TxtRecordSetProvider {
 
     @Override
     protected Optional<HostedZone> configuredZone(String fqdn) {
-        return managedZone.map(z -> new HostedZone(z, fqdn));
+        return managedZone.map(z -> new HostedZone(z, z));
     }
 
     @Override

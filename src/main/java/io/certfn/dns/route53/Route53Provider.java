@@ -65,7 +65,7 @@ public final class Route53Provider extends TxtRecordSetProvider {
 
     @Override
     protected Optional<HostedZone> configuredZone(String fqdn) {
-        return hostedZoneId.map(id -> new HostedZone(id, fqdn));
+        return hostedZoneId.map(id -> new HostedZone(id, id));
     }
 
     @Override
