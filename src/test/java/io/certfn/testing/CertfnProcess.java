@@ -33,14 +33,26 @@ public final class CertfnProcess implements AutoCloseable {
 
     /** Starts certfn with {@code config} ({@code certfn.*} keys) and waits until it answers. */
     public static CertfnProcess start(Map<String, String> config) throws Exception {
-        CertfnProcess certfn = launch(config);
+        return start(config, "QUARKUS_HTTP_PORT");
+    }
+
+    /**
+     * Starts certfn the way the Azure Functions host starts a custom handler: told its port only
+     * in {@code FUNCTIONS_CUSTOMHANDLER_PORT}.
+     */
+    public static CertfnProcess startAsCustomHandler(Map<String, String> config) throws Exception {
+        return start(config, "FUNCTIONS_CUSTOMHANDLER_PORT");
+    }
+
+    private static CertfnProcess start(Map<String, String> config, String portVariable) throws Exception {
+        CertfnProcess certfn = launch(config, portVariable);
         certfn.awaitHealthy();
         return certfn;
     }
 
     /** Starts certfn with {@code config}, expecting start-up to fail; returns its output. */
     public static String startFailing(Map<String, String> config) throws Exception {
-        CertfnProcess certfn = launch(config);
+        CertfnProcess certfn = launch(config, "QUARKUS_HTTP_PORT");
         if (!certfn.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
             certfn.kill();
             throw new AssertionError("certfn kept running:\n" + certfn.log());
@@ -51,7 +63,7 @@ public final class CertfnProcess implements AutoCloseable {
         return certfn.log();
     }
 
-    private static CertfnProcess launch(Map<String, String> config) throws IOException {
+    private static CertfnProcess launch(Map<String, String> config, String portVariable) throws IOException {
         String jar = System.getProperty("certfn.app.jar", "target/quarkus-app/quarkus-run.jar");
         int port = freePort();
         Path log = Files.createTempFile("certfn-process", ".log");
@@ -59,7 +71,7 @@ public final class CertfnProcess implements AutoCloseable {
                 "-Xmx256m", "-jar", jar)
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        env.put(portVariable, String.valueOf(port));
         for (Map.Entry<String, String> e : config.entrySet()) {
             env.put(e.getKey().toUpperCase().replaceAll("[.\\-]", "_"), e.getValue());
         }

@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 
-/** The Quarkus tests' store folder ({@link AcmeStackResource}), read and changed as certfn would. */
+/**
+ * A certfn store folder read and changed as certfn would: the Quarkus tests' ({@link
+ * AcmeStackResource}) by default, or a packaged process's given by its path.
+ */
 public final class TestStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -24,25 +27,42 @@ public final class TestStore {
     }
 
     public static ObjectStore store() {
-        return new ChecksummedStore(new FileObjectStore(dir()), Clock.systemUTC());
+        return store(dir());
+    }
+
+    public static ObjectStore store(Path dir) {
+        return new ChecksummedStore(new FileObjectStore(dir), Clock.systemUTC());
     }
 
     /** The store key of the certificate whose primary name is {@code name}. */
     public static String certificateKey(String name) {
-        return store().list("certs/").stream()
+        return certificateKey(store(), name);
+    }
+
+    private static String certificateKey(ObjectStore store, String name) {
+        return store.list("certs/").stream()
                 .filter(k -> k.startsWith("certs/" + name + "-") && k.endsWith("/certificate.json"))
                 .findFirst().orElseThrow();
     }
 
     /** The serial of the stored certificate whose primary name is {@code name}, read without asking certfn. */
     public static String serial(String name) throws IOException {
-        return JSON.readTree(store().get(certificateKey(name)).orElseThrow().data()).path("serial").asText();
+        return serial(dir(), name);
+    }
+
+    public static String serial(Path dir, String name) throws IOException {
+        ObjectStore store = store(dir);
+        return JSON.readTree(store.get(certificateKey(store, name)).orElseThrow().data()).path("serial").asText();
     }
 
     /** Simulates time passing: moves the stored certificate's renewAfter into the past. */
     public static void makeDue(String name) throws IOException {
-        ObjectStore store = store();
-        String key = certificateKey(name);
+        makeDue(dir(), name);
+    }
+
+    public static void makeDue(Path dir, String name) throws IOException {
+        ObjectStore store = store(dir);
+        String key = certificateKey(store, name);
         Versioned current = store.get(key).orElseThrow();
         ObjectNode json = (ObjectNode) JSON.readTree(current.data());
         json.put("renewAfter", Instant.now().minusSeconds(60).toString());

@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.certfn.store.ChecksummedStore;
-import io.certfn.store.Versioned;
-import io.certfn.store.file.FileObjectStore;
 import io.certfn.testing.AcmeStack;
+import io.certfn.testing.TestStore;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.InputStreamReader;
@@ -18,8 +15,6 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -130,21 +125,20 @@ class AzureFunctionsIT {
     }
 
     @Test
+    void theCustomHandlersTimerEntryIsNotInThisBuild() throws Exception {
+        JsonNode r = post("/renewals", Map.of("Content-Type", "application/json"), "{}");
+        assertEquals(404, r.path("status").asInt(), r.toString());
+    }
+
+    @Test
     void theTimerRenewsWhatIsDue() throws Exception {
         JsonNode first = post("/api/certificate", Map.of("Authorization", "APIKey " + KEY, "Content-Type", "application/json"),
                 "{\"domain\":\"azure-timer.certfn.test\"}");
         assertEquals(200, first.path("status").asInt(), first.toString());
         String serial = JSON.readTree(first.path("body").asText()).path("serial").asText();
-        ChecksummedStore files = new ChecksummedStore(new FileObjectStore(store), Clock.systemUTC());
-        String key = files.list("certs/").stream().filter(k -> k.startsWith("certs/azure-timer.certfn.test-")
-                && k.endsWith("/certificate.json")).findFirst().orElseThrow();
-        Versioned current = files.get(key).orElseThrow();
-        ObjectNode due = (ObjectNode) JSON.readTree(current.data());
-        due.put("renewAfter", Instant.now().minusSeconds(60).toString());
-        files.putIfVersion(key, JSON.writeValueAsBytes(due), current.version()).orElseThrow();
+        TestStore.makeDue(store, "azure-timer.certfn.test");
 
         invoke(Map.of("function", "renewals"));
-        String renewed = JSON.readTree(files.get(key).orElseThrow().data()).path("serial").asText();
-        assertNotEquals(serial, renewed, "the timer renewed the due certificate");
+        assertNotEquals(serial, TestStore.serial(store, "azure-timer.certfn.test"), "the timer renewed the due certificate");
     }
 }
