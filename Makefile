@@ -32,10 +32,13 @@ build:
 
 # GraalVM's analysis and compile over both function builds (no native binary can be linked
 # here): the Cloud Run build from native sources, the Lambda build through Maven. ~6 minutes.
+# Before it, dev/native-registrations.py checks that the build keeps the classes and files certfn
+# reaches by reflection or as resources at run time, which the compile cannot see.
 NATIVE_CHECK ?= $(firstword $(wildcard ../shared/native-check/native-check /work/shared/native-check/native-check))
 native-check:
 	@test -n "$(NATIVE_CHECK)" || { echo "make native-check: the native-check tool (../shared/native-check) was not found; set NATIVE_CHECK=<path>" >&2; exit 1; }
 	./mvnw -B -q clean package -Pgcp -DskipTests -Dquarkus.native.enabled=true -Dquarkus.native.sources-only=true
+	dev/native-registrations.py target/native-sources
 	$(NATIVE_CHECK) target/native-sources
 	$(NATIVE_CHECK) --maven -Paws
 

@@ -1,5 +1,6 @@
 package io.certfn.acme;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 
 /**
@@ -10,5 +11,7 @@ import java.time.Instant;
  * @param keyPair the certificate key pair (storage PEM) made for it; null in CSR mode
  * @param createdAt when the order was created
  */
+// Read and written as JSON in the store, not through JAX-RS: kept for Jackson in a native image explicitly.
+@RegisterForReflection
 public record PendingOrder(String orderUrl, String keyPair, Instant createdAt) {
 }

@@ -2,10 +2,13 @@ package io.certfn.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.certfn.certs.StoredCertificate;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /** The {@code 200} body of DESIGN §2 (camelCase, le-cert-server compatible). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// Rendered by certfn's own ObjectMapper (cached bytes), not by a JAX-RS signature: kept for Jackson explicitly.
+@RegisterForReflection
 public record CertificateResponse(
         String domain,
         List<String> domains,

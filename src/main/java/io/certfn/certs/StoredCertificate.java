@@ -1,5 +1,6 @@
 package io.certfn.certs;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.List;
 
@@ -16,6 +17,8 @@ import java.util.List;
  * @param renewAfter when it becomes due (DESIGN §2)
  * @param orderUrl the ACME order it came from
  */
+// Read and written as JSON in the store, not through JAX-RS: kept for Jackson in a native image explicitly.
+@RegisterForReflection
 public record StoredCertificate(
         List<String> names,
         String keyType,

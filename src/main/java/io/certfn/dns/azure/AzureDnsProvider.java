@@ -1,9 +1,9 @@
 package io.certfn.dns.azure;
 
+import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
-import com.azure.identity.DefaultAzureCredential;
-import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.certfn.cloud.azure.AzureCredentials;
 import io.certfn.config.CertfnConfig;
 import io.certfn.dns.DnsException;
 import io.certfn.dns.HostedZone;
@@ -55,12 +55,12 @@ public final class AzureDnsProvider extends TxtRecordSetProvider {
     /** DefaultAzureCredential: the Function App's managed identity; it caches and refreshes tokens itself. */
     private static Supplier<String> managedIdentityToken() {
         return new Supplier<>() {
-            private DefaultAzureCredential credential;
+            private TokenCredential credential;
 
             @Override
             public synchronized String get() {
                 if (credential == null) {
-                    credential = new DefaultAzureCredentialBuilder().build();
+                    credential = AzureCredentials.defaultChain();
                 }
                 return credential.getTokenSync(new TokenRequestContext().addScopes("https://management.azure.com/.default")).getToken();
             }

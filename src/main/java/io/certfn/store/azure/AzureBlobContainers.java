@@ -1,11 +1,11 @@
 package io.certfn.store.azure;
 
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
-import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
+import io.certfn.cloud.azure.AzureCredentials;
 import io.certfn.config.CertfnConfig;
 import java.time.Duration;
 
@@ -30,7 +30,7 @@ public final class AzureBlobContainers {
         if (config.connectionString().isPresent()) {
             builder.connectionString(config.connectionString().get());
         } else if (config.endpoint().isPresent()) {
-            builder.endpoint(config.endpoint().get()).credential(new DefaultAzureCredentialBuilder().build());
+            builder.endpoint(config.endpoint().get()).credential(AzureCredentials.defaultChain());
         } else {
             throw new IllegalStateException("certfn.store.azure.endpoint (https://<account>.blob.core.windows.net) "
                     + "or certfn.store.azure.connection-string is required when certfn.store.type=azure-blob");
