@@ -29,6 +29,10 @@ param tokenAudience string
 @description('certfn\'s policy as one-line JSON.')
 param policy string
 
+@description('java: the Java worker runs the JVM build (-Pazure); custom: the Functions host runs the native custom handler (deploy-azure/package-custom-handler.sh).')
+@allowed([ 'java', 'custom' ])
+param workerRuntime string = 'java'
+
 var suffix = uniqueString(resourceGroup().id)
 var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 var dnsZoneContributor = 'befefa01-2a29-4197-83a8-272ff33ce314'
@@ -73,11 +77,11 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     siteConfig: {
-      linuxFxVersion: 'Java|17'
+      linuxFxVersion: workerRuntime == 'java' ? 'Java|17' : ''
       minTlsVersion: '1.2'
       appSettings: [
         { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
-        { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'java' }
+        { name: 'FUNCTIONS_WORKER_RUNTIME', value: workerRuntime }
         // The Functions host's own state (timer locks); certfn's objects use the managed identity.
         { name: 'AzureWebJobsStorage', value: 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}' }
         // No /api prefix: certfn's own paths (/api/certificate, /healthz) are the URLs.

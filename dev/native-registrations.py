@@ -7,6 +7,7 @@ registers into the runner jar's META-INF/native-image/*.json: this reads those f
 anything missing. Usage: dev/native-registrations.py target/native-sources
 """
 import json
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -32,15 +33,20 @@ RESOURCES = [
 ]
 
 
+def python_regex(java_pattern):
+    """A resource pattern as GraalVM reads it (Java regex, where \\Q...\\E quotes) for Python's re."""
+    return re.compile(re.sub(r"\\Q(.*?)\\E", lambda m: re.escape(m.group(1)), java_pattern))
+
+
 def main(sources):
     runner = next(Path(sources).glob("*-runner.jar"))
     with zipfile.ZipFile(runner) as jar:
         reflect = json.loads(jar.read("META-INF/native-image/reflect-config.json"))
         resources = json.loads(jar.read("META-INF/native-image/resource-config.json"))
     registered = {entry["name"] for entry in reflect}
-    patterns = json.dumps(resources)
+    patterns = [python_regex(p["pattern"]) for p in resources.get("resources", {}).get("includes", [])]
     missing = [f"reflection: {name}" for name in REFLECTION if name not in registered]
-    missing += [f"resource: {path}" for path in RESOURCES if path not in patterns]
+    missing += [f"resource: {path}" for path in RESOURCES if not any(p.fullmatch(path) for p in patterns)]
     if missing:
         print(f"{runner} does not keep what certfn needs at run time:", *missing, sep="\n  ", file=sys.stderr)
         return 1

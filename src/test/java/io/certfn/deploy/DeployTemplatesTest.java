@@ -133,6 +133,9 @@ class DeployTemplatesTest {
         assertEquals(2, bicep.split("Microsoft.Authorization/roleAssignments@").length - 1, "exactly two role assignments");
         assertTrue(bicep.contains("scope: container") && bicep.contains("scope: zone"), "scoped to the container and the zone");
         assertTrue(bicep.contains("@secure()\nparam encryptionKey"), "the data key is a secure parameter");
+        assertTrue(bicep.contains("@allowed([ 'java', 'custom' ])\nparam workerRuntime string = 'java'")
+                && bicep.contains("{ name: 'FUNCTIONS_WORKER_RUNTIME', value: workerRuntime }"),
+                "one template for the Java worker and the native custom handler");
     }
 
     @Test

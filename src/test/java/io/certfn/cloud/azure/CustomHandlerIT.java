@@ -122,6 +122,9 @@ class CustomHandlerIT {
         for (String path : List.of("api/certificate", "api/certificate/renew", "api/renewals", "healthz")) {
             assertTrue(routes.stream().anyMatch(route -> matches(route, path)), path + " is routed by " + routes);
         }
+        String schedule = JSON.readTree(APP.resolve("renewals/function.json").toFile()).at("/bindings/0/schedule").asText();
+        assertTrue(Files.readString(Path.of("src/azure/java/io/certfn/cloud/azure/RenewalTimer.java"))
+                .contains("schedule = \"" + schedule + "\""), "both Azure builds renew on one schedule: " + schedule);
         for (String path : List.of("renewals", "q/health", "")) {
             assertFalse(routes.stream().anyMatch(route -> matches(route, path)), path + " must not be routed: " + routes);
         }
