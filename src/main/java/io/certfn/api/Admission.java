@@ -10,6 +10,7 @@ import io.certfn.error.CertfnException;
 import io.certfn.policy.PolicyService;
 import jakarta.inject.Singleton;
 import java.util.List;
+import java.util.Optional;
 
 /** Admits a request: authenticates the caller, checks the policy, and audits every denial. */
 @Singleton
@@ -53,7 +54,7 @@ public class Admission {
         try {
             if (request != null) {
                 for (PlatformIdentity platform : platforms) {
-                    java.util.Optional<Caller> caller = platform.identify(request);
+                    Optional<Caller> caller = platform.identify(request);
                     if (caller.isPresent()) {
                         return caller.get();
                     }
@@ -63,6 +64,31 @@ public class Admission {
         } catch (CertfnException e) {
             AuditLog.denied(null, names, e.code());
             throw e;
+        }
+    }
+
+    /**
+     * The admitted caller when that is known without blocking and without doubt: a platform
+     * identity, an API key or a token verified before, granted {@code names} by the policy.
+     * Empty otherwise, also on failure: {@link #admit} then decides, explains and audits.
+     */
+    public Optional<Caller> admitFromMemory(String authorization, HttpServerRequest request, List<String> names) {
+        try {
+            Optional<Caller> caller = Optional.empty();
+            if (request != null) {
+                for (PlatformIdentity platform : platforms) {
+                    caller = platform.identify(request);
+                    if (caller.isPresent()) {
+                        break;
+                    }
+                }
+            }
+            if (caller.isEmpty()) {
+                caller = authenticator.authenticateFromMemory(authorization);
+            }
+            return caller.filter(c -> allows(c, names));
+        } catch (CertfnException e) {
+            return Optional.empty();
         }
     }
 

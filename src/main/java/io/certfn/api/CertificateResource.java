@@ -7,6 +7,9 @@ import io.certfn.certs.CertificateService;
 import io.certfn.certs.CertificateSpec;
 import io.certfn.certs.Outcome;
 import io.certfn.config.CertfnConfig;
+import io.certfn.error.CertfnException;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -18,6 +21,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -48,11 +52,33 @@ public class CertificateResource {
         this.config = config.request();
     }
 
-    /** A valid certificate: from the store unless due, else newly ordered. */
+    /**
+     * A valid certificate: from the store unless due, else newly ordered. Runs on the event loop:
+     * a request answered from memory (a cached certificate for a caller known without blocking) is
+     * answered there; everything else, which may block, goes to a worker thread and takes the one
+     * full path — errors, audit lines and orders come only from there.
+     */
     @POST
-    public Response obtain(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+    public Uni<Response> obtain(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam("Prefer") String prefer, @Context HttpServerRequest request, byte[] body) {
-        return handle(authorization, prefer, request, body, certificates::obtain);
+        Optional<Response> fromMemory = prefer == null ? answerFromMemory(authorization, request, body) : Optional.empty();
+        if (fromMemory.isPresent()) {
+            return Uni.createFrom().item(fromMemory.get());
+        }
+        return Uni.createFrom().item(() -> handle(authorization, prefer, request, body, certificates::obtain))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private Optional<Response> answerFromMemory(String authorization, HttpServerRequest request, byte[] body) {
+        CertificateSpec spec;
+        try {
+            spec = RequestBody.read(body, json);
+        } catch (CertfnException e) {
+            return Optional.empty();
+        }
+        return admission.admitFromMemory(authorization, request, spec.names())
+                .flatMap(caller -> certificates.cachedAndNotDue(spec))
+                .map(cert -> Response.ok(render(new Outcome.Ready(cert, true), spec), MediaType.APPLICATION_JSON).build());
     }
 
     /** A new certificate now, if the stored one is due ({@code 429 renew_too_soon} otherwise). */

@@ -4,6 +4,7 @@ import io.certfn.auth.token.TokenVerifier;
 import io.certfn.config.CertfnConfig;
 import jakarta.inject.Singleton;
 import java.util.Locale;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -50,6 +51,29 @@ public class Authenticator {
             case "bearer" -> bearer(credential);
             default -> throw AuthenticationException.unauthenticated("The Authorization scheme '"
                     + (scheme.length() > 20 ? scheme.substring(0, 20) + "…" : scheme) + "' is not accepted; " + SCHEMES + ".");
+        };
+    }
+
+    /**
+     * The caller {@code authorization} proves, if that is known without blocking (an API key, or
+     * a token verified before); empty when it fails or needs work, which {@link #authenticate}
+     * then does and explains.
+     */
+    public Optional<Caller> authenticateFromMemory(String authorization) {
+        if (authorization == null) {
+            return Optional.empty();
+        }
+        String header = authorization.strip();
+        int space = header.indexOf(' ');
+        if (space < 0) {
+            return Optional.empty();
+        }
+        String scheme = header.substring(0, space).toLowerCase(Locale.ROOT);
+        String credential = header.substring(space + 1).strip();
+        return switch (scheme) {
+            case "apikey" -> credential.isEmpty() ? Optional.empty() : apiKeys.nameOf(credential).map(Caller::apiKey);
+            case "bearer" -> credential.isEmpty() || !tokens.isEnabled() ? Optional.empty() : tokens.alreadyVerified(credential);
+            default -> Optional.empty();
         };
     }
 

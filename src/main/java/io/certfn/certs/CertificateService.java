@@ -66,18 +66,24 @@ public class CertificateService {
      * up to {@code budget}.
      */
     public Outcome obtain(Caller caller, CertificateSpec spec, Duration budget) {
-        String id = spec.storageId();
-        Instant now = Instant.now();
-        Optional<StoredCertificate> cached = cache.get(id, now);
-        if (cached.isPresent() && !schedule.isDue(cached.get(), now)) {
+        Optional<StoredCertificate> cached = cachedAndNotDue(spec);
+        if (cached.isPresent()) {
             return new Outcome.Ready(cached.get(), true);
         }
+        String id = spec.storageId();
+        Instant now = Instant.now();
         Optional<CertificateRepository.Found> stored = repository.find(id);
         if (stored.isPresent() && !schedule.isDue(stored.get().certificate(), now)) {
             cache.put(id, stored.get().certificate(), now);
             return new Outcome.Ready(stored.get().certificate(), true);
         }
         return await(caller, spec, budget, "obtain");
+    }
+
+    /** The certificate {@link #obtain} would answer from memory, without touching the store. */
+    public Optional<StoredCertificate> cachedAndNotDue(CertificateSpec spec) {
+        Instant now = Instant.now();
+        return cache.get(spec.storageId(), now).filter(cert -> !schedule.isDue(cert, now));
     }
 
     /**
