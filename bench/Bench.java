@@ -220,6 +220,7 @@ public class Bench {
         List<Double> certfnMs = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
         List<Double> bareRss = new ArrayList<>();
+        List<Double> bareRssAfter = new ArrayList<>();
         List<Double> rssStart = new ArrayList<>();
         List<Double> rssAfter = new ArrayList<>();
         for (int round = 0; round < ROUNDS; round++) {
@@ -229,6 +230,12 @@ public class Bench {
             awaitOk(() -> get("http://127.0.0.1:" + barePort + "/hello"));
             double b = (System.nanoTime() - t0) / 1e6;
             bareRss.add(rssMb(p));
+            for (int i = 0; i < 10_000; i++) {
+                if (get("http://127.0.0.1:" + barePort + "/hello") != 200) {
+                    throw new IllegalStateException("bare request " + i + " failed");
+                }
+            }
+            bareRssAfter.add(rssMb(p));
             stop(p);
 
             int certfnPort = freePort();
@@ -253,6 +260,7 @@ public class Bench {
         r.put("certfnMs", median(certfnMs));
         r.put("ratio", median(ratios));
         r.put("bareQuarkusRssMb", median(bareRss));
+        r.put("bareQuarkusRssAfter10kRequestsMb", median(bareRssAfter));
         r.put("certfnRssAfterStartMb", median(rssStart));
         r.put("certfnRssAfter10kRequestsMb", median(rssAfter));
         r.put("jvm", "default flags, same for both");

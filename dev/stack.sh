@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts and stops the local ACME test stack: Pebble (Let's Encrypt's test CA) and Knot
+# Starts and stops the local ACME test stack: Pebble (Let's Encrypt's test CA) and Knot or BIND
 # (an authoritative DNS server that accepts RFC 2136 updates signed with TSIG).
 #
 # One script serves `make run`, `make demo` and the Java tests, so the stack is configured in
@@ -11,8 +11,10 @@
 #   dev/stack.sh port             print a free 127.0.0.1 port
 #
 # Environment for `start`:
-#   STACK_ZONE             the DNS zone Knot serves (default certfn.test)
-#   STACK_PEBBLE_DNS       DNS server Pebble's validation uses (default: the Knot just started)
+#   STACK_DNS              knot (default; the tests) or bind (the benchmarks: Knot 3.2 answers some
+#                          updates up to a second late, BIND 9.18 does not; `install` adds bind9)
+#   STACK_ZONE             the DNS zone the DNS server serves (default certfn.test)
+#   STACK_PEBBLE_DNS       DNS server Pebble's validation uses (default: the one just started)
 #   STACK_NONCE_REJECT     share of nonces Pebble rejects, percent (default 0)
 set -euo pipefail
 
@@ -25,6 +27,7 @@ install_packages() {
   local missing=()
   command -v pebble >/dev/null || missing+=(pebble)
   command -v knotd >/dev/null || missing+=(knot)
+  [ "${STACK_DNS:-knot}" != bind ] || command -v named >/dev/null || missing+=(bind9)
   command -v openssl >/dev/null || missing+=(openssl)
   command -v curl >/dev/null || missing+=(curl)
   command -v dig >/dev/null || missing+=(bind9-dnsutils)
@@ -57,25 +60,8 @@ wait_tcp() { # host port seconds
   done
 }
 
-start() {
-  [ -n "$dir" ] || die "usage: stack.sh start DIR"
-  mkdir -p "$dir/knot/db" "$dir/pebble"
-  dir=$(cd "$dir" && pwd)
-  local zone=${STACK_ZONE:-certfn.test}
-  local dns_port acme_port mgmt_port
-  dns_port=$(free_port); acme_port=$(free_port); mgmt_port=$(free_port)
-
-  # TSIG key for RFC 2136 updates: 32 random bytes.
-  local tsig_name="certfn-key" tsig_secret
-  tsig_secret=$(openssl rand -base64 32)
-
-  cat > "$dir/knot/$zone.zone" <<ZONE
-\$ORIGIN $zone.
-\$TTL 60
-@   SOA ns.$zone. hostmaster.$zone. 1 3600 600 86400 60
-@   NS  ns.$zone.
-ns  A   127.0.0.1
-ZONE
+# Knot serving $zone from $dir/knot on $dns_port (variables of start).
+start_knot() {
   cat > "$dir/knot/knot.conf" <<CONF
 server:
     rundir: "$dir/knot"
@@ -113,6 +99,55 @@ CONF
   knotd -c "$dir/knot/knot.conf" >"$dir/knot/knot.log" 2>&1 &
   echo $! > "$dir/knot/pid"
   wait_tcp 127.0.0.1 "$dns_port" 10 || { cat "$dir/knot/knot.log" >&2; die "knot did not start"; }
+}
+
+# BIND serving $zone on $dns_port, same zone and key as Knot; run as the current user.
+start_bind() {
+  mkdir -p "$dir/bind"
+  cp "$dir/knot/$zone.zone" "$dir/bind/$zone.zone"
+  cat > "$dir/bind/named.conf" <<CONF
+options {
+    directory "$dir/bind";
+    pid-file "$dir/bind/named.pid";
+    listen-on port $dns_port { 127.0.0.1; };
+    listen-on-v6 { none; };
+    recursion no;
+    dnssec-validation no;
+    notify no;
+};
+controls { };
+key "$tsig_name" { algorithm hmac-sha256; secret "$tsig_secret"; };
+zone "$zone" { type primary; file "$dir/bind/$zone.zone"; allow-update { key "$tsig_name"; }; };
+CONF
+  named -g -c "$dir/bind/named.conf" >"$dir/bind/named.log" 2>&1 &
+  echo $! > "$dir/bind/pid"
+  wait_tcp 127.0.0.1 "$dns_port" 10 || { cat "$dir/bind/named.log" >&2; die "named did not start"; }
+}
+
+start() {
+  [ -n "$dir" ] || die "usage: stack.sh start DIR"
+  mkdir -p "$dir/knot/db" "$dir/pebble"
+  dir=$(cd "$dir" && pwd)
+  local zone=${STACK_ZONE:-certfn.test}
+  local dns_port acme_port mgmt_port
+  dns_port=$(free_port); acme_port=$(free_port); mgmt_port=$(free_port)
+
+  # TSIG key for RFC 2136 updates: 32 random bytes.
+  local tsig_name="certfn-key" tsig_secret
+  tsig_secret=$(openssl rand -base64 32)
+
+  cat > "$dir/knot/$zone.zone" <<ZONE
+\$ORIGIN $zone.
+\$TTL 60
+@   SOA ns.$zone. hostmaster.$zone. 1 3600 600 86400 60
+@   NS  ns.$zone.
+ns  A   127.0.0.1
+ZONE
+  case "${STACK_DNS:-knot}" in
+    knot) start_knot ;;
+    bind) start_bind ;;
+    *) die "STACK_DNS must be knot or bind, not ${STACK_DNS}" ;;
+  esac
 
   # Pebble's listener certificate for 127.0.0.1 and localhost; certfn trusts it by PEM.
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
@@ -152,7 +187,7 @@ ENV
 stop() {
   [ -n "$dir" ] || die "usage: stack.sh stop DIR"
   local pidfile pid
-  for pidfile in "$dir/pebble/pid" "$dir/knot/pid"; do
+  for pidfile in "$dir/pebble/pid" "$dir/knot/pid" "$dir/bind/pid"; do
     [ -f "$pidfile" ] || continue
     pid=$(cat "$pidfile")
     kill "$pid" 2>/dev/null || true
