@@ -12,6 +12,7 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -84,7 +85,7 @@ public class AcmeIssuer {
                 authorize(order, checkpoint);
             }
             step = "waiting for the order to become ready";
-            Status status = order.waitUntilReady(timeout);
+            Status status = StatusPoll.await(order, EnumSet.of(Status.READY, Status.VALID, Status.INVALID), timeout);
             failIfInvalid(order, status, checkpoint);
             if (status == Status.READY) {
                 step = "finalizing the order";
@@ -96,7 +97,7 @@ public class AcmeIssuer {
             }
             LOG.debugf("Finalized order %s", order.getLocation());
             step = "waiting for the certificate";
-            status = order.waitForCompletion(timeout);
+            status = StatusPoll.await(order, EnumSet.of(Status.VALID, Status.INVALID), timeout);
             failIfInvalid(order, status, checkpoint);
             if (status != Status.VALID) {
                 throw new AcmeFailure("The CA did not finish the order within " + timeout.toSeconds() + " s (status "
@@ -194,7 +195,7 @@ public class AcmeIssuer {
             }
             LOG.debugf("Triggered %d challenge(s)", challenges.size());
             for (Dns01Challenge challenge : challenges) {
-                Status status = challenge.waitForCompletion(timeout);
+                Status status = StatusPoll.await(challenge, EnumSet.of(Status.VALID, Status.INVALID), timeout);
                 if (status == Status.INVALID) {
                     checkpoint.discard();
                 }
