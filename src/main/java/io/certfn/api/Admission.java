@@ -52,15 +52,7 @@ public class Admission {
      */
     public Caller authenticate(String authorization, HttpServerRequest request, List<String> names) {
         try {
-            if (request != null) {
-                for (PlatformIdentity platform : platforms) {
-                    Optional<Caller> caller = platform.identify(request);
-                    if (caller.isPresent()) {
-                        return caller.get();
-                    }
-                }
-            }
-            return authenticator.authenticate(authorization);
+            return platformCaller(request).orElseGet(() -> authenticator.authenticate(authorization));
         } catch (CertfnException e) {
             AuditLog.denied(null, names, e.code());
             throw e;
@@ -74,22 +66,24 @@ public class Admission {
      */
     public Optional<Caller> admitFromMemory(String authorization, HttpServerRequest request, List<String> names) {
         try {
-            Optional<Caller> caller = Optional.empty();
-            if (request != null) {
-                for (PlatformIdentity platform : platforms) {
-                    caller = platform.identify(request);
-                    if (caller.isPresent()) {
-                        break;
-                    }
-                }
-            }
-            if (caller.isEmpty()) {
-                caller = authenticator.authenticateFromMemory(authorization);
-            }
-            return caller.filter(c -> allows(c, names));
+            return platformCaller(request).or(() -> authenticator.authenticateFromMemory(authorization))
+                    .filter(caller -> allows(caller, names));
         } catch (CertfnException e) {
             return Optional.empty();
         }
+    }
+
+    /** The identity a platform verified for this request, when one vouches for it. */
+    private Optional<Caller> platformCaller(HttpServerRequest request) {
+        if (request != null) {
+            for (PlatformIdentity platform : platforms) {
+                Optional<Caller> caller = platform.identify(request);
+                if (caller.isPresent()) {
+                    return caller;
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** True when the policy grants {@code caller} every one of {@code names}. */

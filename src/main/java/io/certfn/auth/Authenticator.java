@@ -42,10 +42,9 @@ public class Authenticator {
         if (authorization == null || authorization.isBlank()) {
             throw AuthenticationException.unauthenticated("No Authorization header; " + SCHEMES + ".");
         }
-        String header = authorization.strip();
-        int space = header.indexOf(' ');
-        String scheme = (space < 0 ? header : header.substring(0, space)).toLowerCase(Locale.ROOT);
-        String credential = space < 0 ? "" : header.substring(space + 1).strip();
+        Credential parsed = Credential.of(authorization);
+        String scheme = parsed.scheme();
+        String credential = parsed.value();
         return switch (scheme) {
             case "apikey" -> apiKey(credential);
             case "bearer" -> bearer(credential);
@@ -63,18 +62,23 @@ public class Authenticator {
         if (authorization == null) {
             return Optional.empty();
         }
-        String header = authorization.strip();
-        int space = header.indexOf(' ');
-        if (space < 0) {
-            return Optional.empty();
-        }
-        String scheme = header.substring(0, space).toLowerCase(Locale.ROOT);
-        String credential = header.substring(space + 1).strip();
-        return switch (scheme) {
+        Credential parsed = Credential.of(authorization);
+        String credential = parsed.value();
+        return switch (parsed.scheme()) {
             case "apikey" -> credential.isEmpty() ? Optional.empty() : apiKeys.nameOf(credential).map(Caller::apiKey);
             case "bearer" -> credential.isEmpty() || !tokens.isEnabled() ? Optional.empty() : tokens.alreadyVerified(credential);
             default -> Optional.empty();
         };
+    }
+
+    /** An Authorization header's lower-case scheme and the credential after it ("" when there is none). */
+    private record Credential(String scheme, String value) {
+        static Credential of(String authorization) {
+            String header = authorization.strip();
+            int space = header.indexOf(' ');
+            return new Credential((space < 0 ? header : header.substring(0, space)).toLowerCase(Locale.ROOT),
+                    space < 0 ? "" : header.substring(space + 1).strip());
+        }
     }
 
     private Caller apiKey(String key) {

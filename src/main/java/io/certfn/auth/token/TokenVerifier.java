@@ -99,12 +99,12 @@ public class TokenVerifier {
      * @throws AuthenticationException {@code invalid_token} with the reason of the failed check
      */
     public Caller verify(String token) {
-        Optional<Caller> known = alreadyVerified(token);
+        // Keyed by digest: 10 000 tokens of up to 16 KiB must not become 160 MB of keys.
+        String digest = Hashes.sha256Hex(token);
+        Optional<Caller> known = verifiedBefore(digest);
         if (known.isPresent()) {
             return known.get();
         }
-        // Keyed by digest: 10 000 tokens of up to 16 KiB must not become 160 MB of keys.
-        String digest = Hashes.sha256Hex(token);
         Caller caller = verifyUncached(token);
         Object exp = caller.claims().get("exp");
         if (exp instanceof Number seconds) {
@@ -121,7 +121,11 @@ public class TokenVerifier {
         if (token.length() > MAX_TOKEN_BYTES) {
             return Optional.empty();
         }
-        Verified known = verified.get(Hashes.sha256Hex(token));
+        return verifiedBefore(Hashes.sha256Hex(token));
+    }
+
+    private Optional<Caller> verifiedBefore(String digest) {
+        Verified known = verified.get(digest);
         return known != null && clock.instant().isBefore(known.expiresAt()) ? Optional.of(known.caller()) : Optional.empty();
     }
 
