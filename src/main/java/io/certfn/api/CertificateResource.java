@@ -61,21 +61,27 @@ public class CertificateResource {
     @POST
     public Uni<Response> obtain(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam("Prefer") String prefer, @Context HttpServerRequest request, byte[] body) {
-        Optional<Response> fromMemory = prefer == null ? answerFromMemory(authorization, request, body) : Optional.empty();
+        // Parsed once: a body that does not parse is left to the full path, which explains it.
+        Optional<CertificateSpec> parsed = parsedQuietly(body);
+        Optional<Response> fromMemory = prefer == null ? parsed.flatMap(spec -> answerFromMemory(authorization, request, spec))
+                : Optional.empty();
         if (fromMemory.isPresent()) {
             return Uni.createFrom().item(fromMemory.get());
         }
-        return Uni.createFrom().item(() -> handle(authorization, prefer, request, body, certificates::obtain))
+        return Uni.createFrom().item(() -> handle(authorization, prefer, request,
+                parsed.orElseGet(() -> RequestBody.read(body, json)), certificates::obtain))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
-    private Optional<Response> answerFromMemory(String authorization, HttpServerRequest request, byte[] body) {
-        CertificateSpec spec;
+    private Optional<CertificateSpec> parsedQuietly(byte[] body) {
         try {
-            spec = RequestBody.read(body, json);
+            return Optional.of(RequestBody.read(body, json));
         } catch (CertfnException e) {
             return Optional.empty();
         }
+    }
+
+    private Optional<Response> answerFromMemory(String authorization, HttpServerRequest request, CertificateSpec spec) {
         return admission.admitFromMemory(authorization, request, spec.names())
                 .flatMap(caller -> certificates.cachedAndNotDue(spec))
                 .map(cert -> Response.ok(render(new Outcome.Ready(cert, true), spec), MediaType.APPLICATION_JSON).build());
@@ -86,11 +92,10 @@ public class CertificateResource {
     @Path("/renew")
     public Response renew(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam("Prefer") String prefer, @Context HttpServerRequest request, byte[] body) {
-        return handle(authorization, prefer, request, body, certificates::renew);
+        return handle(authorization, prefer, request, RequestBody.read(body, json), certificates::renew);
     }
 
-    private Response handle(String authorization, String prefer, HttpServerRequest request, byte[] body, Action action) {
-        CertificateSpec spec = RequestBody.read(body, json);
+    private Response handle(String authorization, String prefer, HttpServerRequest request, CertificateSpec spec, Action action) {
         Caller caller = admission.admit(authorization, request, spec.names());
         Duration budget = WaitPreference.budget(prefer, config.waitBudget(), config.maxWait());
         Outcome outcome = action.run(caller, spec, budget);
