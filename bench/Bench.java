@@ -419,12 +419,12 @@ public class Bench {
                         .append("header = \"Content-Type: application/json\"\n")
                         .append("data = \"").append(body.replace("\"", "\\\"")).append("\"\n")
                         .append("output = \"").append(work.resolve("stampede-" + round + "-" + i + ".json")).append("\"\n")
-                        .append("write-out = \"%{http_code} %{time_total}\\n\"\n");
+                        .append("write-out = \"%{http_code} %{time_total} %{time_connect} %{time_pretransfer} %{time_starttransfer} %{local_port} %{url}\\n\"\n");
             }
             Files.writeString(config, lines.toString());
             Process curl = new ProcessBuilder("curl", "-s", "--no-progress-meter", "--parallel", "--parallel-immediate",
                     "--parallel-max", String.valueOf(BURST), "-K", config.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8); Files.writeString(Path.of("/tmp/stampede-round-"+round+".txt"), out);
             curl.waitFor();
             times.add((System.nanoTime() - t0) / 1e6);
             double slowest = 0;
