@@ -2,6 +2,7 @@ package io.certfn.config;
 
 import io.certfn.acme.AcmeAccount;
 import io.certfn.auth.Authenticator;
+import io.certfn.dns.DnsLookup;
 import io.certfn.dns.DnsProvider;
 import io.certfn.policy.PolicyService;
 import io.certfn.store.ObjectStore;
@@ -19,7 +20,7 @@ public class StartupCheck {
 
     private static final Logger LOG = Logger.getLogger(StartupCheck.class);
 
-    public StartupCheck(CertfnConfig config, ObjectStore store, DnsProvider dns, AcmeAccount acme,
+    public StartupCheck(CertfnConfig config, ObjectStore store, DnsProvider dns, DnsLookup lookup, AcmeAccount acme,
             Authenticator authenticator, PolicyService policy) {
         LOG.infof("certfn ready: CA %s, DNS %s, store %s, %d API key(s), policy %s",
                 acme.directory(), config.dns().provider(), config.store().type(),

@@ -34,28 +34,47 @@ public final class DnsLookup {
 
     private static final int MAX_CNAME_CHAIN = 8;
 
-    private final Resolver resolver;
-    private final String resolverName;
+    private final Optional<InetSocketAddress> configured;
     private final int nameserverPort;
+    /** Built at the first lookup: dnsjava's resolver classes cost a cold process ~35 ms that a cached answer never needs. */
+    private volatile Resolver resolver;
+    private volatile String resolverName;
 
     /**
      * @param resolver a recursive resolver, or empty for the system's ({@code /etc/resolv.conf})
      * @param nameserverPort the port authoritative servers are asked on (53; tests use another)
      */
     public DnsLookup(Optional<InetSocketAddress> resolver, int nameserverPort) {
+        this.configured = resolver;
         this.nameserverPort = nameserverPort;
-        if (resolver.isPresent()) {
-            SimpleResolver simple = new SimpleResolver(resolver.get());
+    }
+
+    private Resolver resolver() {
+        Resolver current = resolver;
+        if (current == null) {
+            synchronized (this) {
+                if (resolver == null) {
+                    build();
+                }
+                current = resolver;
+            }
+        }
+        return current;
+    }
+
+    private void build() {
+        if (configured.isPresent()) {
+            SimpleResolver simple = new SimpleResolver(configured.get());
             simple.setTimeout(Duration.ofSeconds(3));
-            this.resolver = simple;
-            this.resolverName = resolver.get().getHostString() + ":" + resolver.get().getPort();
+            resolverName = configured.get().getHostString() + ":" + configured.get().getPort();
+            resolver = simple;
         } else {
             // Re-reads /etc/resolv.conf at construction; each server is a SimpleResolver of its own.
             ExtendedResolver system = new ExtendedResolver(ResolverConfig.getCurrentConfig().servers().stream()
                     .map(s -> (Resolver) new SimpleResolver(s)).toList());
             system.setTimeout(Duration.ofSeconds(3));
-            this.resolver = system;
-            this.resolverName = "the system resolver " + ResolverConfig.getCurrentConfig().servers();
+            resolverName = "the system resolver " + ResolverConfig.getCurrentConfig().servers();
+            resolver = system;
         }
     }
 
@@ -122,7 +141,7 @@ public final class DnsLookup {
 
     private Message ask(Name name, int type) {
         try {
-            Message answer = resolver.send(Message.newQuery(Record.newRecord(name, type, DClass.IN)));
+            Message answer = resolver().send(Message.newQuery(Record.newRecord(name, type, DClass.IN)));
             int rcode = answer.getRcode();
             if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
                 throw new DnsException("Looking up " + Type.string(type) + " " + name + " at " + resolverName + " failed: "

@@ -24,7 +24,6 @@ public class LeaseManager {
 
     private static final Logger LOG = Logger.getLogger(LeaseManager.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String PROCESS = ManagementFactory.getRuntimeMXBean().getName();
 
     private final ObjectStore store;
     private final Duration duration;
@@ -69,7 +68,7 @@ public class LeaseManager {
 
     /** Takes the lease if it is free or expired; empty when another instance holds it. */
     public Optional<Lease> tryAcquire(String key) {
-        String owner = PROCESS + "/" + UUID.randomUUID();
+        String owner = Process.NAME + "/" + UUID.randomUUID();
         Optional<Versioned> current = store.get(key);
         Optional<String> version;
         if (current.isEmpty()) {
@@ -136,5 +135,10 @@ public class LeaseManager {
         } catch (IOException e) {
             return "?";
         }
+    }
+
+    /** {@code pid@host}, named in the lease for operators; held apart so answering from the store never loads JMX. */
+    private static final class Process {
+        static final String NAME = ManagementFactory.getRuntimeMXBean().getName();
     }
 }

@@ -49,6 +49,12 @@ class StartupIT {
     }
 
     @Test
+    void malformedResolverIsNamedBeforeAnyRequest() throws Exception {
+        assertStartupFailsNaming("certfn.dns.resolver '127.0.0.1:fifty-three' has a bad port",
+                CertfnProcess.config(valid(), "certfn.dns.resolver", "127.0.0.1:fifty-three"));
+    }
+
+    @Test
     void shortApiKeyIsNamedWithoutTheKey() throws Exception {
         assertStartupFailsNaming("certfn.auth.api-keys key 'short'",
                 CertfnProcess.config(valid(), "certfn.auth.api-keys", "short=0123456789"));
