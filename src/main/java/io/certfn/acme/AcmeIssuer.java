@@ -7,6 +7,7 @@ import io.certfn.dns.DnsLookup;
 import io.certfn.dns.DnsProvider;
 import io.certfn.dns.PropagationCheck;
 import jakarta.inject.Singleton;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -14,7 +15,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 import org.shredzone.acme4j.Authorization;
 import org.shredzone.acme4j.Certificate;
@@ -31,6 +37,13 @@ import org.shredzone.acme4j.exception.AcmeException;
  * if valid, publish the TXT record, wait until the zone's servers answer, trigger → wait until
  * ready → finalize → download. The order is checkpointed before any challenge so another instance
  * can resume it; TXT records are removed afterwards, also when the order fails.
+ *
+ * <p>Store and DNS work that the next ACME request does not depend on runs beside it, so an
+ * order costs little more than its round trips to the CA: the checkpoint is written while the
+ * challenges are prepared (and is in the store before any challenge is triggered or the order
+ * finalized), the zone's name servers are looked up while the records are published, and the
+ * records are removed while the order is finalized and downloaded (and are gone when
+ * {@link #issue} returns).
  */
 @Singleton
 public class AcmeIssuer {
@@ -44,6 +57,11 @@ public class AcmeIssuer {
     private final Duration timeout;
     private final Duration propagationTimeout;
     private final Duration propagationWait;
+    private final ExecutorService beside = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "certfn-order-io");
+        t.setDaemon(true);
+        return t;
+    });
 
     public AcmeIssuer(AcmeAccount account, DnsProvider dns, DnsLookup lookup, PropagationCheck propagation, CertfnConfig config) {
         this.account = account;
@@ -65,10 +83,12 @@ public class AcmeIssuer {
     public IssuedChain issue(OrderRequest request, OrderCheckpoint checkpoint) throws InterruptedException {
         Login login = account.login();
         String step = "resuming the order";
+        CompletableFuture<Void> removal = CompletableFuture.completedFuture(null);
         try {
             Optional<Resumed> resumed = resume(login, checkpoint);
             KeyPair keyPair;
             Order order;
+            CompletableFuture<Void> checkpointed = CompletableFuture.completedFuture(null);
             if (resumed.isPresent()) {
                 order = resumed.get().order();
                 keyPair = resumed.get().keyPair();
@@ -76,14 +96,17 @@ public class AcmeIssuer {
                 step = "creating the order for " + request.names();
                 keyPair = request.csr().isPresent() ? null : request.newKey().get();
                 order = newOrder(login, request).create();
-                checkpoint.save(new PendingOrder(order.getLocation().toString(),
-                        keyPair == null ? null : Pem.keyPair(keyPair), Instant.now()));
+                PendingOrder pending = new PendingOrder(order.getLocation().toString(),
+                        keyPair == null ? null : Pem.keyPair(keyPair), Instant.now());
+                checkpointed = CompletableFuture.runAsync(() -> checkpoint.save(pending), beside);
                 LOG.infof("Created ACME order %s for %s", order.getLocation(), request.names());
             }
             if (order.getStatus() == Status.PENDING) {
                 step = "validating the DNS-01 challenges";
-                authorize(order, checkpoint);
+                removal = authorize(order, checkpoint, checkpointed);
             }
+            // The key is in the store before the CA can issue for it, or a resumed order could not use the certificate.
+            join(checkpointed);
             step = "waiting for the order to become ready";
             Status status = StatusPoll.await(order, EnumSet.of(Status.READY, Status.VALID, Status.INVALID), timeout);
             failIfInvalid(order, status, checkpoint);
@@ -109,6 +132,9 @@ public class AcmeIssuer {
                     renewalWindow(certificate));
         } catch (AcmeException e) {
             throw AcmeErrors.translate(e, step, account.directory());
+        } finally {
+            // Never throws: a record that cannot be removed is logged.
+            removal.join();
         }
     }
 
@@ -150,9 +176,17 @@ public class AcmeIssuer {
         }
     }
 
-    private void authorize(Order order, OrderCheckpoint checkpoint) throws AcmeException, InterruptedException {
-        List<ChallengeRecord> published = new ArrayList<>();
+    /**
+     * Publishes, validates and then removes the challenge records of the order's pending
+     * authorizations. On success the removal runs beside the rest of the order (the returned
+     * future); on failure it is done before this method throws.
+     */
+    private CompletableFuture<Void> authorize(Order order, OrderCheckpoint checkpoint, CompletableFuture<Void> checkpointed)
+            throws AcmeException, InterruptedException {
+        List<ChallengeRecord> records = new ArrayList<>();
         List<Dns01Challenge> challenges = new ArrayList<>();
+        List<ChallengeRecord> published = new ArrayList<>();
+        boolean validated = false;
         try {
             for (Authorization auth : order.getAuthorizations()) {
                 if (auth.getStatus() == Status.VALID) {
@@ -175,19 +209,25 @@ public class AcmeIssuer {
                     if (!target.equals(rrName)) {
                         LOG.infof("%s is a CNAME: publishing the challenge at %s", rrName, target);
                     }
-                    ChallengeRecord record = new ChallengeRecord(target, challenge.getDigest());
-                    dns.publish(record);
-                    published.add(record);
+                    records.add(new ChallengeRecord(target, challenge.getDigest()));
                 }
                 challenges.add(challenge);
             }
-            if (!published.isEmpty()) {
-                propagation.await(published, propagationTimeout);
+            if (!records.isEmpty()) {
+                CompletableFuture<Map<ChallengeRecord, List<InetSocketAddress>>> servers =
+                        CompletableFuture.supplyAsync(() -> propagation.locate(records), beside);
+                for (ChallengeRecord record : records) {
+                    dns.publish(record);
+                    published.add(record);
+                }
+                PropagationCheck.await(join(servers), propagationTimeout);
                 LOG.debugf("TXT visible at the authoritative servers: %s", published);
                 if (!propagationWait.isZero()) {
                     Thread.sleep(propagationWait.toMillis());
                 }
             }
+            // A triggered challenge is worth resuming only if another instance can find the order.
+            join(checkpointed);
             for (Dns01Challenge challenge : challenges) {
                 if (challenge.getStatus() == Status.PENDING) {
                     challenge.trigger();
@@ -204,14 +244,37 @@ public class AcmeIssuer {
                             + challenge.getError().map(p -> ": " + AcmeErrors.describe(p)).orElse(""));
                 }
             }
+            validated = true;
         } finally {
-            for (ChallengeRecord record : published) {
-                try {
-                    dns.remove(record);
-                } catch (RuntimeException e) {
-                    LOG.warnf("Could not remove TXT %s: %s", record.name(), e.getMessage());
-                }
+            if (!validated) {
+                remove(published);
             }
+        }
+        return CompletableFuture.runAsync(() -> remove(published), beside);
+    }
+
+    private void remove(List<ChallengeRecord> published) {
+        for (ChallengeRecord record : published) {
+            try {
+                dns.remove(record);
+            } catch (RuntimeException e) {
+                LOG.warnf("Could not remove TXT %s: %s", record.name(), e.getMessage());
+            }
+        }
+    }
+
+    /** The result of work run beside the order; its failure as if it had run on this thread. */
+    private static <T> T join(CompletableFuture<T> work) throws InterruptedException {
+        try {
+            return work.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
         }
     }
 

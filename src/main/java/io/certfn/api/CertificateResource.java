@@ -118,15 +118,17 @@ public class CertificateResource {
                 + String.join(",", spec.names());
         byte[] bytes = rendered.get(key);
         if (bytes == null) {
-            try {
-                bytes = json.writeValueAsBytes(CertificateResponse.of(ready.certificate(), spec.names(), ready.cached()));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("Cannot render the certificate response", e);
-            }
             if (rendered.size() >= MAX_RENDERED) {
                 rendered.clear();
             }
-            rendered.put(key, bytes);
+            // Rendered once when the requests a new certificate kept waiting are answered together.
+            bytes = rendered.computeIfAbsent(key, k -> {
+                try {
+                    return json.writeValueAsBytes(CertificateResponse.of(ready.certificate(), spec.names(), ready.cached()));
+                } catch (JsonProcessingException e) {
+                    throw new IllegalStateException("Cannot render the certificate response", e);
+                }
+            });
         }
         return bytes;
     }

@@ -71,6 +71,11 @@ public class CertificateService {
             return new Outcome.Ready(cached.get(), true);
         }
         String id = spec.storageId();
+        // This process already orders it: join that order, which looks at the store itself under the lease.
+        CompletableFuture<Outcome.Ready> ordering = running.get(jobKey(spec, "obtain"));
+        if (ordering != null) {
+            return waitFor(ordering, spec, budget);
+        }
         Instant now = Instant.now();
         Optional<CertificateRepository.Found> stored = repository.find(id);
         if (stored.isPresent() && !schedule.isDue(stored.get().certificate(), now)) {
@@ -105,22 +110,33 @@ public class CertificateService {
     }
 
     private Outcome await(Caller caller, CertificateSpec spec, Duration budget, String mode) {
-        String jobKey = spec.storageId() + "|" + mode;
+        String jobKey = jobKey(spec, mode);
         CompletableFuture<Outcome.Ready> mine = new CompletableFuture<>();
         CompletableFuture<Outcome.Ready> job = running.putIfAbsent(jobKey, mine);
         if (job == null) {
             job = mine;
             jobs.execute(() -> {
                 try {
-                    Outcome.Ready result = order(caller, spec);
+                    Outcome.Ready result = order(caller, spec, mine);
                     running.remove(jobKey, mine);
                     mine.complete(result);
                 } catch (Throwable t) {
                     running.remove(jobKey, mine);
-                    mine.completeExceptionally(t);
+                    if (!mine.completeExceptionally(t)) {
+                        LOG.warnf(t, "Order for %s failed after its certificate was served", spec.storageId());
+                    }
                 }
             });
         }
+        return waitFor(job, spec, budget);
+    }
+
+    private static String jobKey(CertificateSpec spec, String mode) {
+        return spec.storageId() + "|" + mode;
+    }
+
+    /** The job's certificate if it comes within {@code budget}, else {@link Outcome.Pending}. */
+    private Outcome waitFor(CompletableFuture<Outcome.Ready> job, CertificateSpec spec, Duration budget) {
         try {
             return job.get(Math.max(0, budget.toMillis()), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -136,8 +152,13 @@ public class CertificateService {
         }
     }
 
-    /** One order under the lease: look again, order or resume, store, release. */
-    private Outcome.Ready order(Caller caller, CertificateSpec spec) throws InterruptedException {
+    /**
+     * One order under the lease: look again, order or resume, store, release. Callers get the new
+     * certificate through {@code answer} as soon as it is stored; forgetting the checkpoint,
+     * releasing the lease and the audit line follow.
+     */
+    private Outcome.Ready order(Caller caller, CertificateSpec spec, CompletableFuture<Outcome.Ready> answer)
+            throws InterruptedException {
         String id = spec.storageId();
         Instant started = Instant.now();
         LOG.debugf("Job for %s started", id);
@@ -159,10 +180,17 @@ public class CertificateService {
                 return repository.find(id).map(f -> new Outcome.Ready(f.certificate(), true))
                         .orElse(new Outcome.Ready(cert, false));
             }
-            checkpoint.discard();
             cache.put(id, cert, Instant.now());
+            Outcome.Ready ready = new Outcome.Ready(cert, false);
+            answer.complete(ready);
+            try {
+                checkpoint.discard();
+            } catch (RuntimeException e) {
+                // The next order for this certificate discards it (the checkpoint names this certificate's order).
+                LOG.warnf("Could not discard the finished order's checkpoint for %s: %s", id, e.getMessage());
+            }
             AuditLog.issued(caller, cert, current.isPresent(), Duration.between(started, Instant.now()));
-            return new Outcome.Ready(cert, false);
+            return ready;
         }
     }
 

@@ -27,7 +27,6 @@ import org.xbill.DNS.Type;
  */
 public final class PropagationCheck {
 
-    private static final Duration POLL = Duration.ofMillis(100);
 
     private final DnsLookup lookup;
 
@@ -42,20 +41,34 @@ public final class PropagationCheck {
      * @throws InterruptedException when interrupted while waiting
      */
     public void await(Collection<ChallengeRecord> records, Duration timeout) throws InterruptedException {
+        await(locate(records), timeout);
+    }
+
+    /**
+     * The authoritative servers of each record's zone (its NS set, by address).
+     *
+     * @throws DnsException when the zone or its servers cannot be found
+     */
+    public Map<ChallengeRecord, List<InetSocketAddress>> locate(Collection<ChallengeRecord> records) {
         Map<ChallengeRecord, List<InetSocketAddress>> servers = new LinkedHashMap<>();
         // A wildcard and its apex share a name, and an order's names often share a zone: look each up once.
         Map<String, List<InetSocketAddress>> byZone = new HashMap<>();
         for (ChallengeRecord record : records) {
             servers.put(record, byZone.computeIfAbsent(lookup.zoneOf(record.name()), lookup::nameservers));
         }
-        await(servers, timeout);
+        return servers;
     }
 
-    /** Blocks until each record is visible at each of its servers. */
-    static void await(Map<ChallengeRecord, List<InetSocketAddress>> servers, Duration timeout) throws InterruptedException {
+    /**
+     * Blocks until each record is visible at each of its servers.
+     *
+     * @throws DnsException naming the records and the servers still without them when {@code timeout} ends
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public static void await(Map<ChallengeRecord, List<InetSocketAddress>> servers, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         List<String> missing = new ArrayList<>();
-        while (true) {
+        for (int attempt = 0; ; attempt++) {
             missing.clear();
             for (Map.Entry<ChallengeRecord, List<InetSocketAddress>> entry : servers.entrySet()) {
                 for (InetSocketAddress server : entry.getValue()) {
@@ -72,7 +85,7 @@ public final class PropagationCheck {
                         + "within " + timeout.toSeconds() + " s; still without it: " + String.join(", ", missing)
                         + " (raise certfn.dns.propagation-timeout if the provider is slow).");
             }
-            Thread.sleep(POLL.toMillis());
+            Thread.sleep(pause(attempt).toMillis());
         }
     }
 
@@ -106,5 +119,14 @@ public final class PropagationCheck {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * The wait after look {@code attempt}: 10 ms doubling to 1 s. A primary that applied the
+     * update answers at once, a secondary within a NOTIFY and a transfer, and a cloud provider's
+     * servers within seconds to a minute, asked about once a second instead of ten times.
+     */
+    static Duration pause(int attempt) {
+        return Duration.ofMillis(Math.min(10L << Math.min(attempt, 7), 1000));
     }
 }

@@ -49,8 +49,8 @@ public class LeaseManager {
      * @throws InterruptedException when the waiting thread is interrupted
      */
     public Lease acquire(String key, Duration maxWait) throws InterruptedException {
-        Instant deadline = clock.instant().plus(maxWait);
-        long pause = 20;
+        Instant start = clock.instant();
+        Instant deadline = start.plus(maxWait);
         while (true) {
             Optional<Lease> lease = tryAcquire(key);
             if (lease.isPresent()) {
@@ -60,10 +60,19 @@ public class LeaseManager {
                 throw new LockBusyException("Another certfn instance is still ordering this certificate (lease '"
                         + key + "'); try again shortly.", duration);
             }
-            Thread.sleep(pause);
-            // Short pauses: a waiter should notice the holder's release quickly; a store read is cheap.
-            pause = Math.min(pause * 2, 100);
+            Thread.sleep(pauseAfter(Duration.between(start, clock.instant())).toMillis());
         }
+    }
+
+    /**
+     * How long a waiter sleeps before looking at the lease again, having waited {@code waited}: a
+     * tenth of that, from 10 ms to 1 s. A waiter so notices the holder's release within about a
+     * tenth of its wait — a burst of requests for a new certificate ends soon after its one order —
+     * while a minute-long order costs each waiter about one store read a second.
+     */
+    static Duration pauseAfter(Duration waited) {
+        long tenth = Math.max(0, waited.toMillis()) / 10;
+        return Duration.ofMillis(Math.min(Math.max(tenth, 10), 1000));
     }
 
     /** Takes the lease if it is free or expired; empty when another instance holds it. */

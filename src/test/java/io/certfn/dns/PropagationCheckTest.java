@@ -82,4 +82,13 @@ class PropagationCheckTest {
         assertTrue(!e.getMessage().contains("127.0.0.1"), "the server that has it is not blamed: " + e.getMessage());
         assertEquals("dns_error", e.code());
     }
+
+    @Test
+    void looksAgainAfter10MillisecondsDoublingToASecond() {
+        assertEquals(Duration.ofMillis(10), PropagationCheck.pause(0));
+        assertEquals(Duration.ofMillis(20), PropagationCheck.pause(1));
+        assertEquals(Duration.ofMillis(640), PropagationCheck.pause(6));
+        assertEquals(Duration.ofSeconds(1), PropagationCheck.pause(7));
+        assertEquals(Duration.ofSeconds(1), PropagationCheck.pause(500));
+    }
 }

@@ -78,4 +78,13 @@ class LeaseManagerTest {
         assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() >= 100, "waited for the expiry");
         assertFalse(held.isHeld());
     }
+
+    @Test
+    void aWaiterLooksAgainAfterATenthOfItsWaitBetweenTenMillisecondsAndASecond() {
+        assertEquals(Duration.ofMillis(10), LeaseManager.pauseAfter(Duration.ZERO));
+        assertEquals(Duration.ofMillis(10), LeaseManager.pauseAfter(Duration.ofMillis(60)));
+        assertEquals(Duration.ofMillis(25), LeaseManager.pauseAfter(Duration.ofMillis(250)));
+        assertEquals(Duration.ofMillis(500), LeaseManager.pauseAfter(Duration.ofSeconds(5)));
+        assertEquals(Duration.ofSeconds(1), LeaseManager.pauseAfter(Duration.ofMinutes(3)));
+    }
 }
