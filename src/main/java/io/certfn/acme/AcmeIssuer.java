@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,11 +41,11 @@ import org.shredzone.acme4j.exception.AcmeException;
  * can resume it; TXT records are removed afterwards, also when the order fails.
  *
  * <p>Store and DNS work that the next ACME request does not depend on runs beside it, so an
- * order costs little more than its round trips to the CA: the checkpoint is written while the
- * challenges are prepared (and is in the store before any challenge is triggered or the order
- * finalized), the zone's name servers are looked up while the records are published, and the
- * records are removed while the order is finalized and downloaded (and are gone when
- * {@link #issue} returns).
+ * order costs little more than its round trips to the CA: each name's challenge target (CNAME),
+ * zone and authoritative servers are looked up while the order and its authorizations are
+ * fetched, the checkpoint is written while the challenges are prepared (and is in the store
+ * before any challenge is triggered or the order finalized), and the records are removed while
+ * the order is finalized and downloaded (and are gone when {@link #issue} returns).
  */
 @Singleton
 public class AcmeIssuer {
@@ -84,6 +86,7 @@ public class AcmeIssuer {
         Login login = account.login();
         String step = "resuming the order";
         CompletableFuture<Void> removal = CompletableFuture.completedFuture(null);
+        Map<String, Ahead> ahead = lookAhead(request.names());
         try {
             Optional<Resumed> resumed = resume(login, checkpoint);
             KeyPair keyPair;
@@ -103,7 +106,7 @@ public class AcmeIssuer {
             }
             if (order.getStatus() == Status.PENDING) {
                 step = "validating the DNS-01 challenges";
-                removal = authorize(order, checkpoint, checkpointed);
+                removal = authorize(order, checkpoint, checkpointed, ahead);
             }
             // The key is in the store before the CA can issue for it, or a resumed order could not use the certificate.
             join(checkpointed);
@@ -128,8 +131,9 @@ public class AcmeIssuer {
             }
             step = "downloading the certificate";
             Certificate certificate = order.getCertificate();
-            return new IssuedChain(certificate.getCertificateChain(), keyPair, order.getLocation().toString(),
-                    renewalWindow(certificate));
+            List<java.security.cert.X509Certificate> chain = certificate.getCertificateChain();
+            LOG.debugf("Downloaded the certificate of order %s", order.getLocation());
+            return new IssuedChain(chain, keyPair, order.getLocation().toString(), renewalWindow(certificate));
         } catch (AcmeException e) {
             throw AcmeErrors.translate(e, step, account.directory());
         } finally {
@@ -181,9 +185,10 @@ public class AcmeIssuer {
      * authorizations. On success the removal runs beside the rest of the order (the returned
      * future); on failure it is done before this method throws.
      */
-    private CompletableFuture<Void> authorize(Order order, OrderCheckpoint checkpoint, CompletableFuture<Void> checkpointed)
-            throws AcmeException, InterruptedException {
+    private CompletableFuture<Void> authorize(Order order, OrderCheckpoint checkpoint, CompletableFuture<Void> checkpointed,
+            Map<String, Ahead> ahead) throws AcmeException, InterruptedException {
         List<ChallengeRecord> records = new ArrayList<>();
+        Map<ChallengeRecord, CompletableFuture<List<InetSocketAddress>>> lookedUp = new HashMap<>();
         List<Dns01Challenge> challenges = new ArrayList<>();
         List<ChallengeRecord> published = new ArrayList<>();
         boolean validated = false;
@@ -205,22 +210,32 @@ public class AcmeIssuer {
                 if (challenge.getStatus() == Status.PENDING) {
                     // A CNAME at _acme-challenge delegates the record to another zone (and other credentials).
                     String rrName = stripDot(challenge.getRRName(auth.getIdentifier()));
-                    String target = lookup.canonicalName(rrName);
+                    Ahead known = ahead.get(rrName);
+                    String target = known == null ? lookup.canonicalName(rrName)
+                            : result(known.target()).orElseGet(() -> lookup.canonicalName(rrName));
                     if (!target.equals(rrName)) {
                         LOG.infof("%s is a CNAME: publishing the challenge at %s", rrName, target);
                     }
-                    records.add(new ChallengeRecord(target, challenge.getDigest()));
+                    ChallengeRecord record = new ChallengeRecord(target, challenge.getDigest());
+                    records.add(record);
+                    if (known != null) {
+                        lookedUp.put(record, known.servers());
+                    }
                 }
                 challenges.add(challenge);
             }
             if (!records.isEmpty()) {
-                CompletableFuture<Map<ChallengeRecord, List<InetSocketAddress>>> servers =
-                        CompletableFuture.supplyAsync(() -> propagation.locate(records), beside);
                 for (ChallengeRecord record : records) {
                     dns.publish(record);
                     published.add(record);
                 }
-                PropagationCheck.await(join(servers), propagationTimeout);
+                Map<ChallengeRecord, List<InetSocketAddress>> servers = new LinkedHashMap<>();
+                for (ChallengeRecord record : records) {
+                    CompletableFuture<List<InetSocketAddress>> known = lookedUp.get(record);
+                    servers.put(record, (known == null ? Optional.<List<InetSocketAddress>>empty() : result(known))
+                            .orElseGet(() -> propagation.serversFor(record.name())));
+                }
+                PropagationCheck.await(servers, propagationTimeout);
                 LOG.debugf("TXT visible at the authoritative servers: %s", published);
                 if (!propagationWait.isZero()) {
                     Thread.sleep(propagationWait.toMillis());
@@ -251,6 +266,40 @@ public class AcmeIssuer {
             }
         }
         return CompletableFuture.runAsync(() -> remove(published), beside);
+    }
+
+    /** Where a name's challenge record goes (after CNAMEs) and which servers must answer it, being looked up. */
+    private record Ahead(CompletableFuture<String> target, CompletableFuture<List<InetSocketAddress>> servers) {
+    }
+
+    /**
+     * Starts the DNS lookups each name's challenge record will need, by record name ({@code
+     * _acme-challenge.<name>}), before the CA says which names need one: the CNAME target, then its
+     * zone at the DNS provider and its authoritative servers side by side. A lookup that fails
+     * here is made again, on the order's thread, only if the CA asks for that record — so its
+     * error comes where it always came.
+     */
+    private Map<String, Ahead> lookAhead(List<String> names) {
+        Map<String, Ahead> ahead = new HashMap<>();
+        for (String name : names) {
+            String rrName = "_acme-challenge." + (name.startsWith("*.") ? name.substring(2) : name);
+            ahead.computeIfAbsent(rrName, rr -> {
+                CompletableFuture<String> target = CompletableFuture.supplyAsync(() -> lookup.canonicalName(rr), beside);
+                target.thenAcceptAsync(dns::prepare, beside);
+                return new Ahead(target, target.thenApplyAsync(propagation::serversFor, beside));
+            });
+        }
+        return ahead;
+    }
+
+    /** The looked-up value, waiting for it; empty when the lookup failed. */
+    private static <T> Optional<T> result(CompletableFuture<T> lookup) {
+        try {
+            return Optional.of(lookup.join());
+        } catch (RuntimeException e) {
+            LOG.debugf("A lookup made ahead of the order failed (%s); making it again", e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private void remove(List<ChallengeRecord> published) {

@@ -173,6 +173,7 @@ public class CertificateService {
             Optional<X509Certificate> replaces = current.map(f -> Pem.readCertificates(f.certificate().certificate()).get(0));
             IssuedChain chain = issuer.issue(new OrderRequest(spec.names(), spec.keyType()::generate,
                     spec.csr().map(ClientCsr::der), spec.profile(), replaces), checkpoint);
+            LOG.debugf("Issued %s; storing it", id);
             StoredCertificate cert = toStored(spec, chain);
             if (!repository.save(id, cert, current.map(CertificateRepository.Found::version).orElse(null))) {
                 LOG.warnf("Certificate %s was written by another instance while this one held no valid lease (%s); serving the stored one",
@@ -180,6 +181,7 @@ public class CertificateService {
                 return repository.find(id).map(f -> new Outcome.Ready(f.certificate(), true))
                         .orElse(new Outcome.Ready(cert, false));
             }
+            LOG.debugf("Stored %s", id);
             cache.put(id, cert, Instant.now());
             Outcome.Ready ready = new Outcome.Ready(cert, false);
             answer.complete(ready);

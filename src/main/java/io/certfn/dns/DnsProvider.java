@@ -15,6 +15,15 @@ public interface DnsProvider {
     void publish(ChallengeRecord record);
 
     /**
+     * Looks up ahead what publishing at {@code name} will need (its zone), so an order can do it
+     * while it waits for the CA. Optional; a failure here is found again by {@link #publish}.
+     *
+     * @throws DnsException when the lookup fails
+     */
+    default void prepare(String name) {
+    }
+
+    /**
      * Removes {@code record}'s value, leaving other values. Idempotent.
      *
      * @throws DnsException when the provider refuses or cannot be reached

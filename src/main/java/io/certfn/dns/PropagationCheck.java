@@ -60,6 +60,15 @@ public final class PropagationCheck {
     }
 
     /**
+     * The authoritative servers of the zone holding {@code name}.
+     *
+     * @throws DnsException when the zone or its servers cannot be found
+     */
+    public List<InetSocketAddress> serversFor(String name) {
+        return lookup.nameservers(lookup.zoneOf(name));
+    }
+
+    /**
      * Blocks until each record is visible at each of its servers.
      *
      * @throws DnsException naming the records and the servers still without them when {@code timeout} ends

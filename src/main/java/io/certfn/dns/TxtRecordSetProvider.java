@@ -66,6 +66,11 @@ public abstract class TxtRecordSetProvider implements DnsProvider {
         change(record, false);
     }
 
+    @Override
+    public void prepare(String name) {
+        zoneFor(name);
+    }
+
     private void change(ChallengeRecord record, boolean add) {
         // Orders of one instance take turns per name; other instances meet the API's own lock.
         synchronized (stripes[Math.floorMod(record.name().hashCode(), stripes.length)]) {

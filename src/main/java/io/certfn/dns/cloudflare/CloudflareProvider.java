@@ -76,6 +76,11 @@ public final class CloudflareProvider implements DnsProvider {
         }
     }
 
+    @Override
+    public void prepare(String name) {
+        zoneFor(name);
+    }
+
     private Optional<String> findRecordId(HostedZone zone, ChallengeRecord record) {
         JsonHttp.Response r = http.send("GET", endpoint + "/zones/" + zone.id() + "/dns_records?type=TXT&per_page=100&name="
                 + encode(record.name()), null, Map.of());

@@ -91,6 +91,11 @@ public final class Rfc2136Provider implements DnsProvider {
     }
 
     @Override
+    public void prepare(String name) {
+        zoneOf(absolute(name, "record name"));
+    }
+
+    @Override
     public void remove(ChallengeRecord record) {
         Name name = absolute(record.name(), "record name");
         Update update = new Update(zoneOf(name));
