@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -162,10 +163,23 @@ public class CertificateService {
         String id = spec.storageId();
         Instant started = Instant.now();
         LOG.debugf("Job for %s started", id);
-        try (Lease lease = leases.acquire(repository.leaseKey(id), leaseWait)) {
+        // While another instance orders it, what that instance stores is served as soon as it is stored.
+        AtomicReference<StoredCertificate> storedMeanwhile = new AtomicReference<>();
+        Optional<Lease> taken = leases.acquireUnless(repository.leaseKey(id), leaseWait, () -> {
+            repository.find(id).map(CertificateRepository.Found::certificate)
+                    .filter(cert -> !schedule.isDue(cert, Instant.now())).ifPresent(storedMeanwhile::set);
+            return storedMeanwhile.get() != null;
+        });
+        if (taken.isEmpty()) {
+            LOG.debugf("%s was stored by the instance holding its lease", id);
+            cache.put(id, storedMeanwhile.get(), Instant.now());
+            return new Outcome.Ready(storedMeanwhile.get(), true);
+        }
+        try (Lease lease = taken.get()) {
             LOG.debugf("Lease for %s acquired", id);
             Optional<CertificateRepository.Found> current = repository.find(id);
             if (current.isPresent() && !schedule.isDue(current.get().certificate(), Instant.now())) {
+                cache.put(id, current.get().certificate(), Instant.now());
                 return new Outcome.Ready(current.get().certificate(), true);
             }
             OrderCheckpoint checkpoint = repository.checkpoint(id);

@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -49,12 +50,28 @@ public class LeaseManager {
      * @throws InterruptedException when the waiting thread is interrupted
      */
     public Lease acquire(String key, Duration maxWait) throws InterruptedException {
+        return acquireUnless(key, maxWait, () -> false).orElseThrow();
+    }
+
+    /**
+     * Takes the lease on {@code key} as {@link #acquire} does, but while another holds it asks
+     * {@code settled} between looks whether the holder's work is already done; then stops waiting
+     * and returns empty. A waiter so serves what the holder stored as soon as it is stored, without
+     * writing a lease of its own. Blocks.
+     *
+     * @throws LockBusyException when the wait runs out
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    public Optional<Lease> acquireUnless(String key, Duration maxWait, BooleanSupplier settled) throws InterruptedException {
         Instant start = clock.instant();
         Instant deadline = start.plus(maxWait);
         while (true) {
             Optional<Lease> lease = tryAcquire(key);
             if (lease.isPresent()) {
-                return lease.get();
+                return lease;
+            }
+            if (settled.getAsBoolean()) {
+                return Optional.empty();
             }
             if (!clock.instant().isBefore(deadline)) {
                 throw new LockBusyException("Another certfn instance is still ordering this certificate (lease '"

@@ -87,4 +87,21 @@ class LeaseManagerTest {
         assertEquals(Duration.ofMillis(500), LeaseManager.pauseAfter(Duration.ofSeconds(5)));
         assertEquals(Duration.ofSeconds(1), LeaseManager.pauseAfter(Duration.ofMinutes(3)));
     }
+
+    @Test
+    void aWaiterStopsWaitingWhenTheHoldersWorkIsDoneWithoutTakingTheLease() throws Exception {
+        FileObjectStore store = new FileObjectStore(dir);
+        LeaseManager leases = new LeaseManager(store, Duration.ofSeconds(30), Clock.systemUTC());
+        Lease held = leases.tryAcquire("k").orElseThrow();
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        Optional<Lease> taken = leases.acquireUnless("k", Duration.ofSeconds(5), () -> asked.incrementAndGet() == 3);
+        assertTrue(taken.isEmpty(), "the holder's result is served instead");
+        assertEquals(3, asked.get(), "asked between looks at the lease, until done");
+        assertTrue(held.isHeld());
+        assertTrue(new String(store.get("k").orElseThrow().data(), StandardCharsets.UTF_8).contains(held.owner()),
+                "the holder's lease is untouched");
+        held.close();
+        assertTrue(leases.acquireUnless("k", Duration.ofSeconds(1), () -> true).isPresent(),
+                "a free lease is taken without asking");
+    }
 }
