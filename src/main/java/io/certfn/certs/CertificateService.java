@@ -118,14 +118,12 @@ public class CertificateService {
             job = mine;
             jobs.execute(() -> {
                 try {
-                    Outcome.Ready result = order(caller, spec, mine);
+                    Outcome.Ready result = order(caller, spec);
                     running.remove(jobKey, mine);
                     mine.complete(result);
                 } catch (Throwable t) {
                     running.remove(jobKey, mine);
-                    if (!mine.completeExceptionally(t)) {
-                        LOG.warnf(t, "Order for %s failed after its certificate was served", spec.storageId());
-                    }
+                    mine.completeExceptionally(t);
                 }
             });
         }
@@ -153,13 +151,8 @@ public class CertificateService {
         }
     }
 
-    /**
-     * One order under the lease: look again, order or resume, store, release. Callers get the new
-     * certificate through {@code answer} as soon as it is stored; forgetting the checkpoint,
-     * releasing the lease and the audit line follow.
-     */
-    private Outcome.Ready order(Caller caller, CertificateSpec spec, CompletableFuture<Outcome.Ready> answer)
-            throws InterruptedException {
+    /** One order under the lease: look again, order or resume, store, release. */
+    private Outcome.Ready order(Caller caller, CertificateSpec spec) throws InterruptedException {
         String id = spec.storageId();
         Instant started = Instant.now();
         LOG.debugf("Job for %s started", id);
@@ -196,17 +189,11 @@ public class CertificateService {
                         .orElse(new Outcome.Ready(cert, false));
             }
             LOG.debugf("Stored %s", id);
+            // Cleaned up before anyone is answered: a serverless host may freeze the process right after.
+            checkpoint.discard();
             cache.put(id, cert, Instant.now());
-            Outcome.Ready ready = new Outcome.Ready(cert, false);
-            answer.complete(ready);
-            try {
-                checkpoint.discard();
-            } catch (RuntimeException e) {
-                // The next order for this certificate discards it (the checkpoint names this certificate's order).
-                LOG.warnf("Could not discard the finished order's checkpoint for %s: %s", id, e.getMessage());
-            }
             AuditLog.issued(caller, cert, current.isPresent(), Duration.between(started, Instant.now()));
-            return ready;
+            return new Outcome.Ready(cert, false);
         }
     }
 
