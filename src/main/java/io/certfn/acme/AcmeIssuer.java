@@ -43,9 +43,10 @@ import org.shredzone.acme4j.exception.AcmeException;
  * <p>Store and DNS work that the next ACME request does not depend on runs beside it, so an
  * order costs little more than its round trips to the CA: each name's challenge target (CNAME),
  * zone and authoritative servers are looked up while the order and its authorizations are
- * fetched, the checkpoint is written while the challenges are prepared (and is in the store
- * before any challenge is triggered or the order finalized), and the records are removed while
- * the order is finalized and downloaded (and are gone when {@link #issue} returns).
+ * fetched, the certificate's key is made and the checkpoint written while the challenges are
+ * prepared (both are in the store before any challenge is triggered or the order finalized),
+ * and the records are removed while the order is finalized and downloaded (and are gone when
+ * {@link #issue} returns).
  */
 @Singleton
 public class AcmeIssuer {
@@ -89,19 +90,22 @@ public class AcmeIssuer {
         Map<String, Ahead> ahead = lookAhead(request.names());
         try {
             Optional<Resumed> resumed = resume(login, checkpoint);
-            KeyPair keyPair;
+            CompletableFuture<KeyPair> key;
             Order order;
             CompletableFuture<Void> checkpointed = CompletableFuture.completedFuture(null);
             if (resumed.isPresent()) {
                 order = resumed.get().order();
-                keyPair = resumed.get().keyPair();
+                key = CompletableFuture.completedFuture(resumed.get().keyPair());
             } else {
                 step = "creating the order for " + request.names();
-                keyPair = request.csr().isPresent() ? null : request.newKey().get();
+                // Made while the order is created and its challenges answered (an RSA key takes up to seconds).
+                key = request.csr().isPresent() ? CompletableFuture.completedFuture(null)
+                        : CompletableFuture.supplyAsync(request.newKey(), beside);
                 order = newOrder(login, request).create();
-                PendingOrder pending = new PendingOrder(order.getLocation().toString(),
-                        keyPair == null ? null : Pem.keyPair(keyPair), Instant.now());
-                checkpointed = CompletableFuture.runAsync(() -> checkpoint.save(pending), beside);
+                String orderUrl = order.getLocation().toString();
+                Instant created = Instant.now();
+                checkpointed = key.thenAcceptAsync(keyPair -> checkpoint.save(
+                        new PendingOrder(orderUrl, keyPair == null ? null : Pem.keyPair(keyPair), created)), beside);
                 LOG.infof("Created ACME order %s for %s", order.getLocation(), request.names());
             }
             if (order.getStatus() == Status.PENDING) {
@@ -110,6 +114,7 @@ public class AcmeIssuer {
             }
             // The key is in the store before the CA can issue for it, or a resumed order could not use the certificate.
             join(checkpointed);
+            KeyPair keyPair = join(key);
             step = "waiting for the order to become ready";
             Status status = StatusPoll.await(order, EnumSet.of(Status.READY, Status.VALID, Status.INVALID), timeout);
             failIfInvalid(order, status, checkpoint);
