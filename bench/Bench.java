@@ -68,8 +68,12 @@ public class Bench {
     static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
     static final int WRK_SECONDS = Integer.getInteger("bench.seconds", 4);
     static final int BURST = Integer.getInteger("bench.burst", 100);
+    /** Issuances each side makes before the measured rounds (reported apart). */
+    static final int WARMUP_ISSUANCES = Integer.getInteger("bench.warmup-issuances", 5);
     /** Bursts of stored answers each stampede process serves before the rounds (discarded), for the JIT. */
     static final int WARMUP_BURSTS = Integer.getInteger("bench.warmup-bursts", 10);
+    /** Seconds of wrk load (kept, then new connections) on each stampede process before the rounds. */
+    static final int WARMUP_WRK_SECONDS = Integer.getInteger("bench.warmup-wrk-seconds", 2);
     static final String KEY = "bench-key-0123456789abcdef";
     static final String AUDIENCE = "https://certfn.bench";
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -115,7 +119,7 @@ public class Bench {
         }
         Map<String, Object> issuance = issuance();
         results.put("issuance", issuance);
-        results.put("stampede", stampede((Double) issuance.get("certfnMedianMs")));
+        results.put("stampede", stampede());
         if (!only.isEmpty()) {
             System.out.println(JSON.writeValueAsString(results));
             return; // a partial run never overwrites the results file
@@ -174,11 +178,17 @@ public class Bench {
     }
 
     Path luaPost(String authorization) throws IOException {
+        return luaPost(authorization, "bench.certfn.test", false);
+    }
+
+    /** A wrk script POSTing a request for {@code domain}; with {@code close}, one connection per request. */
+    Path luaPost(String authorization, String domain, boolean close) throws IOException {
         Path script = Files.createTempFile(work, "post", ".lua");
         Files.writeString(script, "wrk.method = \"POST\"\n"
-                + "wrk.body = '{\"domain\":\"bench.certfn.test\"}'\n"
+                + "wrk.body = '{\"domain\":\"" + domain + "\"}'\n"
                 + "wrk.headers[\"Content-Type\"] = \"application/json\"\n"
-                + "wrk.headers[\"Authorization\"] = \"" + authorization + "\"\n");
+                + "wrk.headers[\"Authorization\"] = \"" + authorization + "\"\n"
+                + (close ? "wrk.headers[\"Connection\"] = \"close\"\n" : ""));
         return script;
     }
 
@@ -287,30 +297,43 @@ public class Bench {
         mustPost(certfn, "APIKey " + KEY, "{\"domain\":\"account-warmup.certfn.test\"}"); // account registered once, as plain does
         PlainAcme plain = new PlainAcme(stack);
         plain.issue("plain-warmup.certfn.test");
-        List<Double> certfnMs = new ArrayList<>();
-        List<Double> plainMs = new ArrayList<>();
-        List<Double> ratios = new ArrayList<>();
-        // More rounds than elsewhere: Knot now and then answers an update ~1 s late (see README), in either column.
-        for (int round = 0; round < 2 * ROUNDS + 1; round++) {
-            long t0 = System.nanoTime();
-            mustPost(certfn, "APIKey " + KEY, "{\"domain\":\"issue-" + round + ".certfn.test\"}");
-            double c = (System.nanoTime() - t0) / 1e6;
-            t0 = System.nanoTime();
-            plain.issue("plain-" + round + ".certfn.test");
-            double p = (System.nanoTime() - t0) / 1e6;
-            certfnMs.add(c);
-            plainMs.add(p);
-            ratios.add(c / p);
-        }
+        // Both sides first issue WARMUP_ISSUANCES certificates each, side by side, reported apart: a
+        // process's first issuances run mostly interpreted code, and certfn runs more code than acme4j alone.
+        Rounds warmup = issuanceRounds(certfn, plain, "warmup-", WARMUP_ISSUANCES);
+        Rounds measured = issuanceRounds(certfn, plain, "", 2 * ROUNDS + 1);
         certfn.stop();
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("certfnMedianMs", median(certfnMs));
-        r.put("plainAcme4jMedianMs", median(plainMs));
-        r.put("ratio", median(ratios));
-        r.put("ratioOfMedians", median(certfnMs) / median(plainMs));
-        r.put("certfnMs", certfnMs);
-        r.put("plainAcme4jMs", plainMs);
+        r.put("certfnMedianMs", median(measured.certfnMs()));
+        r.put("plainAcme4jMedianMs", median(measured.plainMs()));
+        r.put("ratio", median(measured.ratios()));
+        r.put("ratioOfMedians", median(measured.certfnMs()) / median(measured.plainMs()));
+        r.put("certfnMs", measured.certfnMs());
+        r.put("plainAcme4jMs", measured.plainMs());
+        r.put("warmupRounds", WARMUP_ISSUANCES);
+        r.put("warmupRatio", median(warmup.ratios()));
+        r.put("warmupCertfnMs", warmup.certfnMs());
+        r.put("warmupPlainAcme4jMs", warmup.plainMs());
         return r;
+    }
+
+    record Rounds(List<Double> certfnMs, List<Double> plainMs, List<Double> ratios) {
+    }
+
+    /** {@code count} rounds of one new certificate through certfn's API next to one through plain acme4j. */
+    Rounds issuanceRounds(Certfn certfn, PlainAcme plain, String prefix, int count) throws Exception {
+        Rounds rounds = new Rounds(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (int round = 0; round < count; round++) {
+            long t0 = System.nanoTime();
+            mustPost(certfn, "APIKey " + KEY, "{\"domain\":\"issue-" + prefix + round + ".certfn.test\"}");
+            double c = (System.nanoTime() - t0) / 1e6;
+            t0 = System.nanoTime();
+            plain.issue("plain-" + prefix + round + ".certfn.test");
+            double p = (System.nanoTime() - t0) / 1e6;
+            rounds.certfnMs().add(c);
+            rounds.plainMs().add(p);
+            rounds.ratios().add(c / p);
+        }
+        return rounds;
     }
 
     /** The issuance certfn does, written directly with acme4j and dnsjava: the floor to compare with. */
@@ -393,55 +416,73 @@ public class Bench {
 
     // ---------------------------------------------------------------- stampede
 
-    /** 100 concurrent first requests for one new name over 2 processes sharing a store. */
-    Map<String, Object> stampede(double singleIssuanceMs) throws Exception {
+    /**
+     * 100 concurrent first requests for one new name over 2 processes sharing a store, next to one
+     * first request for another new name sent by the same client to the same processes.
+     */
+    Map<String, Object> stampede() throws Exception {
         Path store = work.resolve("stampede-store");
         Certfn a = startCertfn(store);
         Certfn b = startCertfn(store);
-        // Both processes warm, as in steady state: each has ordered once (ACME session, TLS) and served
-        // bursts of stored answers (JIT), discarded.
-        mustPost(a, "APIKey " + KEY, "{\"domain\":\"stampede-warmup-a.certfn.test\"}");
-        mustPost(b, "APIKey " + KEY, "{\"domain\":\"stampede-warmup-b.certfn.test\"}");
+        // Both processes warm, as a serving instance is: each has issued (ACME session, TLS, the
+        // order's code), served stored answers under load from wrk, over kept and over new
+        // connections, and bursts from curl (JIT), all discarded.
+        for (int i = 0; i < WARMUP_ISSUANCES; i++) {
+            burst(List.of(i % 2 == 0 ? a : b), 1, "{\"domain\":\"stampede-warmup-" + i + ".certfn.test\"}", "stampede-warmup-" + i);
+        }
+        for (Certfn process : List.of(a, b)) {
+            for (boolean close : new boolean[] {false, true}) {
+                wrk(process.url("/api/certificate"), luaPost("APIKey " + KEY, "stampede-warmup-0.certfn.test", close), WARMUP_WRK_SECONDS);
+            }
+        }
         for (int i = 0; i < WARMUP_BURSTS; i++) {
-            burst(a, b, "{\"domain\":\"stampede-warmup-a.certfn.test\"}", "stampede-warmup-" + i);
+            burst(List.of(a, b), BURST, "{\"domain\":\"stampede-warmup-0.certfn.test\"}", "stampede-warmup-burst-" + i);
         }
         List<Double> times = new ArrayList<>();
+        List<Double> single = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
         List<Integer> orders = new ArrayList<>();
         List<Double> slowestRequest = new ArrayList<>();
         List<Double> lag = new ArrayList<>();
         List<Double> cachedBurst = new ArrayList<>();
+        List<Double> beyondBurst = new ArrayList<>();
         int rounds = ROUNDS;
         for (int round = 0; round < rounds; round++) {
+            // One issuance, the same way: curl, one request, to one of the two processes.
+            double one = burst(List.of(round % 2 == 0 ? a : b), 1, "{\"domain\":\"single-" + round + ".certfn.test\"}",
+                    "single-" + round).ms();
             String body = "{\"domain\":\"stampede-" + round + ".certfn.test\"}";
             int before = orderCount();
             if (Boolean.getBoolean("bench.trace")) {
                 System.out.println("stampede round " + round + " starts at " + java.time.LocalTime.now());
             }
-            Burst burst = burst(a, b, body, "stampede-" + round);
-            times.add(burst.ms());
-            slowestRequest.add(burst.slowestMs());
-            lag.add(burst.lastResponseLagMs());
+            Burst burst = burst(List.of(a, b), BURST, body, "stampede-" + round);
             orders.add(orderCount() - before);
             // The same burst once the certificate is stored: what 100 requests cost without the order.
-            cachedBurst.add(burst(a, b, body, "stampede-" + round + "-cached").ms());
+            double cached = burst(List.of(a, b), BURST, body, "stampede-" + round + "-cached").ms();
+            single.add(one);
+            times.add(burst.ms());
+            ratios.add(burst.ms() / one);
+            slowestRequest.add(burst.slowestMs());
+            lag.add(burst.lastResponseLagMs());
+            cachedBurst.add(cached);
+            beyondBurst.add((burst.ms() - cached) / one);
         }
         a.stop();
         b.stop();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("ordersPerRound", orders);
         r.put("timeToLastResponseMs", times);
-        r.put("client", "curl --parallel --parallel-max " + BURST + ", half the requests to each process");
+        r.put("singleIssuanceMs", single);
+        r.put("client", "curl --parallel --parallel-max " + BURST + ", half the requests to each process; "
+                + "the single issuance is one curl request to one of them");
         r.put("slowestRequestMs", slowestRequest);
         r.put("lastResponseLagBetweenProcessesMs", lag);
         r.put("cachedBurstMs", cachedBurst);
         r.put("timeToLastResponseMedianMs", median(times));
+        r.put("singleIssuanceMedianMs", median(single));
         r.put("cachedBurstMedianMs", median(cachedBurst));
-        r.put("singleIssuanceMs", singleIssuanceMs);
-        r.put("ratio", median(times) / singleIssuanceMs);
-        List<Double> beyondBurst = new ArrayList<>();
-        for (int i = 0; i < times.size(); i++) {
-            beyondBurst.add((times.get(i) - cachedBurst.get(i)) / singleIssuanceMs);
-        }
+        r.put("ratio", median(ratios));
         // Not the goal's measure: what the order adds to a burst that costs this much without one.
         r.put("ratioBeyondCachedBurst", median(beyondBurst));
         return r;
@@ -451,13 +492,13 @@ public class Bench {
     record Burst(double ms, double slowestMs, double lastResponseLagMs) {
     }
 
-    /** {@code BURST} concurrent POSTs of {@code body}, half to each process; every answer must carry one serial. */
-    Burst burst(Certfn a, Certfn b, String body, String tag) throws Exception {
-        // curl drives the burst: one C process with 100 parallel connections, so the client is not what is measured.
+    /** {@code requests} concurrent POSTs of {@code body}, spread over {@code targets}; every answer must carry one serial. */
+    Burst burst(List<Certfn> targets, int requests, String body, String tag) throws Exception {
+        // curl drives the burst: one C process with parallel connections, so the client is not what is measured.
         Path config = Files.createTempFile(work, "stampede", ".curl");
         StringBuilder lines = new StringBuilder();
-        for (int i = 0; i < BURST; i++) {
-            Certfn target = i % 2 == 0 ? a : b;
+        for (int i = 0; i < requests; i++) {
+            Certfn target = targets.get(i % targets.size());
             lines.append("url = \"").append(target.url("/api/certificate")).append("\"\n")
                     .append("header = \"Authorization: APIKey ").append(KEY).append("\"\n")
                     .append("header = \"Content-Type: application/json\"\n")
@@ -484,7 +525,7 @@ public class Bench {
             lastByProcess.merge(parts[2], took, Math::max);
         }
         Set<String> serials = new HashSet<>();
-        for (int i = 0; i < BURST; i++) {
+        for (int i = 0; i < requests; i++) {
             serials.add(JSON.readTree(work.resolve(tag + "-" + i + ".json").toFile()).path("serial").asText());
         }
         if (serials.size() != 1) {
