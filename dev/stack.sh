@@ -41,13 +41,17 @@ install_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# A port nobody listens on, TCP and UDP. Random to keep parallel runs apart; the short window
-# between this check and the bind is accepted (a clash makes start fail loudly, never silently).
+# A port no socket uses, TCP or UDP, in any state. Below the kernel's ephemeral range, so a client
+# connection (or its TIME_WAIT after a benchmark's thousands of requests) cannot hold it when the
+# server binds. Random to keep parallel runs apart; the short window between this check and the
+# bind is accepted (a clash makes start fail loudly, never silently).
 free_port() {
-  local port
+  local port low=32768
+  [ -r /proc/sys/net/ipv4/ip_local_port_range ] && read -r low _ < /proc/sys/net/ipv4/ip_local_port_range
+  [ "$low" -gt 12000 ] || low=32768
   for _ in $(seq 1 100); do
-    port=$(( (RANDOM << 15 | RANDOM) % 30000 + 20000 ))
-    if ! ss -Hlntu "( sport = :$port )" | grep -q .; then echo "$port"; return 0; fi
+    port=$(( (RANDOM << 15 | RANDOM) % (low - 11000) + 10000 ))
+    if ! ss -Hantu "( sport = :$port )" | grep -q .; then echo "$port"; return 0; fi
   done
   die "no free port found"
 }
@@ -128,6 +132,8 @@ start() {
   [ -n "$dir" ] || die "usage: stack.sh start DIR"
   mkdir -p "$dir/knot/db" "$dir/pebble"
   dir=$(cd "$dir" && pwd)
+  # A start that fails half-way stops what it started (a leftover server would hold its port).
+  trap 'stop >/dev/null 2>&1' EXIT
   local zone=${STACK_ZONE:-certfn.test}
   local dns_port acme_port mgmt_port
   dns_port=$(free_port); acme_port=$(free_port); mgmt_port=$(free_port)
@@ -181,6 +187,7 @@ ACME_TRUST_STORE=$dir/pebble/cert.pem
 PEBBLE_MANAGEMENT=https://127.0.0.1:$mgmt_port
 PEBBLE_LOG=$dir/pebble/pebble.log
 ENV
+  trap - EXIT
   echo "$dir/stack.env"
 }
 
