@@ -93,6 +93,10 @@ public class Bench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("--plain-acme4j")) {
+            PlainAcme.serve(Path.of(args[1]));
+            return;
+        }
         Bench bench = new Bench(Path.of(args[0]).toAbsolutePath());
         try {
             bench.run();
@@ -119,7 +123,11 @@ public class Bench {
         }
         Map<String, Object> issuance = issuance();
         results.put("issuance", issuance);
-        results.put("stampede", stampede());
+        Map<String, Object> stampede = stampede();
+        // As runs before 2026-11-23's fifth reported it: against the issuance section's median (another process, another client).
+        stampede.put("ratioToIssuanceSectionMedian",
+                (Double) stampede.get("timeToLastResponseMedianMs") / (Double) issuance.get("certfnMedianMs"));
+        results.put("stampede", stampede);
         if (!only.isEmpty()) {
             System.out.println(JSON.writeValueAsString(results));
             return; // a partial run never overwrites the results file
@@ -295,13 +303,14 @@ public class Bench {
     Map<String, Object> issuance() throws Exception {
         Certfn certfn = startCertfn(work.resolve("issuance-store"));
         mustPost(certfn, "APIKey " + KEY, "{\"domain\":\"account-warmup.certfn.test\"}"); // account registered once, as plain does
-        PlainAcme plain = new PlainAcme(stack);
+        PlainProcess plain = startPlain();
         plain.issue("plain-warmup.certfn.test");
         // Both sides first issue WARMUP_ISSUANCES certificates each, side by side, reported apart: a
         // process's first issuances run mostly interpreted code, and certfn runs more code than acme4j alone.
         Rounds warmup = issuanceRounds(certfn, plain, "warmup-", WARMUP_ISSUANCES);
         Rounds measured = issuanceRounds(certfn, plain, "", 2 * ROUNDS + 1);
         certfn.stop();
+        plain.stop();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("certfnMedianMs", median(measured.certfnMs()));
         r.put("plainAcme4jMedianMs", median(measured.plainMs()));
@@ -320,7 +329,7 @@ public class Bench {
     }
 
     /** {@code count} rounds of one new certificate through certfn's API next to one through plain acme4j. */
-    Rounds issuanceRounds(Certfn certfn, PlainAcme plain, String prefix, int count) throws Exception {
+    Rounds issuanceRounds(Certfn certfn, PlainProcess plain, String prefix, int count) throws Exception {
         Rounds rounds = new Rounds(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         for (int round = 0; round < count; round++) {
             long t0 = System.nanoTime();
@@ -336,8 +345,60 @@ public class Bench {
         return rounds;
     }
 
+    /**
+     * Plain acme4j in a JVM of its own, started for this section as certfn's process is: a JVM that
+     * earlier sections warmed (this one sent them 100 000 requests) would compare warm code with cold.
+     */
+    record PlainProcess(Process process, java.io.BufferedWriter commands, java.io.BufferedReader answers) {
+        void issue(String domain) throws IOException {
+            commands.write(domain);
+            commands.newLine();
+            commands.flush();
+            String answer = answers.readLine();
+            if (!"ok".equals(answer)) {
+                throw new IllegalStateException("plain acme4j failed for " + domain + ": " + answer);
+            }
+        }
+
+        void stop() throws Exception {
+            commands.close();
+            Bench.stop(process);
+        }
+    }
+
+    PlainProcess startPlain() throws Exception {
+        Path env = work.resolve("stack/stack.env");
+        Process p = new ProcessBuilder(java(), "-cp", System.getProperty("java.class.path"),
+                root.resolve("bench/Bench.java").toString(), "--plain-acme4j", env.toString())
+                .redirectError(ProcessBuilder.Redirect.appendTo(work.resolve("plain-acme4j.log").toFile())).start();
+        processes.add(p);
+        return new PlainProcess(p,
+                new java.io.BufferedWriter(new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)),
+                new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+    }
+
     /** The issuance certfn does, written directly with acme4j and dnsjava: the floor to compare with. */
     static final class PlainAcme {
+
+        /** Issues one certificate per domain read from stdin, answering {@code ok} or the error on stdout. */
+        static void serve(Path stackEnv) throws Exception {
+            Map<String, String> stack = new LinkedHashMap<>();
+            for (String line : Files.readAllLines(stackEnv)) {
+                stack.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+            }
+            PlainAcme plain = new PlainAcme(stack);
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String domain = in.readLine(); domain != null; domain = in.readLine()) {
+                try {
+                    plain.issue(domain);
+                    System.out.println("ok");
+                } catch (Exception e) {
+                    System.out.println("failed: " + e);
+                }
+                System.out.flush();
+            }
+        }
+
         final Login login;
         final SimpleResolver dns;
 
