@@ -63,10 +63,10 @@ public class CertificateResource {
             @HeaderParam("Prefer") String prefer, @Context HttpServerRequest request, byte[] body) {
         // Parsed once: a body that does not parse is left to the full path, which explains it.
         Optional<CertificateSpec> parsed = parsedQuietly(body);
-        Optional<Response> fromMemory = prefer == null ? parsed.flatMap(spec -> answerFromMemory(authorization, request, spec))
+        Optional<Uni<Response>> fromMemory = prefer == null ? parsed.flatMap(spec -> answerFromMemory(authorization, request, spec))
                 : Optional.empty();
         if (fromMemory.isPresent()) {
-            return Uni.createFrom().item(fromMemory.get());
+            return fromMemory.get();
         }
         return Uni.createFrom().item(() -> handle(authorization, prefer, request,
                 parsed.orElseGet(() -> RequestBody.read(body, json)), certificates::obtain))
@@ -81,10 +81,24 @@ public class CertificateResource {
         }
     }
 
-    private Optional<Response> answerFromMemory(String authorization, HttpServerRequest request, CertificateSpec spec) {
-        return admission.admitFromMemory(authorization, request, spec.names())
-                .flatMap(caller -> certificates.cachedAndNotDue(spec))
-                .map(cert -> Response.ok(render(new Outcome.Ready(cert, true), spec), MediaType.APPLICATION_JSON).build());
+    /**
+     * The answer for a caller known without blocking: the cached certificate, or — while this
+     * process already orders it — that order's certificate when it comes, without holding a worker
+     * thread while waiting (a burst of first requests for a new name waits on one order).
+     */
+    private Optional<Uni<Response>> answerFromMemory(String authorization, HttpServerRequest request, CertificateSpec spec) {
+        if (admission.admitFromMemory(authorization, request, spec.names()).isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Uni<Response>> cached = certificates.cachedAndNotDue(spec)
+                .map(cert -> Uni.createFrom().item(responseFor(new Outcome.Ready(cert, true), spec).build()));
+        if (cached.isPresent()) {
+            return cached;
+        }
+        Duration budget = config.waitBudget();
+        return certificates.runningOrder(spec).map(order -> Uni.createFrom().completionStage(order)
+                .ifNoItem().after(budget).recoverWithItem(() -> null)
+                .map(ready -> responseFor(ready == null ? certificates.pending(spec) : ready, spec).build()));
     }
 
     /** A new certificate now, if the stored one is due ({@code 429 renew_too_soon} otherwise). */
@@ -99,18 +113,20 @@ public class CertificateResource {
         Caller caller = admission.admit(authorization, request, spec.names());
         Duration budget = WaitPreference.budget(prefer, config.waitBudget(), config.maxWait());
         Outcome outcome = action.run(caller, spec, budget);
-        Response.ResponseBuilder response;
-        if (outcome instanceof Outcome.Ready ready) {
-            response = Response.ok(render(ready, spec), MediaType.APPLICATION_JSON);
-        } else {
-            Outcome.Pending pending = (Outcome.Pending) outcome;
-            response = Response.accepted(PendingResponse.of(pending.spec().names()))
-                    .header("Retry-After", ProblemMapper.seconds(pending.retryAfter()));
-        }
+        Response.ResponseBuilder response = responseFor(outcome, spec);
         if (WaitPreference.parse(prefer).isPresent()) {
             response.header("Preference-Applied", "wait=" + budget.toSeconds());
         }
         return response.build();
+    }
+
+    private Response.ResponseBuilder responseFor(Outcome outcome, CertificateSpec spec) {
+        if (outcome instanceof Outcome.Ready ready) {
+            return Response.ok(render(ready, spec), MediaType.APPLICATION_JSON);
+        }
+        Outcome.Pending pending = (Outcome.Pending) outcome;
+        return Response.accepted(PendingResponse.of(pending.spec().names()))
+                .header("Retry-After", ProblemMapper.seconds(pending.retryAfter()));
     }
 
     private byte[] render(Outcome.Ready ready, CertificateSpec spec) {

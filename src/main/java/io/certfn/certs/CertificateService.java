@@ -86,6 +86,20 @@ public class CertificateService {
         return await(caller, spec, budget, "obtain");
     }
 
+    /**
+     * The order this process is running for {@code spec}, which {@link #obtain} would join; its
+     * failure is the {@link CertfnException} {@link #obtain} would throw.
+     */
+    public Optional<CompletableFuture<Outcome.Ready>> runningOrder(CertificateSpec spec) {
+        return Optional.ofNullable(running.get(jobKey(spec, "obtain"))).map(job -> job.exceptionallyCompose(t ->
+                CompletableFuture.failedFuture(failure(spec, t instanceof java.util.concurrent.CompletionException ? t.getCause() : t))));
+    }
+
+    /** What a caller whose wait for {@code spec} ran out is told. */
+    public Outcome.Pending pending(CertificateSpec spec) {
+        return new Outcome.Pending(spec, retryAfter);
+    }
+
     /** The certificate {@link #obtain} would answer from memory, without touching the store. */
     public Optional<StoredCertificate> cachedAndNotDue(CertificateSpec spec) {
         Instant now = Instant.now();
@@ -144,11 +158,12 @@ public class CertificateService {
             Thread.currentThread().interrupt();
             return new Outcome.Pending(spec, retryAfter);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof CertfnException known) {
-                throw known;
-            }
-            throw new IllegalStateException("Ordering " + spec.names() + " failed", e.getCause());
+            throw failure(spec, e.getCause());
         }
+    }
+
+    private static RuntimeException failure(CertificateSpec spec, Throwable cause) {
+        return cause instanceof CertfnException known ? known : new IllegalStateException("Ordering " + spec.names() + " failed", cause);
     }
 
     /** One order under the lease: look again, order or resume, store, release. */

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +41,18 @@ class FailingCaIT {
         try (AcmeStack stack = AcmeStack.start(Map.of("STACK_PEBBLE_DNS", "127.0.0.1:" + deadPort));
              CertfnProcess certfn = CertfnProcess.start(CertfnProcess.config(stack.certfnConfig(),
                      "certfn.store.file.path", store.toString(), "certfn.auth.api-keys", "t=" + KEY))) {
-            HttpResponse<String> r = certfn.post("/api/certificate", "APIKey " + KEY, "{\"domain\":\"blind.certfn.test\"}");
+            String body = "{\"domain\":\"blind.certfn.test\"}";
+            CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> post(certfn, body));
+            Thread.sleep(300);
+            // Requests that come while the order runs wait on it (off the worker threads) and get its failure.
+            List<CompletableFuture<HttpResponse<String>>> joined = Stream.generate(() -> CompletableFuture.supplyAsync(() -> post(certfn, body)))
+                    .limit(4).toList();
+            HttpResponse<String> r = first.join();
+            for (CompletableFuture<HttpResponse<String>> other : joined) {
+                HttpResponse<String> o = other.join();
+                assertEquals(502, o.statusCode(), o.body());
+                assertEquals("acme_error", new ObjectMapper().readTree(o.body()).path("code").asText(), o.body());
+            }
             assertEquals(502, r.statusCode(), r.body());
             assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""));
             JsonNode problem = new ObjectMapper().readTree(r.body());
@@ -55,6 +67,15 @@ class FailingCaIT {
                 assertEquals(List.of(), left, "no certificate, checkpoint or lease left in the store");
             }
             assertFalse(certfn.log().contains("event=issued"), "no issuance audited");
+            assertEquals(1, stack.orderCount(), "one order for all five requests");
+        }
+    }
+
+    private static HttpResponse<String> post(CertfnProcess certfn, String body) {
+        try {
+            return certfn.post("/api/certificate", "APIKey " + KEY, body);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 }
