@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -286,12 +287,17 @@ public class AcmeIssuer {
      */
     private Map<String, Ahead> lookAhead(List<String> names) {
         Map<String, Ahead> ahead = new HashMap<>();
+        // An order's names often share a zone: its name servers are looked up once.
+        Map<String, CompletableFuture<List<InetSocketAddress>>> zones = new ConcurrentHashMap<>();
         for (String name : names) {
             String rrName = "_acme-challenge." + (name.startsWith("*.") ? name.substring(2) : name);
             ahead.computeIfAbsent(rrName, rr -> {
                 CompletableFuture<String> target = CompletableFuture.supplyAsync(() -> lookup.canonicalName(rr), beside);
                 target.thenAcceptAsync(dns::prepare, beside);
-                return new Ahead(target, target.thenApplyAsync(propagation::serversFor, beside));
+                CompletableFuture<List<InetSocketAddress>> servers = target.thenApplyAsync(lookup::zoneOf, beside)
+                        .thenCompose(zone -> zones.computeIfAbsent(zone,
+                                z -> CompletableFuture.supplyAsync(() -> lookup.nameservers(z), beside)));
+                return new Ahead(target, servers);
             });
         }
         return ahead;

@@ -44,12 +44,8 @@ public final class PropagationCheck {
         await(locate(records), timeout);
     }
 
-    /**
-     * The authoritative servers of each record's zone (its NS set, by address).
-     *
-     * @throws DnsException when the zone or its servers cannot be found
-     */
-    public Map<ChallengeRecord, List<InetSocketAddress>> locate(Collection<ChallengeRecord> records) {
+    /** The authoritative servers of each record's zone (its NS set, by address). */
+    private Map<ChallengeRecord, List<InetSocketAddress>> locate(Collection<ChallengeRecord> records) {
         Map<ChallengeRecord, List<InetSocketAddress>> servers = new LinkedHashMap<>();
         // A wildcard and its apex share a name, and an order's names often share a zone: look each up once.
         Map<String, List<InetSocketAddress>> byZone = new HashMap<>();
