@@ -382,11 +382,7 @@ public class Bench {
 
         /** Issues one certificate per domain read from stdin, answering {@code ok} or the error on stdout. */
         static void serve(Path stackEnv) throws Exception {
-            Map<String, String> stack = new LinkedHashMap<>();
-            for (String line : Files.readAllLines(stackEnv)) {
-                stack.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
-            }
-            PlainAcme plain = new PlainAcme(stack);
+            PlainAcme plain = new PlainAcme(readEnv(stackEnv));
             java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String domain = in.readLine(); domain != null; domain = in.readLine()) {
                 try {
@@ -758,10 +754,17 @@ public class Bench {
     void startStack() throws Exception {
         Path dir = work.resolve("stack");
         exec(List.of(root.resolve("dev/stack.sh").toString(), "start", dir.toString()));
-        for (String line : Files.readAllLines(dir.resolve("stack.env"))) {
+        stack.putAll(readEnv(dir.resolve("stack.env")));
+    }
+
+    /** The KEY=value lines of {@code dev/stack.sh}'s stack.env. */
+    static Map<String, String> readEnv(Path file) throws IOException {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file)) {
             int eq = line.indexOf('=');
-            stack.put(line.substring(0, eq), line.substring(eq + 1));
+            env.put(line.substring(0, eq), line.substring(eq + 1));
         }
+        return env;
     }
 
     void startIssuer() throws Exception {

@@ -10,6 +10,7 @@ import jakarta.inject.Singleton;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.KeyPair;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -137,7 +138,7 @@ public class AcmeIssuer {
             }
             step = "downloading the certificate";
             Certificate certificate = order.getCertificate();
-            List<java.security.cert.X509Certificate> chain = certificate.getCertificateChain();
+            List<X509Certificate> chain = certificate.getCertificateChain();
             LOG.debugf("Downloaded the certificate of order %s", order.getLocation());
             return new IssuedChain(chain, keyPair, order.getLocation().toString(), renewalWindow(certificate));
         } catch (AcmeException e) {

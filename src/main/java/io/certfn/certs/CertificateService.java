@@ -73,9 +73,9 @@ public class CertificateService {
         }
         String id = spec.storageId();
         // This process already orders it: join that order, which looks at the store itself under the lease.
-        CompletableFuture<Outcome.Ready> ordering = running.get(jobKey(spec, "obtain"));
-        if (ordering != null) {
-            return waitFor(ordering, spec, budget);
+        Optional<CompletableFuture<Outcome.Ready>> ordering = runningObtain(spec);
+        if (ordering.isPresent()) {
+            return waitFor(ordering.get(), spec, budget);
         }
         Instant now = Instant.now();
         Optional<CertificateRepository.Found> stored = repository.find(id);
@@ -91,8 +91,11 @@ public class CertificateService {
      * failure is the {@link CertfnException} {@link #obtain} would throw.
      */
     public Optional<CompletableFuture<Outcome.Ready>> runningOrder(CertificateSpec spec) {
-        return Optional.ofNullable(running.get(jobKey(spec, "obtain"))).map(job -> job.exceptionallyCompose(t ->
-                CompletableFuture.failedFuture(failure(spec, t instanceof java.util.concurrent.CompletionException ? t.getCause() : t))));
+        return runningObtain(spec).map(job -> job.exceptionallyCompose(t -> CompletableFuture.failedFuture(failure(spec, t))));
+    }
+
+    private Optional<CompletableFuture<Outcome.Ready>> runningObtain(CertificateSpec spec) {
+        return Optional.ofNullable(running.get(jobKey(spec, "obtain")));
     }
 
     /** What a caller whose wait for {@code spec} ran out is told. */
