@@ -713,7 +713,7 @@ public class Bench {
         Instant deadline = Instant.now().plusSeconds(60);
         while (Instant.now().isBefore(deadline)) {
             try {
-                if (probe.status() == 200) {
+                if (probe.status() / 100 == 2) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -721,7 +721,7 @@ public class Bench {
             }
             Thread.sleep(5);
         }
-        throw new IllegalStateException("no 200 within 60 s");
+        throw new IllegalStateException("no 2xx within 60 s");
     }
 
     static int get(String url) throws Exception {

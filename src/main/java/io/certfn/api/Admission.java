@@ -12,7 +12,10 @@ import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Optional;
 
-/** Admits a request: authenticates the caller, checks the policy, and audits every denial. */
+/**
+ * Admits a request in le-cert-server's order: first the credential ({@link #authenticate}), then —
+ * once the body is read — the policy for the names ({@link #authorize}); every denial is audited.
+ */
 @Singleton
 public class Admission {
 
@@ -27,13 +30,11 @@ public class Admission {
     }
 
     /**
-     * The caller, if it may have {@code names}.
+     * {@code caller}, if the policy grants it {@code names}; a denial is audited.
      *
-     * @throws io.certfn.auth.AuthenticationException when the credential fails
      * @throws io.certfn.policy.DomainNotAllowedException when the policy denies a name
      */
-    public Caller admit(String authorization, HttpServerRequest request, List<String> names) {
-        Caller caller = authenticate(authorization, request, names);
+    public Caller authorize(Caller caller, List<String> names) {
         try {
             policy.check(caller, names);
             return caller;
@@ -60,14 +61,13 @@ public class Admission {
     }
 
     /**
-     * The admitted caller when that is known without blocking and without doubt: a platform
-     * identity, an API key or a token verified before, granted {@code names} by the policy.
-     * Empty otherwise, also on failure: {@link #admit} then decides, explains and audits.
+     * The caller when that is known without blocking and without doubt: a platform identity, an API
+     * key or a token verified before. Empty otherwise, also on failure: {@link #authenticate} then
+     * decides, explains and audits.
      */
-    public Optional<Caller> admitFromMemory(String authorization, HttpServerRequest request, List<String> names) {
+    public Optional<Caller> callerFromMemory(String authorization, HttpServerRequest request) {
         try {
-            return platformCaller(request).or(() -> authenticator.authenticateFromMemory(authorization))
-                    .filter(caller -> allows(caller, names));
+            return platformCaller(request).or(() -> authenticator.authenticateFromMemory(authorization));
         } catch (CertfnException e) {
             return Optional.empty();
         }

@@ -12,8 +12,9 @@ import jakarta.inject.Singleton;
 @Singleton
 public class BodyLimitFilter {
 
+    private static final String DETAIL = "The request body is larger than " + RequestBody.MAX_BYTES + " bytes.";
     private static final String BODY = "{\"type\":\"about:blank\",\"title\":\"Body too large\",\"status\":413,"
-            + "\"code\":\"body_too_large\",\"detail\":\"The request body is larger than " + RequestBody.MAX_BYTES + " bytes.\"}";
+            + "\"code\":\"body_too_large\",\"detail\":\"" + DETAIL + "\",\"message\":\"" + DETAIL + "\"}";
 
     void register(@Observes Filters filters) {
         filters.register(ctx -> {

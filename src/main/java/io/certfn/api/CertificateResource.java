@@ -14,7 +14,6 @@ import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -25,11 +24,12 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The certificate API (DESIGN §2), wire-compatible with le-cert-server. Parses the request,
- * admits the caller, asks the certificate service, maps its outcome.
+ * The certificate API (DESIGN §2), wire-compatible with le-cert-server. Checks the credential, then
+ * parses the request, then the policy (le-cert-server's order: a caller without credentials learns
+ * nothing about validation), asks the certificate service, maps its outcome. No {@code @Produces}:
+ * every answer is JSON whatever the client's {@code Accept} says, as le-cert-server answers.
  */
 @Path("/api/certificate")
-@Produces(MediaType.APPLICATION_JSON)
 public class CertificateResource {
 
     private interface Action {
@@ -61,15 +61,15 @@ public class CertificateResource {
     @POST
     public Uni<Response> obtain(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam("Prefer") String prefer, @Context HttpServerRequest request, byte[] body) {
-        // Parsed once: a body that does not parse is left to the full path, which explains it.
-        Optional<CertificateSpec> parsed = parsedQuietly(body);
-        Optional<Uni<Response>> fromMemory = prefer == null ? parsed.flatMap(spec -> answerFromMemory(authorization, request, spec))
-                : Optional.empty();
+        // The body is read only for a caller already known: a stranger costs no parsing here.
+        Optional<Caller> known = prefer == null ? admission.callerFromMemory(authorization, request) : Optional.empty();
+        Optional<CertificateSpec> parsed = known.flatMap(caller -> parsedQuietly(body));
+        Optional<Uni<Response>> fromMemory = parsed.filter(spec -> admission.allows(known.get(), spec.names()))
+                .flatMap(this::answerFromMemory);
         if (fromMemory.isPresent()) {
             return fromMemory.get();
         }
-        return Uni.createFrom().item(() -> handle(authorization, prefer, request,
-                parsed.orElseGet(() -> RequestBody.read(body, json)), certificates::obtain))
+        return Uni.createFrom().item(() -> handle(authorization, prefer, request, parsed, body, certificates::obtain))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
@@ -82,23 +82,20 @@ public class CertificateResource {
     }
 
     /**
-     * The answer for a caller known without blocking: the cached certificate, or — while this
+     * The answer for an admitted caller without blocking: the cached certificate, or — while this
      * process already orders it — that order's certificate when it comes, without holding a worker
      * thread while waiting (a burst of first requests for a new name waits on one order).
      */
-    private Optional<Uni<Response>> answerFromMemory(String authorization, HttpServerRequest request, CertificateSpec spec) {
-        if (admission.admitFromMemory(authorization, request, spec.names()).isEmpty()) {
-            return Optional.empty();
-        }
+    private Optional<Uni<Response>> answerFromMemory(CertificateSpec spec) {
         Optional<Uni<Response>> cached = certificates.cachedAndNotDue(spec)
-                .map(cert -> Uni.createFrom().item(responseFor(new Outcome.Ready(cert, true), spec).build()));
+                .map(cert -> Uni.createFrom().item(responseFor(new Outcome.Ready(cert, true), spec, null)));
         if (cached.isPresent()) {
             return cached;
         }
         Duration budget = config.waitBudget();
         return certificates.runningOrder(spec).map(order -> Uni.createFrom().completionStage(order)
                 .ifNoItem().after(budget).recoverWithItem(() -> null)
-                .map(ready -> responseFor(ready == null ? certificates.pending(spec) : ready, spec).build()));
+                .map(ready -> responseFor(ready == null ? certificates.pending(spec) : ready, spec, null)));
     }
 
     /** A new certificate now, if the stored one is due ({@code 429 renew_too_soon} otherwise). */
@@ -106,29 +103,38 @@ public class CertificateResource {
     @Path("/renew")
     public Response renew(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam("Prefer") String prefer, @Context HttpServerRequest request, byte[] body) {
-        return handle(authorization, prefer, request, RequestBody.read(body, json), certificates::renew);
+        return handle(authorization, prefer, request, Optional.empty(), body, certificates::renew);
     }
 
-    private Response handle(String authorization, String prefer, HttpServerRequest request, CertificateSpec spec, Action action) {
-        Caller caller = admission.admit(authorization, request, spec.names());
+    /** The full path: credential, body ({@code parsed} when already read), policy, then {@code action}. */
+    private Response handle(String authorization, String prefer, HttpServerRequest request,
+            Optional<CertificateSpec> parsed, byte[] body, Action action) {
+        Caller caller = admission.authenticate(authorization, request, parsed.map(CertificateSpec::names).orElse(null));
+        CertificateSpec spec = parsed.orElseGet(() -> RequestBody.read(body, json));
+        admission.authorize(caller, spec.names());
         Duration budget = WaitPreference.budget(prefer, config.waitBudget(), config.maxWait());
-        Outcome outcome = action.run(caller, spec, budget);
-        Response.ResponseBuilder response = responseFor(outcome, spec);
+        Response response = responseFor(action.run(caller, spec, budget), spec, prefer);
         if (WaitPreference.parse(prefer).isPresent()) {
-            response.header("Preference-Applied", "wait=" + budget.toSeconds());
+            response.getHeaders().putSingle("Preference-Applied", "wait=" + budget.toSeconds());
         }
-        return response.build();
+        return response;
     }
 
-    private Response.ResponseBuilder responseFor(Outcome outcome, CertificateSpec spec) {
+    /**
+     * A certificate is {@code 200}; a running order is {@code 202} for a client that asked for
+     * asynchronous answers and {@code 503 order_pending} for any other (DESIGN §2).
+     */
+    private Response responseFor(Outcome outcome, CertificateSpec spec, String prefer) {
         if (outcome instanceof Outcome.Ready ready) {
-            return Response.ok(render(ready, spec), MediaType.APPLICATION_JSON);
+            return Response.ok(render(ready, spec), MediaType.APPLICATION_JSON).build();
         }
         Outcome.Pending pending = (Outcome.Pending) outcome;
-        return Response.accepted(PendingResponse.of(pending.spec().names()))
-                .header("Retry-After", ProblemMapper.seconds(pending.retryAfter()));
+        if (!WaitPreference.acceptsAsync(prefer)) {
+            return ProblemMapper.response(new OrderPendingException(pending.spec().names(), pending.retryAfter()));
+        }
+        return Response.accepted(PendingResponse.of(pending.spec().names())).type(MediaType.APPLICATION_JSON)
+                .header("Retry-After", ProblemMapper.seconds(pending.retryAfter())).build();
     }
-
     private byte[] render(Outcome.Ready ready, CertificateSpec spec) {
         String key = spec.storageId() + "|" + ready.certificate().serial() + "|" + ready.cached() + "|"
                 + String.join(",", spec.names());

@@ -5,7 +5,11 @@ import io.certfn.certs.StoredCertificate;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
-/** The {@code 200} body of DESIGN §2 (camelCase, le-cert-server compatible). */
+/**
+ * The {@code 200} body of DESIGN §2 (camelCase, le-cert-server compatible). {@code certificate} is
+ * the leaf followed by its chain — what le-cert-server returns and what a TLS server must present,
+ * since its clients write it to a file a server serves as it is; {@code leaf} is the leaf alone.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 // Rendered by certfn's own ObjectMapper (cached bytes), not by a JAX-RS signature: kept for Jackson explicitly.
 @RegisterForReflection
@@ -13,6 +17,7 @@ public record CertificateResponse(
         String domain,
         List<String> domains,
         String certificate,
+        String leaf,
         String issuerCert,
         String fullChain,
         String privateKey,
@@ -24,8 +29,9 @@ public record CertificateResponse(
 
     /** The answer for {@code cert}, naming the names in the order this caller asked for them. */
     static CertificateResponse of(StoredCertificate cert, List<String> requested, boolean cached) {
-        return new CertificateResponse(requested.get(0), requested, cert.certificate(), cert.issuerCert(),
-                cert.certificate() + cert.issuerCert(), cert.privateKey(), cert.notBefore().toString(),
+        String fullChain = cert.certificate() + cert.issuerCert();
+        return new CertificateResponse(requested.get(0), requested, fullChain, cert.certificate(), cert.issuerCert(),
+                fullChain, cert.privateKey(), cert.notBefore().toString(),
                 cert.notAfter().toString(), cert.renewAfter().toString(), cert.serial(), cached);
     }
 }

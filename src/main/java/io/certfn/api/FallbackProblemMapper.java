@@ -24,13 +24,13 @@ public class FallbackProblemMapper implements ExceptionMapper<Throwable> {
             String title = web.getResponse().getStatusInfo().getReasonPhrase();
             String code = title.toLowerCase().replace(' ', '_');
             return Response.status(status).type(Problem.MEDIA_TYPE)
-                    .entity(new Problem("about:blank", title, status, code, null, e.getMessage())).build();
+                    .entity(Problem.of(title, status, code, null, e.getMessage(), null)).build();
         }
         String incident = UUID.randomUUID().toString();
         LOG.errorf(e, "Internal error %s", incident);
         return Response.status(500).type(Problem.MEDIA_TYPE)
-                .entity(new Problem("about:blank", "Internal error", 500, "internal", null,
-                        "An unexpected error occurred; the server log has the details under incident " + incident + "."))
+                .entity(Problem.of("Internal error", 500, "internal", null,
+                        "An unexpected error occurred; the server log has the details under incident " + incident + ".", null))
                 .build();
     }
 }

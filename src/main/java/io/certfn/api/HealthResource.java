@@ -2,17 +2,16 @@ package io.certfn.api;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
-import java.util.Map;
 
-/** {@code GET /healthz}: liveness without auth (le-cert-server compatible). */
+/**
+ * {@code GET /healthz}: liveness without auth, {@code 204} with no body as le-cert-server answers
+ * (DESIGN §2). Readiness with named checks belongs to {@code /q/health}.
+ */
 @Path("/healthz")
 public class HealthResource {
 
     @GET
-    @Produces(MediaType.APPLICATION_JSON)
-    public Map<String, String> health() {
-        return Map.of("status", "ok");
+    public void health() {
+        // 204 No Content: the process serves.
     }
 }

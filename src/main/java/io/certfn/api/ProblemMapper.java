@@ -15,6 +15,11 @@ public class ProblemMapper implements ExceptionMapper<CertfnException> {
 
     @Override
     public Response toResponse(CertfnException e) {
+        return response(e);
+    }
+
+    /** The problem+json answer for {@code e}, for the places that answer without throwing. */
+    static Response response(CertfnException e) {
         if (e.status() >= 500) {
             LOG.warnf("%d %s: %s", e.status(), e.code(), e.getMessage());
         } else {
@@ -22,7 +27,7 @@ public class ProblemMapper implements ExceptionMapper<CertfnException> {
         }
         Response.ResponseBuilder response = Response.status(e.status())
                 .type(Problem.MEDIA_TYPE)
-                .entity(new Problem("about:blank", e.title(), e.status(), e.code(), e.reason().orElse(null), e.getMessage()));
+                .entity(Problem.of(e.title(), e.status(), e.code(), e.reason().orElse(null), e.getMessage(), e.field().orElse(null)));
         e.retryAfter().ifPresent(d -> response.header("Retry-After", seconds(d)));
         e.headers().forEach(response::header);
         return response.build();

@@ -32,6 +32,22 @@ final class WaitPreference {
         return Optional.empty();
     }
 
+    /**
+     * True when the client said it understands asynchronous answers ({@code respond-async} or a
+     * valid {@code wait=N}, RFC 7240 §4.1 and §4.3): only such a client is answered {@code 202}.
+     */
+    static boolean acceptsAsync(String prefer) {
+        if (prefer == null) {
+            return false;
+        }
+        for (String token : prefer.split("[,;]")) {
+            if (token.strip().equalsIgnoreCase("respond-async")) {
+                return true;
+            }
+        }
+        return parse(prefer).isPresent();
+    }
+
     /** The budget for this request: the preference capped at {@code max}, else the default. */
     static Duration budget(String prefer, Duration defaultWait, Duration max) {
         Duration wanted = parse(prefer).orElse(defaultWait);

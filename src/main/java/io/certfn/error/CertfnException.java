@@ -47,6 +47,11 @@ public abstract class CertfnException extends RuntimeException {
         return Optional.empty();
     }
 
+    /** The request field that is wrong, if the failure is about one (le-cert-server's {@code metadata.name}). */
+    public Optional<String> field() {
+        return Optional.empty();
+    }
+
     /** When the caller may try again, if known. */
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);

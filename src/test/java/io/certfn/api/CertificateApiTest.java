@@ -73,15 +73,30 @@ class CertificateApiTest {
         assertEquals("one.certfn.test", r.path("domain"));
         assertEquals(List.of("one.certfn.test", "two.certfn.test"), r.path("domains"));
         assertEquals(false, r.path("cached"));
-        TestCerts.verifyChain(r.path("fullChain"), stack().root());
-        X509Certificate leaf = TestCerts.parse(r.path("certificate")).get(0);
+        // certificate is the leaf followed by its chain (DESIGN §2), what a TLS server presents as it is.
+        TestCerts.verifyChain(r.path("certificate"), stack().root());
+        List<X509Certificate> leafOnly = TestCerts.parse(r.path("leaf"));
+        assertEquals(1, leafOnly.size(), "leaf holds the leaf alone");
+        X509Certificate leaf = leafOnly.get(0);
+        assertEquals(leaf, TestCerts.parse(r.path("certificate")).get(0), "the leaf comes first");
         assertEquals(Set.of("one.certfn.test", "two.certfn.test"), TestCerts.dnsNames(leaf));
-        assertEquals(r.<String>path("certificate") + r.<String>path("issuerCert"), r.path("fullChain"));
+        assertEquals(r.<String>path("leaf") + r.<String>path("issuerCert"), r.path("certificate"));
+        assertEquals(r.<String>path("certificate"), r.path("fullChain"));
         assertEquals(leaf.getSerialNumber().toString(16), r.path("serial"));
         assertEquals(leaf.getNotAfter().toInstant().toString(), r.path("notAfter"));
         Instant renewAfter = Instant.parse(r.path("renewAfter"));
         assertTrue(renewAfter.isAfter(Instant.now()) && renewAfter.isBefore(leaf.getNotAfter().toInstant()));
         assertKeyMatches(r.path("privateKey"), leaf);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"text/plain", "text/html", "*/*", "application/x-pem-file"})
+    void anyAcceptGetsTheCertificateAsJson(String accept) {
+        Response r = obtain("{\"domain\":\"accept.certfn.test\"}", "Accept", accept);
+        assertEquals(200, r.statusCode(), r.asString());
+        assertEquals("application/json", r.contentType());
+        assertEquals("accept.certfn.test", r.path("domain"));
+        assertTrue(r.<String>path("certificate").startsWith("-----BEGIN CERTIFICATE-----"), r.asString());
     }
 
     @Test

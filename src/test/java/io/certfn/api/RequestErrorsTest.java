@@ -31,6 +31,14 @@ class RequestErrorsTest {
         assertEquals(status, (int) r.path("status"));
         assertNotNull(r.path("title"));
         assertNotNull(r.path("detail"));
+        assertEquals(r.<String>path("detail"), r.path("message"), "le-cert-server's message repeats the detail");
+        return r;
+    }
+
+    /** A problem about one request field: le-cert-server's {@code metadata.name} names it. */
+    private static Response fieldProblem(Response r, String code, String field) {
+        problem(r, 400, code);
+        assertEquals(field, r.path("metadata.name"), r.asString());
         return r;
     }
 
@@ -38,7 +46,8 @@ class RequestErrorsTest {
     @ValueSource(strings = {"not json", "[\"a.certfn.test\"]", "\"a.certfn.test\"", "{\"domains\":\"a.certfn.test\"}",
             "{\"domains\":[1]}", "{\"domain\":5}", "{\"domain\":\"a.certfn.test\",\"keyType\":256}"})
     void malformedBodiesAreInvalidBody(String body) {
-        problem(post("/api/certificate", body, "Authorization", STRANGER), 400, "invalid_body");
+        Response r = problem(post("/api/certificate", body, "Authorization", STRANGER), 400, "invalid_body");
+        assertTrue(r.<String>path("detail").matches("(?s).*(JSON|Field '\\w+').*"), r.<String>path("detail"));
     }
 
     @Test
@@ -48,15 +57,67 @@ class RequestErrorsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{}", "{\"keyType\":\"ec256\"}", "{\"domains\":[]}", "{\"domain\":null}"})
-    void missingNamesAreMissingBodyParam(String body) {
-        Response r = problem(post("/api/certificate", body, "Authorization", STRANGER), 400, "missing_body_param");
-        assertTrue(r.<String>path("detail").contains("domain"));
+    @ValueSource(strings = {"{}", "{\"keyType\":\"ec256\"}", "{\"domains\":[]}", "{\"domain\":null}", "{\"domain\":\"\"}",
+            "{\"domain\":\"  \"}", "{\"domain\":\"\",\"domains\":[]}"})
+    void missingOrEmptyNamesAreMissingBodyParam(String body) {
+        Response r = fieldProblem(post("/api/certificate", body, "Authorization", STRANGER), "missing_body_param", "domain");
+        assertTrue(r.<String>path("detail").contains("Field 'domain' (or 'domains') is required"), r.<String>path("detail"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"domains\":\"a.certfn.test\"}|invalid_body|domains",
+            "{\"domain\":5}|invalid_body|domain",
+            "{\"domain\":\"a.certfn.test\",\"keyType\":256}|invalid_body|keyType",
+            "{\"domain\":\"bad_name.certfn.test\"}|invalid_domain|domain",
+            "{\"domains\":[\"a.certfn.test\",\"bad_name.certfn.test\"]}|invalid_domain|domains",
+            "{\"domain\":\"a.certfn.test\",\"keyType\":\"dsa1024\"}|invalid_key_type|keyType",
+            "{\"domain\":\"a.certfn.test\",\"csr\":\"@@@\"}|invalid_csr|csr"})
+    void fieldErrorsNameTheFieldInMetadata(String body, String code, String field) {
+        fieldProblem(post("/api/certificate", body, "Authorization", STRANGER), code, field);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"Domain\":\"a.certfn.test\"}", "{\"DOMAIN\":\"a.certfn.test\"}",
+            "{\"Domains\":[\"a.certfn.test\"]}", "{\"dOmAiN\":\"a.certfn.test\",\"KeyType\":\"EC256\"}"})
+    void memberNamesMatchCaseInsensitivelyAsGosDecoderDoes(String body) {
+        // The names were read (else missing_body_param): the stranger is then denied by the policy, naming the name.
+        Response r = problem(post("/api/certificate", body, "Authorization", STRANGER), 403, "domain_not_allowed");
+        assertTrue(r.<String>path("detail").contains("'a.certfn.test'"), r.<String>path("detail"));
+    }
+
+    @Test
+    void aMemberInTwoSpellingsIsRefusedNamingBoth() {
+        Response r = fieldProblem(post("/api/certificate", "{\"domain\":\"a.certfn.test\",\"Domain\":\"b.certfn.test\"}",
+                "Authorization", STRANGER), "invalid_body", "domain");
+        assertTrue(r.<String>path("detail").contains("'domain' and 'Domain'"), r.<String>path("detail"));
+    }
+
+    @Test
+    void aKeyTypeInAnotherCaseIsReadAsThatField() {
+        fieldProblem(post("/api/certificate", "{\"Domain\":\"a.certfn.test\",\"KEYTYPE\":\"dsa1024\"}", "Authorization", STRANGER),
+                "invalid_key_type", "keyType");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not json", "{\"domain\":\"bad_name\"}", "{}", "{\"domain\":\"a.certfn.test\",\"csr\":\"@@@\"}"})
+    void theCredentialIsCheckedBeforeTheBody(String body) {
+        problem(post("/api/certificate", body), 401, "unauthenticated");
+        problem(post("/api/certificate", body, "Authorization", "APIKey not-a-known-key-0123456789"), 401, "invalid_credentials");
+        problem(post("/api/certificate/renew", body), 401, "unauthenticated");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"text/plain", "text/html", "application/xml", "application/octet-stream"})
+    void anyAcceptGetsTheJsonAnswer(String accept) {
+        Response r = problem(post("/api/certificate", "{\"domain\":\"a.certfn.test\"}", "Authorization", STRANGER, "Accept", accept),
+                403, "domain_not_allowed");
+        assertTrue(r.<String>path("detail").contains("apiKey:stranger"), r.<String>path("detail"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"bad_name.certfn.test", "*.*.certfn.test", "a.*.certfn.test", "1.2.3.4", "::1", "-a.certfn.test",
-            "a-.certfn.test", "localhost", "a..certfn.test", "",
+            "a-.certfn.test", "localhost", "a..certfn.test",
             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.certfn.test"})
     void badNamesAreInvalidDomain(String name) {
         Response r = problem(post("/api/certificate", "{\"domain\":\"" + name + "\"}", "Authorization", STRANGER), 400, "invalid_domain");
@@ -163,8 +224,10 @@ class RequestErrorsTest {
     }
 
     @Test
-    void healthzNeedsNoAuth() {
-        given().get("/healthz").then().statusCode(200);
+    void healthzIs204WithNoBodyAndNeedsNoAuth() {
+        Response r = given().get("/healthz");
+        assertEquals(204, r.statusCode(), r.asString());
+        assertEquals("", r.asString());
     }
 
     @Test
