@@ -93,6 +93,11 @@ public final class CertfnProcess implements AutoCloseable {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The URL of {@code path} on this process ({@code ""} for its base URL). */
+    public String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
     /** The process's output so far, for failure messages. */
     public String log() {
         try {

@@ -1,0 +1,366 @@
+package io.certfn.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import io.certfn.testing.AcmeStack;
+import io.certfn.testing.CertfnProcess;
+import io.certfn.testing.TestCerts;
+import io.certfn.testing.TestIssuer;
+import io.certfn.testing.TestStore;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code client/certfn-fetch}, run by {@code sh} (dash on Debian: POSIX only) against a packaged
+ * certfn, Pebble and Knot: what it installs, when it reloads, what a refusal and a kill leave behind,
+ * and a platform token it fetches itself from a metadata endpoint.
+ */
+class CertfnFetchIT {
+
+    private static final Path SCRIPT = Path.of("client/certfn-fetch").toAbsolutePath();
+    private static final String OPS = "fetch-ops-key-0123456789";
+    private static final String NARROW = "fetch-narrow-key-0123456789";
+    private static final String AUDIENCE = "https://certfn.fetch.test";
+    private static final String EMAIL = "fetcher@certfn-test.iam.gserviceaccount.com";
+
+    private static AcmeStack stack;
+    private static CertfnProcess certfn;
+    private static Path store;
+    private static TestIssuer google;
+    private static PublicJsonWebKey googleKey;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = AcmeStack.start(Map.of());
+        store = Files.createTempDirectory("certfn-fetch-store");
+        google = new TestIssuer();
+        googleKey = google.newKey("RSA", "fetch-google-1");
+        Map<String, String> config = new HashMap<>(stack.certfnConfig());
+        config.put("certfn.store.file.path", store.toString());
+        // The tests make stored certificates due by editing the store; the read cache would hide that.
+        config.put("certfn.store.cache-ttl", "0s");
+        config.put("certfn.auth.api-keys", "ops=" + OPS + ",narrow=" + NARROW);
+        config.put("certfn.auth.google.audience", AUDIENCE);
+        config.put("certfn.auth.google.jwks-url", google.jwksUrl());
+        config.put("certfn.policy", """
+                {"rules": [
+                  {"name": "ops", "match": {"apiKey": "ops"}, "domains": ["*"]},
+                  {"name": "narrow", "match": {"apiKey": "narrow"}, "domains": ["narrow.certfn.test"]},
+                  {"name": "gce-vm", "match": {"issuer": "google", "email": "%s"}, "domains": ["gce.certfn.test"]}
+                ]}""".formatted(EMAIL));
+        certfn = CertfnProcess.start(config);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (certfn != null) {
+            certfn.close();
+        }
+        if (google != null) {
+            google.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    /** One run of the script: its exit code and what it printed. */
+    record Run(int exit, String out) {
+    }
+
+    private static ProcessBuilder script(Path dir, Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("sh", SCRIPT.toString(), "--server", certfn.url("")));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).directory(dir.toFile());
+        builder.environment().putAll(env);
+        return builder;
+    }
+
+    private static Run run(Path dir, Map<String, String> env, String... args) throws Exception {
+        Process p = script(dir, env, args).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "certfn-fetch finished");
+        return new Run(p.exitValue(), out);
+    }
+
+    private static Run fetch(Path dir, String name, String key, String... more) throws Exception {
+        Path keyFile = dir.resolve("api-key");
+        Files.writeString(keyFile, key + "\n");
+        List<String> args = new ArrayList<>(List.of("--domain", name, "--cert", dir.resolve("tls.crt").toString(),
+                "--key", dir.resolve("tls.key").toString(), "--api-key-file", keyFile.toString(),
+                "--reload", "echo reloaded >> " + dir.resolve("reloads")));
+        args.addAll(List.of(more));
+        return run(dir, Map.of(), args.toArray(String[]::new));
+    }
+
+    private static int reloads(Path dir) throws IOException {
+        Path log = dir.resolve("reloads");
+        return Files.exists(log) ? Files.readAllLines(log).size() : 0;
+    }
+
+    /** The installed pair: a chain that verifies against Pebble's root, leaf first, and the key of that leaf. */
+    private static X509Certificate assertInstalled(Path dir, String name) throws Exception {
+        String chain = Files.readString(dir.resolve("tls.crt"));
+        List<X509Certificate> certs = TestCerts.parse(chain);
+        assertTrue(certs.size() >= 2, "the leaf and its chain: " + certs.size() + " certificate(s)");
+        TestCerts.verifyChain(chain, stack.root());
+        X509Certificate leaf = certs.get(0);
+        assertTrue(TestCerts.dnsNames(leaf).contains(name), TestCerts.dnsNames(leaf).toString());
+        PrivateKey key = privateKey(Files.readString(dir.resolve("tls.key")));
+        Signature signer = Signature.getInstance("SHA256withECDSA");
+        signer.initSign(key);
+        signer.update(new byte[] {1, 2, 3});
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance("SHA256withECDSA");
+        verifier.initVerify(leaf.getPublicKey());
+        verifier.update(new byte[] {1, 2, 3});
+        assertTrue(verifier.verify(signature), "the key belongs to the installed leaf");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("tls.key"))));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("tls.crt"))));
+        return leaf;
+    }
+
+    private static PrivateKey privateKey(String pem) throws Exception {
+        String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+    }
+
+    private static List<String> leftovers(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith(".certfn-fetch")).toList();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jq", "python3"})
+    void installsOnceReloadsOnlyOnChangeAndAgainAfterARenewal(String jsonTool, @TempDir Path dir) throws Exception {
+        String name = "fetch-" + jsonTool + ".certfn.test";
+        Map<String, String> env = Map.of("CERTFN_FETCH_JSON", jsonTool);
+        Path keyFile = dir.resolve("api-key");
+        Files.writeString(keyFile, OPS);
+        String[] args = {"--domain", name, "--cert", dir.resolve("tls.crt").toString(), "--key", dir.resolve("tls.key").toString(),
+            "--api-key-file", keyFile.toString(), "--reload", "echo reloaded >> " + dir.resolve("reloads")};
+
+        Run first = run(dir, env, args);
+        assertEquals(0, first.exit(), first.out() + certfn.log());
+        assertTrue(first.out().contains("installed"), first.out());
+        X509Certificate installed = assertInstalled(dir, name);
+        assertEquals(1, reloads(dir), "the first install reloads");
+
+        byte[] certBefore = Files.readAllBytes(dir.resolve("tls.crt"));
+        Instant modified = Files.getLastModifiedTime(dir.resolve("tls.crt")).toInstant();
+        Run second = run(dir, env, args);
+        assertEquals(0, second.exit(), second.out());
+        assertTrue(second.out().contains("nothing changed"), second.out());
+        assertArrayEquals(certBefore, Files.readAllBytes(dir.resolve("tls.crt")));
+        assertEquals(modified, Files.getLastModifiedTime(dir.resolve("tls.crt")).toInstant(), "not rewritten");
+        assertEquals(1, reloads(dir), "an unchanged certificate is not reloaded");
+
+        TestStore.makeDue(store, name);
+        Run renewed = run(dir, env, args);
+        assertEquals(0, renewed.exit(), renewed.out() + certfn.log());
+        X509Certificate next = assertInstalled(dir, name);
+        assertNotEquals(installed.getSerialNumber(), next.getSerialNumber(), "the renewed certificate is installed");
+        assertEquals(2, reloads(dir), "a renewal reloads once");
+        assertEquals(0, run(dir, env, args).exit());
+        assertEquals(2, reloads(dir), "and not again");
+        assertEquals(List.of(), leftovers(dir));
+    }
+
+    @Test
+    void aRefusalLeavesTheInstalledFilesUntouchedAndSaysWhy(@TempDir Path dir) throws Exception {
+        Run ok = fetch(dir, "narrow.certfn.test", NARROW);
+        assertEquals(0, ok.exit(), ok.out() + certfn.log());
+        byte[] cert = Files.readAllBytes(dir.resolve("tls.crt"));
+        byte[] key = Files.readAllBytes(dir.resolve("tls.key"));
+
+        Run denied = fetch(dir, "other.certfn.test", NARROW);
+        assertEquals(1, denied.exit(), denied.out());
+        assertTrue(denied.out().contains("certfn refused (403 domain_not_allowed)"), denied.out());
+        assertTrue(denied.out().contains("'other.certfn.test'"), denied.out());
+
+        Run wrongKey = fetch(dir, "narrow.certfn.test", "not-a-key-of-this-server-0123");
+        assertEquals(1, wrongKey.exit(), wrongKey.out());
+        assertTrue(wrongKey.out().contains("certfn refused (401 invalid_credentials)"), wrongKey.out());
+        assertTrue(!wrongKey.out().contains("not-a-key-of-this-server"), "the key is never printed: " + wrongKey.out());
+
+        assertArrayEquals(cert, Files.readAllBytes(dir.resolve("tls.crt")));
+        assertArrayEquals(key, Files.readAllBytes(dir.resolve("tls.key")));
+        assertEquals(1, reloads(dir), "no reload after a refusal");
+        assertEquals(List.of(), leftovers(dir));
+    }
+
+    @Test
+    void aRunKilledWhileWaitingForCertfnLeavesNothingBehind(@TempDir Path dir) throws Exception {
+        assertEquals(0, fetch(dir, "killed.certfn.test", OPS).exit());
+        byte[] cert = Files.readAllBytes(dir.resolve("tls.crt"));
+        CountDownLatch asked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        HttpServer silent = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        silent.createContext("/", exchange -> {
+            asked.countDown();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        silent.start();
+        try {
+            Path tmp = Files.createDirectory(dir.resolve("tmp"));
+            Files.writeString(dir.resolve("api-key"), OPS);
+            List<String> command = List.of("sh", SCRIPT.toString(), "--server", "http://127.0.0.1:" + silent.getAddress().getPort(),
+                    "--domain", "killed.certfn.test", "--cert", dir.resolve("tls.crt").toString(), "--key", dir.resolve("tls.key").toString(),
+                    "--api-key-file", dir.resolve("api-key").toString());
+            Path out = dir.resolve("out");
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+            builder.environment().put("TMPDIR", tmp.toString());
+            Process p = builder.start();
+            assertTrue(asked.await(30, TimeUnit.SECONDS), "the script asked certfn");
+            p.destroy(); // SIGTERM, as systemd or a CronJob's deadline sends
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(143, p.exitValue(), Files.readString(out));
+            try (var left = Files.list(tmp)) {
+                assertEquals(List.of(), left.toList(), "its work folder (and the credential file in it) is removed");
+            }
+        } finally {
+            release.countDown();
+            silent.stop(0);
+        }
+        assertArrayEquals(cert, Files.readAllBytes(dir.resolve("tls.crt")));
+        assertEquals(List.of(), leftovers(dir));
+    }
+
+    @Test
+    void aRunKilledOutrightWhileInstallingLeavesWholeFiles(@TempDir Path dir) throws Exception {
+        String name = "sigkill.certfn.test";
+        assertEquals(0, fetch(dir, name, OPS).exit());
+        byte[] cert = Files.readAllBytes(dir.resolve("tls.crt"));
+        byte[] key = Files.readAllBytes(dir.resolve("tls.key"));
+        TestStore.makeDue(store, name);
+        // An mv that stops before it renames: the moment the new files are staged and the old ones still in place.
+        Path bin = Files.createDirectory(dir.resolve("bin"));
+        Path staged = dir.resolve("staged");
+        Files.writeString(bin.resolve("mv"), "#!/bin/sh\n: > '" + staged + "'\nexec sleep 60\n");
+        bin.resolve("mv").toFile().setExecutable(true);
+        Files.writeString(dir.resolve("api-key"), OPS);
+        Path out = dir.resolve("out");
+        ProcessBuilder builder = script(dir, Map.of("PATH", bin + ":" + System.getenv("PATH")), "--domain", name,
+                "--cert", dir.resolve("tls.crt").toString(), "--key", dir.resolve("tls.key").toString(),
+                "--api-key-file", dir.resolve("api-key").toString()).redirectOutput(out.toFile());
+        Process p = builder.start();
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (!Files.exists(staged) && p.isAlive() && Instant.now().isBefore(deadline)) {
+            Thread.sleep(20);
+        }
+        assertTrue(Files.exists(staged), "the run reached the rename: " + Files.readString(out));
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly(); // SIGKILL: no trap runs
+        p.waitFor();
+        assertArrayEquals(cert, Files.readAllBytes(dir.resolve("tls.crt")), "the installed certificate is whole and unchanged");
+        assertArrayEquals(key, Files.readAllBytes(dir.resolve("tls.key")));
+        assertInstalled(dir, name);
+
+        Run next = fetch(dir, name, OPS);
+        assertEquals(0, next.exit(), next.out());
+        assertNotEquals(new String(cert, StandardCharsets.US_ASCII), Files.readString(dir.resolve("tls.crt")), "the next run installs the renewal");
+        assertInstalled(dir, name);
+    }
+
+    @Test
+    void onGoogleCloudItFetchesItsOwnIdToken(@TempDir Path dir) throws Exception {
+        HttpServer metadata = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        List<String> asked = new ArrayList<>();
+        metadata.createContext("/computeMetadata/v1/instance/service-accounts/default/identity", exchange -> {
+            asked.add(exchange.getRequestURI().getRawQuery());
+            boolean google = "Google".equals(exchange.getRequestHeaders().getFirst("Metadata-Flavor"));
+            String audience = exchange.getRequestURI().getRawQuery().replaceAll(".*audience=([^&]*).*", "$1");
+            byte[] body = (google ? idToken(java.net.URLDecoder.decode(audience, StandardCharsets.UTF_8)) : "missing Metadata-Flavor")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(google ? 200 : 403, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        metadata.start();
+        try {
+            Run r = run(dir, Map.of("GCE_METADATA_HOST", "127.0.0.1:" + metadata.getAddress().getPort()),
+                    "--identity", "gcp", "--audience", AUDIENCE, "--domain", "gce.certfn.test",
+                    "--cert", dir.resolve("tls.crt").toString(), "--key", dir.resolve("tls.key").toString());
+            assertEquals(0, r.exit(), r.out() + certfn.log());
+            assertEquals(List.of("audience=https%3A%2F%2Fcertfn.fetch.test&format=full"), asked);
+            assertInstalled(dir, "gce.certfn.test");
+
+            Run otherName = run(dir, Map.of("GCE_METADATA_HOST", "127.0.0.1:" + metadata.getAddress().getPort()),
+                    "--identity", "gcp", "--audience", AUDIENCE, "--domain", "ops.certfn.test",
+                    "--cert", dir.resolve("other.crt").toString(), "--key", dir.resolve("other.key").toString());
+            assertEquals(1, otherName.exit(), otherName.out());
+            assertTrue(otherName.out().contains("certfn refused (403 domain_not_allowed)"), otherName.out());
+            assertTrue(otherName.out().contains("'ops.certfn.test'"), otherName.out());
+            assertTrue(!Files.exists(dir.resolve("other.crt")), "nothing written");
+        } finally {
+            metadata.stop(0);
+        }
+    }
+
+    @Test
+    void badUsageIsExitTwoNamingTheOption(@TempDir Path dir) throws Exception {
+        Run noDomain = run(dir, Map.of(), "--cert", "a", "--key", "b");
+        assertEquals(2, noDomain.exit(), noDomain.out());
+        assertTrue(noDomain.out().contains("--domain"), noDomain.out());
+        Run badIdentity = run(dir, Map.of(), "--identity", "ldap", "--domain", "x.certfn.test", "--cert", "a", "--key", "b");
+        assertEquals(2, badIdentity.exit());
+        assertTrue(badIdentity.out().contains("not 'ldap'"), badIdentity.out());
+        Run noKey = run(dir, Map.of("CERTFN_API_KEY", ""), "--domain", "x.certfn.test", "--cert", "a", "--key", "b");
+        assertEquals(2, noKey.exit());
+        assertTrue(noKey.out().contains("--api-key-file or CERTFN_API_KEY"), noKey.out());
+    }
+
+    /** A Google-shaped ID token for the VM's service account, as the metadata server mints it. */
+    private static String idToken(String audience) {
+        JwtClaims claims = new JwtClaims();
+        long now = Instant.now().getEpochSecond();
+        claims.setIssuer("https://accounts.google.com");
+        claims.setAudience(audience);
+        claims.setSubject("117000000000000000042");
+        claims.setClaim("azp", "117000000000000000042");
+        claims.setClaim("email", EMAIL);
+        claims.setClaim("email_verified", true);
+        claims.setIssuedAt(NumericDate.fromSeconds(now - 5));
+        claims.setExpirationTime(NumericDate.fromSeconds(now + 3600));
+        return TestIssuer.sign(claims, googleKey, "RS256");
+    }
+}
