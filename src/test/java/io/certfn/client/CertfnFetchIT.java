@@ -337,6 +337,36 @@ class CertfnFetchIT {
     }
 
     @Test
+    void aLongOrderIsFollowedThroughRetryAfterUpToMaxWait(@TempDir Path dir) throws Exception {
+        // A certfn that answers every new order at once as pending, as one does when the CA is slow.
+        Map<String, String> config = new HashMap<>(stack.certfnConfig());
+        config.put("certfn.store.file.path", Files.createTempDirectory("certfn-fetch-slow").toString());
+        config.put("certfn.auth.api-keys", "ops=" + OPS);
+        config.put("certfn.request.wait", "0s");
+        config.put("certfn.request.retry-after", "1s");
+        try (CertfnProcess slow = CertfnProcess.start(config)) {
+            Files.writeString(dir.resolve("api-key"), OPS);
+            String[] args = {"--server", slow.url(""), "--domain", "slow.certfn.test", "--cert", dir.resolve("tls.crt").toString(),
+                "--key", dir.resolve("tls.key").toString(), "--api-key-file", dir.resolve("api-key").toString()};
+            Run gaveUp = run(dir, Map.of(), concat(args, "--max-wait", "0"));
+            assertEquals(3, gaveUp.exit(), gaveUp.out());
+            assertTrue(gaveUp.out().contains("no certificate within --max-wait 0s"), gaveUp.out());
+            assertTrue(!Files.exists(dir.resolve("tls.crt")), "nothing written");
+
+            Run followed = run(dir, Map.of(), concat(args, "--domain", "slow2.certfn.test"));
+            assertEquals(0, followed.exit(), followed.out() + slow.log());
+            assertTrue(followed.out().contains("the order is still running; asking again in 1s"), followed.out());
+            assertInstalled(dir, "slow2.certfn.test");
+        }
+    }
+
+    private static String[] concat(String[] args, String... more) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
     void badUsageIsExitTwoNamingTheOption(@TempDir Path dir) throws Exception {
         Run noDomain = run(dir, Map.of(), "--cert", "a", "--key", "b");
         assertEquals(2, noDomain.exit(), noDomain.out());

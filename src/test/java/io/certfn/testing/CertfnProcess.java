@@ -130,7 +130,7 @@ public final class CertfnProcess implements AutoCloseable {
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
                         HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 204) {
+                if (r.statusCode() / 100 == 2) {
                     return;
                 }
             } catch (IOException notYet) {
