@@ -682,6 +682,9 @@ public class Bench {
         env.put("CERTFN_AUTH_OIDC_ISSUER", issuerUrl());
         env.put("CERTFN_AUTH_OIDC_AUDIENCE", AUDIENCE);
         env.put("CERTFN_AUTH_OIDC_JWKS_URL", issuerUrl() + "/jwks");
+        // A token issuer needs policy rules (deny by default, DESIGN §4).
+        env.put("CERTFN_POLICY", "{\"rules\":[{\"name\":\"bench\",\"match\":{\"apiKey\":\"bench\"},\"domains\":[\"*\"]},"
+                + "{\"name\":\"workload\",\"match\":{\"issuer\":\"oidc\",\"sub\":\"bench-workload\"},\"domains\":[\"*\"]}]}");
         return env;
     }
 

@@ -3,6 +3,7 @@ package io.certfn.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certfn.auth.Caller;
+import io.certfn.certs.AuditLog;
 import io.certfn.certs.CertificateService;
 import io.certfn.certs.CertificateSpec;
 import io.certfn.certs.Outcome;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The certificate API (DESIGN §2), wire-compatible with le-cert-server. Checks the credential, then
@@ -36,10 +38,15 @@ public class CertificateResource {
         Outcome run(Caller caller, CertificateSpec spec, Duration budget);
     }
 
-    /** Rendered answers for stored certificates: the warm path then only looks up bytes. */
-    private static final int MAX_RENDERED = 10_000;
+    /**
+     * Rendered answers for stored certificates: the warm path then only looks up bytes. Bounded by
+     * bytes, not entries: one 100-name RSA-4096 answer is ~36 KB, and each order of the same names
+     * is another entry.
+     */
+    private static final long MAX_RENDERED_BYTES = 32L * 1024 * 1024;
 
     private final Map<String, byte[]> rendered = new ConcurrentHashMap<>();
+    private final AtomicLong renderedBytes = new AtomicLong();
     private final CertificateService certificates;
     private final Admission admission;
     private final ObjectMapper json;
@@ -65,7 +72,7 @@ public class CertificateResource {
         Optional<Caller> known = prefer == null ? admission.callerFromMemory(authorization, request) : Optional.empty();
         Optional<CertificateSpec> parsed = known.flatMap(caller -> parsedQuietly(body));
         Optional<Uni<Response>> fromMemory = parsed.filter(spec -> admission.allows(known.get(), spec.names()))
-                .flatMap(this::answerFromMemory);
+                .flatMap(spec -> answerFromMemory(known.get(), spec));
         if (fromMemory.isPresent()) {
             return fromMemory.get();
         }
@@ -86,16 +93,16 @@ public class CertificateResource {
      * process already orders it — that order's certificate when it comes, without holding a worker
      * thread while waiting (a burst of first requests for a new name waits on one order).
      */
-    private Optional<Uni<Response>> answerFromMemory(CertificateSpec spec) {
+    private Optional<Uni<Response>> answerFromMemory(Caller caller, CertificateSpec spec) {
         Optional<Uni<Response>> cached = certificates.cachedAndNotDue(spec)
-                .map(cert -> Uni.createFrom().item(responseFor(new Outcome.Ready(cert, true), spec, null)));
+                .map(cert -> Uni.createFrom().item(responseFor(caller, new Outcome.Ready(cert, true), spec, null)));
         if (cached.isPresent()) {
             return cached;
         }
         Duration budget = config.waitBudget();
         return certificates.runningOrder(spec).map(order -> Uni.createFrom().completionStage(order)
                 .ifNoItem().after(budget).recoverWithItem(() -> null)
-                .map(ready -> responseFor(ready == null ? certificates.pending(spec) : ready, spec, null)));
+                .map(ready -> responseFor(caller, ready == null ? certificates.pending(spec) : ready, spec, null)));
     }
 
     /** A new certificate now, if the stored one is due ({@code 429 renew_too_soon} otherwise). */
@@ -113,7 +120,7 @@ public class CertificateResource {
         CertificateSpec spec = parsed.orElseGet(() -> RequestBody.read(body, json));
         admission.authorize(caller, spec.names());
         Duration budget = WaitPreference.budget(prefer, config.waitBudget(), config.maxWait());
-        Response response = responseFor(action.run(caller, spec, budget), spec, prefer);
+        Response response = responseFor(caller, action.run(caller, spec, budget), spec, prefer);
         if (WaitPreference.parse(prefer).isPresent()) {
             response.getHeaders().putSingle("Preference-Applied", "wait=" + budget.toSeconds());
         }
@@ -122,11 +129,14 @@ public class CertificateResource {
 
     /**
      * A certificate is {@code 200}; a running order is {@code 202} for a client that asked for
-     * asynchronous answers and {@code 503 order_pending} for any other (DESIGN §2).
+     * asynchronous answers and {@code 503 order_pending} for any other (DESIGN §2). Every answer
+     * that hands {@code caller} a private key is audited.
      */
-    private Response responseFor(Outcome outcome, CertificateSpec spec, String prefer) {
+    private Response responseFor(Caller caller, Outcome outcome, CertificateSpec spec, String prefer) {
         if (outcome instanceof Outcome.Ready ready) {
-            return Response.ok(render(ready, spec), MediaType.APPLICATION_JSON).build();
+            byte[] body = render(ready, spec);
+            AuditLog.served(caller, spec.names(), ready.certificate(), ready.cached());
+            return Response.ok(body, MediaType.APPLICATION_JSON).build();
         }
         Outcome.Pending pending = (Outcome.Pending) outcome;
         if (!WaitPreference.acceptsAsync(prefer)) {
@@ -140,17 +150,21 @@ public class CertificateResource {
                 + String.join(",", spec.names());
         byte[] bytes = rendered.get(key);
         if (bytes == null) {
-            if (rendered.size() >= MAX_RENDERED) {
-                rendered.clear();
-            }
             // Rendered once when the requests a new certificate kept waiting are answered together.
             bytes = rendered.computeIfAbsent(key, k -> {
                 try {
-                    return json.writeValueAsBytes(CertificateResponse.of(ready.certificate(), spec.names(), ready.cached()));
+                    byte[] rendering = json.writeValueAsBytes(CertificateResponse.of(ready.certificate(), spec.names(), ready.cached()));
+                    renderedBytes.addAndGet(rendering.length + 2L * k.length());
+                    return rendering;
                 } catch (JsonProcessingException e) {
                     throw new IllegalStateException("Cannot render the certificate response", e);
                 }
             });
+            if (renderedBytes.get() > MAX_RENDERED_BYTES) {
+                // Rare and cheap to rebuild: start over rather than track an eviction order on the warm path.
+                rendered.clear();
+                renderedBytes.set(0);
+            }
         }
         return bytes;
     }

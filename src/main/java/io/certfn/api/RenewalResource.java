@@ -1,40 +1,91 @@
 package io.certfn.api;
 
+import io.certfn.auth.Caller;
+import io.certfn.certs.AuditLog;
+import io.certfn.certs.RenewTooSoonException;
 import io.certfn.certs.RenewalSweep;
 import io.certfn.config.CertfnConfig;
+import io.certfn.policy.DomainNotAllowedException;
+import io.certfn.policy.PolicyService;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code POST /api/renewals}: the one entry point every platform's scheduler calls to renew
- * everything due. Any authenticated caller may call it; it renews only the certificates the
- * policy grants that caller (a scheduler identity with {@code domains: ["*"]} renews all).
+ * everything due. The caller needs a rule that grants renewals ({@code actions: [renew]}, or a full
+ * grant); the sweep renews and reports only the certificates those rules grant, hands out no key,
+ * and one caller may start it at most once per {@code certfn.renewal.sweep-interval} per instance.
  */
 @Path("/api/renewals")
-@Produces(MediaType.APPLICATION_JSON)
 public class RenewalResource {
+
+    private static final List<String> SWEEP = List.of("(renewal sweep)");
 
     private final RenewalSweep sweep;
     private final Admission admission;
+    private final PolicyService policy;
     private final CertfnConfig.Renewal config;
+    private final Clock clock = Clock.systemUTC();
+    /** When each caller last started a sweep on this instance. */
+    private final Map<String, Instant> lastSweep = new ConcurrentHashMap<>();
 
-    public RenewalResource(RenewalSweep sweep, Admission admission, CertfnConfig config) {
+    public RenewalResource(RenewalSweep sweep, Admission admission, PolicyService policy, CertfnConfig config) {
         this.sweep = sweep;
         this.admission = admission;
+        this.policy = policy;
         this.config = config.renewal();
     }
 
     @POST
-    public RenewalSweep.Report renewDue(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @Context HttpServerRequest request) {
-        var caller = admission.authenticate(authorization, request, List.of("(renewal sweep)"));
-        return sweep.sweep(caller, admission::allows, config.sweepBudget());
+    public Response renewDue(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServerRequest request) {
+        Caller caller = admission.authenticate(authorization, request, SWEEP);
+        if (!policy.mayRenew(caller)) {
+            DomainNotAllowedException denied = new DomainNotAllowedException("The caller " + caller.describe()
+                    + " may not run the renewal sweep: no policy rule of it grants renewals (give its scheduler identity a rule"
+                    + " with actions: [renew]).");
+            AuditLog.denied(caller, SWEEP, denied.code());
+            throw denied;
+        }
+        admitOncePerInterval(caller);
+        RenewalSweep.Report report = sweep.sweep(caller, (c, names) -> {
+            try {
+                policy.checkRenewal(c, names);
+                return true;
+            } catch (DomainNotAllowedException e) {
+                return false;
+            }
+        }, config.sweepBudget());
+        return Response.ok(report, MediaType.APPLICATION_JSON).build();
+    }
+
+    private void admitOncePerInterval(Caller caller) {
+        Instant now = clock.instant();
+        Duration interval = config.sweepInterval();
+        Instant[] earlier = new Instant[1];
+        lastSweep.compute(caller.describe(), (who, last) -> {
+            if (last != null && last.plus(interval).isAfter(now)) {
+                earlier[0] = last;
+                return last;
+            }
+            return now;
+        });
+        if (earlier[0] != null) {
+            Duration wait = Duration.between(now, earlier[0].plus(interval));
+            throw new RenewTooSoonException("The caller " + caller.describe() + " started a renewal sweep "
+                    + Duration.between(earlier[0], now).toSeconds() + " s ago on this instance; one sweep per caller per "
+                    + interval.toSeconds() + " s (certfn.renewal.sweep-interval).", wait);
+        }
     }
 }

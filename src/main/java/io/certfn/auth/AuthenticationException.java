@@ -34,7 +34,8 @@ public class AuthenticationException extends CertfnException {
 
     /** A bearer token rejected for {@code reason} (DESIGN §3). */
     public static AuthenticationException invalidToken(String reason, String detail) {
-        String description = detail.replace("\\", "").replace("\"", "'");
+        // RFC 6750 §3: printable ASCII without '"' and '\\'; the detail may quote a stranger's iss or kid.
+        String description = detail.replace("\\", "").replace("\"", "'").replaceAll("[^\\x20-\\x7e]", "?");
         return new AuthenticationException("invalid_token", reason, detail,
                 "Bearer realm=\"certfn\", error=\"invalid_token\", error_description=\"" + description + "\"");
     }

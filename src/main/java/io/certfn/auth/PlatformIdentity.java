@@ -18,4 +18,12 @@ public interface PlatformIdentity {
      * @throws AuthenticationException when the platform should have vouched for the caller but did not
      */
     Optional<Caller> identify(HttpServerRequest request);
+
+    /**
+     * The setting that made this platform's identities trusted, when it is on (empty when this
+     * platform's callers are ignored). Start-up refuses such a setting without policy rules.
+     */
+    default Optional<String> trustSetting() {
+        return Optional.empty();
+    }
 }

@@ -110,7 +110,11 @@ public class CertificateRepository {
         return StoreKeys.of("certs", id, "lease");
     }
 
-    /** The order checkpoint of {@code id}. */
+    /**
+     * The order checkpoint of {@code id}. Its key pair is the issued certificate's private key, kept
+     * for the whole order (and after a crash or a 202 until the order is resumed), so it is sealed
+     * like every stored key, bound to the checkpoint's storage key.
+     */
     public OrderCheckpoint checkpoint(String id) {
         String key = StoreKeys.of("certs", id, "order.json");
         return new OrderCheckpoint() {
@@ -118,7 +122,8 @@ public class CertificateRepository {
             public Optional<PendingOrder> load() {
                 return store.get(key).flatMap(v -> {
                     try {
-                        return Optional.of(json.readValue(v.data(), PendingOrder.class));
+                        PendingOrder order = json.readValue(v.data(), PendingOrder.class);
+                        return Optional.of(new PendingOrder(order.orderUrl(), sealer.open(order.keyPair(), key), order.createdAt()));
                     } catch (IOException e) {
                         LOG.warnf("Order checkpoint %s is unreadable; ignoring it: %s", key, e.getMessage());
                         return Optional.empty();
@@ -128,7 +133,8 @@ public class CertificateRepository {
 
             @Override
             public void save(PendingOrder order) {
-                byte[] data = write(order);
+                byte[] data = write(order.keyPair() == null ? order
+                        : new PendingOrder(order.orderUrl(), sealer.seal(order.keyPair(), key), order.createdAt()));
                 Optional<Versioned> current = store.get(key);
                 Optional<String> written = current.isEmpty()
                         ? store.putIfAbsent(key, data)

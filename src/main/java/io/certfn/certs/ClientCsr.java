@@ -4,7 +4,11 @@ import io.certfn.error.InvalidRequestException;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.math.BigInteger;
 import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
 import java.security.spec.X509EncodedKeySpec;
 import io.certfn.crypto.Hashes;
 import java.util.ArrayList;
@@ -52,8 +56,11 @@ public record ClientCsr(byte[] der, Set<String> names, String spkiSha256) {
             throw InvalidRequestException.invalidCsr("csr decodes from base64 but is not a PKCS#10 request: "
                     + e.getMessage());
         }
+        PublicKey key = publicKey(csr);
+        // Before the signature check: an RSA key with a huge exponent makes verifying cost tens of ms.
+        requireAcceptableKey(key);
         try {
-            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(publicKey(csr)))) {
+            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))) {
                 throw InvalidRequestException.invalidCsr("csr's signature does not match its public key.");
             }
         } catch (OperatorCreationException | PKCSException e) {
@@ -86,6 +93,33 @@ public record ClientCsr(byte[] der, Set<String> names, String spkiSha256) {
         if (!names.equals(Set.copyOf(requested))) {
             throw InvalidRequestException.invalidCsr("csr names " + DomainNames.sorted(List.copyOf(names))
                     + " but the request asks for " + DomainNames.sorted(requested) + "; they must be the same names.");
+        }
+    }
+
+    /**
+     * Refuses keys the public CAs refuse at finalize (Let's Encrypt: RSA 2048–4096 bits, P-256,
+     * P-384), and any key whose parameters would make the signature check expensive, before any
+     * work or any of the CA's validations is spent on them.
+     */
+    private static void requireAcceptableKey(PublicKey key) {
+        if (key instanceof RSAPublicKey rsa) {
+            int bits = rsa.getModulus().bitLength();
+            BigInteger e = rsa.getPublicExponent();
+            if (bits < 2048 || bits > 4096) {
+                throw InvalidRequestException.invalidCsr("csr's RSA key has " + bits + " bits; use 2048, 3072 or 4096.");
+            }
+            if (e.compareTo(BigInteger.valueOf(3)) < 0 || e.bitLength() > 32 || !e.testBit(0)) {
+                throw InvalidRequestException.invalidCsr("csr's RSA public exponent is not an odd number from 3 to 2^32"
+                        + " (use 65537).");
+            }
+        } else if (key instanceof ECPublicKey ec) {
+            int bits = ec.getParams().getCurve().getField().getFieldSize();
+            if (bits != 256 && bits != 384) {
+                throw InvalidRequestException.invalidCsr("csr's EC key is on a " + bits + "-bit curve; CAs accept P-256 and P-384.");
+            }
+        } else {
+            throw InvalidRequestException.invalidCsr("csr's " + key.getAlgorithm() + " key is not accepted by the CAs; use EC"
+                    + " (P-256, P-384) or RSA (2048-4096 bits).");
         }
     }
 
@@ -148,8 +182,13 @@ public record ClientCsr(byte[] der, Set<String> names, String spkiSha256) {
 
     private static List<String> rawNames(PKCS10CertificationRequest csr) {
         List<String> names = new ArrayList<>();
-        for (RDN rdn : csr.getSubject().getRDNs(BCStyle.CN)) {
-            names.add(IETFUtils.valueToString(rdn.getFirst().getValue()));
+        // Every CN of every RDN: a multi-valued RDN (O=a.example+CN=evil.example) hides the CN behind its first value.
+        for (RDN rdn : csr.getSubject().getRDNs()) {
+            for (AttributeTypeAndValue value : rdn.getTypesAndValues()) {
+                if (value.getType().equals(BCStyle.CN)) {
+                    names.add(IETFUtils.valueToString(value.getValue()));
+                }
+            }
         }
         for (Attribute attr : csr.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)) {
             for (ASN1Encodable value : attr.getAttributeValues()) {

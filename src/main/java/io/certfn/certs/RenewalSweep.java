@@ -28,12 +28,13 @@ public class RenewalSweep {
     }
 
     /**
-     * What a sweep did: {@code checked} certificates, of which {@code renewed} got a new one,
-     * {@code notDue} were not due, {@code notAllowed} are not granted to the caller by the
-     * policy, {@code clientKey} hold a client's key (CSR: the client renews them), {@code
-     * failed} failed, and {@code deferred} were due but not reached or not finished in time.
+     * What a sweep did with the certificates the caller may renew (others are not counted, so the
+     * report says nothing about them): {@code checked} certificates, of which {@code renewed} got a
+     * new one, {@code notDue} were not due, {@code clientKey} hold a client's key (CSR: the client
+     * renews them), {@code failed} failed, and {@code deferred} were due but not reached or not
+     * finished in time.
      */
-    public record Report(int checked, int renewed, int notDue, int notAllowed, int clientKey, int failed, int deferred,
+    public record Report(int checked, int renewed, int notDue, int clientKey, int failed, int deferred,
             List<Failure> failures) {
     }
 
@@ -48,14 +49,15 @@ public class RenewalSweep {
     }
 
     /**
-     * Renews what is due and {@code allowed} for {@code caller}, within {@code budget}.
+     * Renews what is due and {@code allowed} for {@code caller}, within {@code budget}. Certificates
+     * not allowed are passed over without reading further or counting them.
      */
     public Report sweep(Caller caller, BiPredicate<Caller, List<String>> allowed, Duration budget) {
         Instant deadline = Instant.now().plus(budget);
         int checked = 0;
         int renewed = 0;
         int notDue = 0;
-        int notAllowed = 0;
+        int notAllowed = 0; // logged, never reported: the report speaks only of what the caller may renew
         int clientKey = 0;
         int deferred = 0;
         List<Failure> failures = new ArrayList<>();
@@ -64,20 +66,23 @@ public class RenewalSweep {
             try {
                 stored = repository.find(id).map(CertificateRepository.Found::certificate);
             } catch (CertfnException e) {
-                failures.add(new Failure(List.of(id), e.code(), e.getMessage()));
+                // Whose it is cannot be known, so it is logged for the operator, not reported to the caller.
+                LOG.warnf("Renewal sweep: certificate %s cannot be read: %s %s", id, e.code(), e.getMessage());
                 continue;
             }
             if (stored.isEmpty()) {
                 continue;
             }
             StoredCertificate cert = stored.get();
+            if (!allowed.test(caller, cert.names())) {
+                notAllowed++;
+                continue;
+            }
             checked++;
             if (!schedule.isDue(cert, Instant.now())) {
                 notDue++;
             } else if ("csr".equals(cert.keyType())) {
                 clientKey++;
-            } else if (!allowed.test(caller, cert.names())) {
-                notAllowed++;
             } else {
                 Duration left = Duration.between(Instant.now(), deadline);
                 if (left.isNegative() || left.isZero()) {
@@ -101,7 +106,7 @@ public class RenewalSweep {
                 }
             }
         }
-        Report report = new Report(checked, renewed, notDue, notAllowed, clientKey, failures.size(), deferred, List.copyOf(failures));
+        Report report = new Report(checked, renewed, notDue, clientKey, failures.size(), deferred, List.copyOf(failures));
         LOG.infof("event=sweep caller=%s checked=%d renewed=%d notDue=%d notAllowed=%d clientKey=%d failed=%d deferred=%d",
                 caller.describe(), checked, renewed, notDue, notAllowed, clientKey, failures.size(), deferred);
         return report;

@@ -347,6 +347,15 @@ public interface CertfnConfig {
             /** {@code certfn.auth.jwks.timeout}: connect and read timeout of discovery and JWKS requests. */
             @WithDefault("5s")
             Duration timeout();
+
+            /**
+             * {@code certfn.auth.jwks.max-age}: how long keys fetched from an issuer keep verifying
+             * tokens while every refresh fails (an outage); after that its tokens are refused with
+             * {@code unknown_key}, so a key the issuer withdrew does not stay valid forever.
+             */
+            @WithName("max-age")
+            @WithDefault("24h")
+            Duration maxAge();
         }
 
         interface Google {
@@ -492,5 +501,14 @@ public interface CertfnConfig {
         @WithName("sweep-budget")
         @WithDefault("200s")
         Duration sweepBudget();
+
+        /**
+         * {@code certfn.renewal.sweep-interval}: how often one caller may run {@code POST
+         * /api/renewals} on one instance; sooner is {@code 429 renew_too_soon}. A sweep reads and
+         * opens every stored certificate, so it must not be a tool for wearing the server down.
+         */
+        @WithName("sweep-interval")
+        @WithDefault("60s")
+        Duration sweepInterval();
     }
 }

@@ -4,43 +4,74 @@ import io.certfn.auth.Caller;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The server-side rules (DESIGN §4). A name is granted by a rule matching the caller, or by the
- * caller's token domains claim (for issuers configured with one). With no rules and no domains
- * claim every authenticated caller may have any name (le-cert-server's behaviour); otherwise
- * anything not granted is denied.
+ * caller's token domains claim (for issuers configured with one). With no policy configured at all
+ * and no domains claim every authenticated caller may have any name (le-cert-server's pre-shared
+ * key mode; start-up allows that only for API keys); with a policy, anything not granted is
+ * denied, and an empty rule list denies everyone.
+ *
+ * @param rules the rules, in the order written
+ * @param configured false only when no policy was configured (the open, API-key-only mode)
  */
-public record Policy(List<PolicyRule> rules) {
+public record Policy(List<PolicyRule> rules, boolean configured) {
 
     public Policy {
         rules = List.copyOf(rules);
     }
 
-    /** The policy that allows everything: no policy configured. */
-    public static Policy allowAll() {
-        return new Policy(List.of());
+    /** A configured policy of {@code rules} (an empty list denies everyone). */
+    public Policy(List<PolicyRule> rules) {
+        this(rules, true);
     }
 
-    /** True when no rules are configured. */
+    /** No policy configured: every authenticated caller may have any name. */
+    public static Policy allowAll() {
+        return new Policy(List.of(), false);
+    }
+
+    /** True when no policy is configured. */
     public boolean isOpen() {
-        return rules.isEmpty();
+        return !configured;
     }
 
     /**
-     * Checks that {@code caller} may have every one of {@code names}.
+     * Checks that {@code caller} may receive certificates and keys for every one of {@code names}
+     * ({@code POST /api/certificate} and {@code /renew}).
      *
      * @throws DomainNotAllowedException naming the first name denied and the caller
      */
     public void check(Caller caller, List<String> names) {
+        check(caller, names, PolicyRule::grantsCertificates);
+    }
+
+    /**
+     * Checks that {@code caller} may renew {@code names} in a renewal sweep, which hands out no key:
+     * a renew-only rule ({@code actions: [renew]}) or a full grant.
+     *
+     * @throws DomainNotAllowedException naming the first name denied and the caller
+     */
+    public void checkRenewal(Caller caller, List<String> names) {
+        check(caller, names, PolicyRule::grantsRenewals);
+    }
+
+    /** True when {@code caller} may run the renewal sweep at all: some rule of it grants renewals. */
+    public boolean mayRenew(Caller caller) {
+        return isOpen() || caller.grantedDomains().isPresent()
+                || rules.stream().anyMatch(r -> r.grantsRenewals() && r.matches(caller));
+    }
+
+    private void check(Caller caller, List<String> names, Predicate<PolicyRule> action) {
         Optional<List<DomainPattern>> claimed = caller.grantedDomains().map(Policy::patterns);
         if (isOpen() && claimed.isEmpty()) {
             return;
         }
-        List<PolicyRule> matching = rules.stream().filter(r -> r.matches(caller)).toList();
+        List<PolicyRule> matchingAny = rules.stream().filter(r -> r.matches(caller)).toList();
+        List<PolicyRule> matching = matchingAny.stream().filter(action).toList();
         if (matching.isEmpty() && claimed.isEmpty()) {
-            throw new DomainNotAllowedException("No policy rule matches the caller " + caller.describe()
-                    + ", so it may not have '" + names.get(0) + "'.");
+            throw new DomainNotAllowedException(noRule(caller, names.get(0), matchingAny));
         }
         for (String name : names) {
             boolean byRule = matching.stream().anyMatch(r -> r.grants(name));
@@ -55,6 +86,19 @@ public record Policy(List<PolicyRule> rules) {
                         + "': no domain pattern of " + String.join(" or ", sources) + " grants it.");
             }
         }
+    }
+
+    private String noRule(Caller caller, String name, List<PolicyRule> matchingOtherActions) {
+        if (rules.isEmpty()) {
+            return "The policy (certfn.policy) has no rules, so no caller may have '" + name + "'.";
+        }
+        if (!matchingOtherActions.isEmpty()) {
+            List<String> named = matchingOtherActions.stream().map(r -> r.name() + " (actions: " + r.actions() + ")").toList();
+            return "The caller " + caller.describe() + " matches only " + String.join(", ", named)
+                    + ", which do not allow this: renew-only rules run the renewal sweep and never receive a key,"
+                    + " so it may not have '" + name + "' here.";
+        }
+        return "No policy rule matches the caller " + caller.describe() + ", so it may not have '" + name + "'.";
     }
 
     /** The valid patterns of a token's domains claim; invalid entries grant nothing. */

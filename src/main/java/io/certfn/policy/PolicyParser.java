@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads a policy document (DESIGN §6) in YAML or JSON (JSON is YAML). Every mistake is reported
@@ -51,6 +53,10 @@ public final class PolicyParser {
                 if (!f.getValue().isValueNode()) {
                     throw new IllegalArgumentException(where + ": match '" + f.getKey() + "' must be a single value");
                 }
+                // YAML's "sub:" with nothing after it is null, which asText() would turn into the text "null".
+                if (f.getValue().isNull() || f.getValue().asText().isBlank()) {
+                    throw new IllegalArgumentException(where + ": match '" + f.getKey() + "' is empty; give the value to match");
+                }
                 matchMap.put(f.getKey(), f.getValue().asText());
             });
             JsonNode domains = node.path("domains");
@@ -65,8 +71,28 @@ public final class PolicyParser {
                     throw new IllegalArgumentException(where + ": " + e.getMessage());
                 }
             }
-            rules.add(new PolicyRule(name, matchMap, patterns));
+            rules.add(new PolicyRule(name, matchMap, patterns, actions(node.get("actions"), where)));
         }
         return new Policy(rules);
+    }
+
+    /** A rule's {@code actions}: absent means all; else a non-empty list of known actions. */
+    private static Set<String> actions(JsonNode node, String where) {
+        if (node == null || node.isNull()) {
+            return PolicyRule.ALL;
+        }
+        if (!node.isArray() || node.isEmpty()) {
+            throw new IllegalArgumentException(where + ": 'actions' must be a non-empty list of " + PolicyRule.ALL);
+        }
+        Set<String> actions = new TreeSet<>();
+        for (JsonNode a : node) {
+            if (!PolicyRule.ALL.contains(a.asText())) {
+                throw new IllegalArgumentException(where + ": unknown action '" + a.asText() + "'; use "
+                        + PolicyRule.CERTIFICATE + " (receive certificates and keys) or " + PolicyRule.RENEW
+                        + " (run the renewal sweep, never receive a key)");
+            }
+            actions.add(a.asText());
+        }
+        return actions;
     }
 }

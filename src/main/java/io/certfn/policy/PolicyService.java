@@ -2,10 +2,12 @@ package io.certfn.policy;
 
 import io.certfn.auth.Authenticator;
 import io.certfn.auth.Caller;
+import io.certfn.auth.PlatformIdentity;
 import io.certfn.auth.token.TokenVerifier;
 import io.certfn.config.CertfnConfig;
 import io.certfn.store.ChecksummedStore;
 import io.certfn.store.StoreKeys;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,15 +28,12 @@ public class PolicyService {
 
     private final Policy policy;
 
-    public PolicyService(CertfnConfig config, ChecksummedStore store, Authenticator authenticator, TokenVerifier tokens) {
+    public PolicyService(CertfnConfig config, ChecksummedStore store, Authenticator authenticator, TokenVerifier tokens,
+            Instance<PlatformIdentity> platformIdentities) {
         this.policy = load(config.policy(), store);
         List<String> platforms = tokens.platformPresets();
-        if (policy.isOpen() && !platforms.isEmpty()) {
-            throw new IllegalStateException("certfn.auth." + platforms.get(0) + " is enabled but certfn.policy has no rules."
-                    + " Anyone with an account on that platform can get a token for any audience, so issuer and audience alone"
-                    + " admit strangers: add rules that match your workloads (e.g. {issuer: google, email: ...},"
-                    + " {issuer: azure, oid: ...}, {issuer: aws, sub: <role ARN>}).");
-        }
+        requireRulesFor(tokens.issuersNeedingPolicy().stream().map(name -> "certfn.auth." + name).toList(),
+                platformIdentities.stream().flatMap(p -> p.trustSetting().stream()).toList());
         for (PolicyRule rule : policy.rules()) {
             String issuer = rule.match().get("issuer");
             if (issuer != null && rule.match().size() == 1 && platforms.contains(issuer)) {
@@ -42,7 +41,7 @@ public class PolicyService {
             }
         }
         if (policy.isOpen()) {
-            LOG.warn("No policy configured (certfn.policy): every authenticated caller may have any name");
+            LOG.warn("No policy configured (certfn.policy): every API key may have any name (le-cert-server's pre-shared key mode)");
         } else {
             LOG.infof("Policy: %d rule(s)", policy.rules().size());
             List<String> keyNames = authenticator.apiKeys().names();
@@ -56,12 +55,44 @@ public class PolicyService {
     }
 
     /**
+     * Deny by default (DESIGN §4): a token issuer or a platform identity admits anyone its platform
+     * gives an identity to — any Google account, any GitHub workflow — so enabling one without policy
+     * rules is refused; only an API-key-only server may run without a policy.
+     */
+    private void requireRulesFor(List<String> issuers, List<String> platformSettings) {
+        if (!policy.rules().isEmpty() || (issuers.isEmpty() && platformSettings.isEmpty())) {
+            return;
+        }
+        String enabled = !issuers.isEmpty() ? issuers.get(0) + " is enabled" : platformSettings.get(0) + " is set";
+        throw new IllegalStateException(enabled + " but certfn.policy has no rules. Anyone with an identity on that platform"
+                + " (any Google account, any GitHub Actions workflow, any tenant's app) can get a token for any audience, so issuer"
+                + " and audience alone admit strangers: add rules that match your workloads (e.g. {issuer: google, email: ...},"
+                + " {issuer: azure, oid: ...}, {issuer: aws, sub: <role ARN>}, {issuer: oidc, sub: repo:org/repo:ref:refs/heads/main})"
+                + (issuers.contains("certfn.auth.oidc") ? ", or give an issuer that signs your own claims a certfn.auth.oidc.domains-claim" : "")
+                + ".");
+    }
+
+    /**
      * Checks that {@code caller} may have all {@code names}.
      *
      * @throws DomainNotAllowedException when a name is not granted
      */
     public void check(Caller caller, List<String> names) {
         policy.check(caller, names);
+    }
+
+    /**
+     * Checks that {@code caller} may renew {@code names} in a renewal sweep.
+     *
+     * @throws DomainNotAllowedException when a name is not granted for renewals
+     */
+    public void checkRenewal(Caller caller, List<String> names) {
+        policy.checkRenewal(caller, names);
+    }
+
+    /** True when some rule lets {@code caller} run the renewal sweep (or no policy is configured). */
+    public boolean mayRenew(Caller caller) {
+        return policy.mayRenew(caller);
     }
 
     /** True when no policy is configured (everything allowed). */

@@ -106,12 +106,22 @@ public final class ChecksummedStore implements ObjectStore {
                 .map(Versioned::version);
     }
 
+    /**
+     * Keeps a copy of a corrupt object for inspection, then removes it so its content is rebuilt.
+     * The object is removed only once the copy is stored: a failed copy is an outage, not a loss.
+     */
     private void quarantine(String key, Versioned corrupt, String problem) {
-        String copy = "quarantine/" + key + "." + clock.millis();
+        String copy = StoreKeys.check("quarantine/" + key + "." + clock.millis());
+        boolean copied;
         try {
-            backend.putIfAbsent(StoreKeys.check(copy), corrupt.data());
+            copied = backend.putIfAbsent(copy, corrupt.data()).isPresent();
         } catch (RuntimeException e) {
-            copy = "(not copied: " + e.getMessage() + ")";
+            throw new StorageUnavailableException("The store object " + key + " is corrupt (" + problem + ") and could not be "
+                    + "copied to " + copy + " before it is rebuilt: " + e.getMessage(), e);
+        }
+        if (!copied) {
+            throw new StorageUnavailableException("The store object " + key + " is corrupt (" + problem + ") and " + copy
+                    + " already exists, so it is kept as it is for now", null);
         }
         boolean removed = backend.deleteIfVersion(key, corrupt.version());
         LOG.errorf("Store object %s (version %s) is corrupt: %s. Copied to %s; %s; its content will be rebuilt.",

@@ -251,6 +251,26 @@ class CertificateApiTest {
     }
 
     @Test
+    void theFileStoreKeepsKeysFromOtherLocalUsers() throws Exception {
+        assertEquals(200, obtain("{\"domain\":\"private.certfn.test\"}").statusCode());
+        List<String> open = new java.util.ArrayList<>();
+        try (var paths = java.nio.file.Files.walk(TestStore.dir())) {
+            paths.forEach(p -> {
+                try {
+                    String perms = java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(p));
+                    String expected = java.nio.file.Files.isDirectory(p) ? "rwx------" : "rw-------";
+                    if (!perms.equals(expected)) {
+                        open.add(TestStore.dir().relativize(p) + " " + perms);
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        }
+        assertEquals(List.of(), open, "folders 0700, files 0600");
+    }
+
+    @Test
     void aCorruptStoredCertificateIsNeverServedButReissuedAndKeptForInspection() throws Exception {
         String body = "{\"domain\":\"corrupt.certfn.test\"}";
         Response first = obtain(body);

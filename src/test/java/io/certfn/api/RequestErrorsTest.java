@@ -151,6 +151,42 @@ class RequestErrorsTest {
         assertTrue(r.<String>path("detail").contains(hint), r.<String>path("detail"));
     }
 
+    private static java.security.KeyPair keyPair(String algorithm, java.security.spec.AlgorithmParameterSpec spec) throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance(algorithm);
+        if (spec != null) {
+            generator.initialize(spec);
+        }
+        return generator.generateKeyPair();
+    }
+
+    @Test
+    void aCsrWhoseSubjectHidesAnotherNameInAMultiValuedRdnIsRefused() throws Exception {
+        // O=a.certfn.test+CN=evil.example.org: reading only the RDN's first value saw a.certfn.test alone.
+        String der = java.util.Base64.getEncoder().encodeToString(io.certfn.testing.TestCerts.csrWithSubject(
+                io.certfn.crypto.KeyType.EC256.generate(), "O=a.certfn.test+CN=evil.example.org", "a.certfn.test"));
+        Response r = fieldProblem(post("/api/certificate", "{\"domain\":\"a.certfn.test\",\"csr\":\"" + der + "\"}",
+                "Authorization", STRANGER), "invalid_csr", "csr");
+        assertTrue(r.<String>path("detail").contains("evil.example.org"), r.<String>path("detail"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "RSA|1024|65537|RSA key has 1024 bits",
+            "RSA|2048|8589934593|public exponent is not an odd number from 3 to 2^32",
+            "EC|521|0|521-bit curve",
+            "Ed25519|0|0|key is not accepted by the CAs"})
+    void csrKeysTheCaWouldRefuseAreRefusedBeforeAnyWork(String algorithm, int size, long exponent, String expected) throws Exception {
+        java.security.spec.AlgorithmParameterSpec spec = switch (algorithm) {
+            case "RSA" -> new java.security.spec.RSAKeyGenParameterSpec(size, java.math.BigInteger.valueOf(exponent));
+            case "EC" -> new java.security.spec.ECGenParameterSpec("secp521r1");
+            default -> null;
+        };
+        String der = java.util.Base64.getEncoder().encodeToString(io.certfn.testing.TestCerts.csr(keyPair(algorithm, spec), "a.certfn.test"));
+        Response r = fieldProblem(post("/api/certificate", "{\"domain\":\"a.certfn.test\",\"csr\":\"" + der + "\"}",
+                "Authorization", STRANGER), "invalid_csr", "csr");
+        assertTrue(r.<String>path("detail").contains(expected), r.<String>path("detail"));
+    }
+
     @Test
     void noAuthorizationIsUnauthenticatedWithTheSchemes() {
         Response r = problem(post("/api/certificate", "{\"domain\":\"a.certfn.test\"}"), 401, "unauthenticated");

@@ -109,6 +109,36 @@ class StartupIT {
     }
 
     @Test
+    void anyTokenIssuerWithoutRulesIsRefusedSayingWhy() throws Exception {
+        // README's own example: any workflow of any repository can mint a GitHub Actions token for any audience.
+        assertStartupFailsNaming("certfn.auth.oidc is enabled but certfn.policy has no rules",
+                CertfnProcess.config(valid(), "certfn.auth.oidc.issuer", "https://token.actions.githubusercontent.com",
+                        "certfn.auth.oidc.audience", "https://certfn.example"));
+        // An explicit empty list is no rules either.
+        assertStartupFailsNaming("certfn.auth.google is enabled but certfn.policy has no rules",
+                CertfnProcess.config(valid(), "certfn.auth.google.audience", "https://certfn.example", "certfn.policy", "{\"rules\":[]}"));
+    }
+
+    @Test
+    void anIssuerWhoseTokensCarryADomainsClaimMayRunWithoutRules() throws Exception {
+        try (CertfnProcess certfn = CertfnProcess.start(CertfnProcess.config(valid(), "certfn.auth.oidc.issuer", "https://idp.example",
+                "certfn.auth.oidc.audience", "https://certfn.example", "certfn.auth.oidc.domains-claim", "domains"))) {
+            assertTrue(certfn.log().contains("Accepting oidc tokens"), certfn.log());
+        }
+    }
+
+    @Test
+    void anApiKeyOnlyServerWithAnEmptyRuleListDeniesEveryone() throws Exception {
+        try (CertfnProcess certfn = CertfnProcess.start(CertfnProcess.config(valid(), "certfn.policy", "{\"rules\":[]}"))) {
+            HttpResponse<String> r = certfn.post("/api/certificate", "APIKey " + KEY, "{\"domain\":\"a.certfn.test\"}");
+            assertEquals(403, r.statusCode(), r.body());
+            var problem = new ObjectMapper().readTree(r.body());
+            assertEquals("domain_not_allowed", problem.path("code").asText());
+            assertTrue(problem.path("detail").asText().contains("has no rules"), r.body());
+        }
+    }
+
+    @Test
     void halfConfiguredPresetNamesTheMissingKey() throws Exception {
         assertStartupFailsNaming("certfn.auth.azure.audience is required when certfn.auth.azure.tenant-id is set",
                 CertfnProcess.config(valid(), "certfn.auth.azure.tenant-id", "t1"));
@@ -126,7 +156,7 @@ class StartupIT {
 
             HttpResponse<String> denied = certfn.post("/api/certificate", "APIKey not-the-key-0123456789x", "{\"domain\":\"a.certfn.test\"}");
             assertEquals(401, denied.statusCode());
-            assertTrue(certfn.log().contains("event=denied caller=- names=a.certfn.test code=invalid_credentials"), certfn.log());
+            assertTrue(certfn.log().contains("event=denied caller=- names=- code=invalid_credentials"), certfn.log());
             assertFalse(certfn.log().contains("not-the-key"), "presented keys are never logged");
         }
     }

@@ -83,12 +83,67 @@ class PolicyTest {
     }
 
     @Test
+    void anEmptyRuleListDeniesEveryoneSayingSo() {
+        Policy none = PolicyParser.parse("{\"rules\":[]}", "test");
+        assertFalse(none.isOpen(), "a configured policy, not the open mode");
+        DomainNotAllowedException e = assertThrows(DomainNotAllowedException.class,
+                () -> none.check(Caller.apiKey("ops"), List.of("x.org")));
+        assertTrue(e.getMessage().contains("has no rules, so no caller may have 'x.org'"), e.getMessage());
+        assertFalse(none.mayRenew(Caller.apiKey("ops")));
+    }
+
+    @Test
+    void aRenewOnlyRuleRunsTheSweepButNeverReceivesACertificate() {
+        Policy p = PolicyParser.parse("""
+                rules:
+                  - name: scheduler
+                    match: { apiKey: scheduler }
+                    domains: ["*"]
+                    actions: [renew]
+                  - name: web
+                    match: { apiKey: web }
+                    domains: ["*.example.com"]
+                  - name: fetch-only
+                    match: { apiKey: fetcher }
+                    domains: ["*.example.com"]
+                    actions: [certificate]
+                """, "test");
+        Caller scheduler = Caller.apiKey("scheduler");
+        assertTrue(p.mayRenew(scheduler));
+        assertDoesNotThrow(() -> p.checkRenewal(scheduler, List.of("www.example.com", "other.org")));
+        DomainNotAllowedException e = assertThrows(DomainNotAllowedException.class, () -> p.check(scheduler, List.of("www.example.com")));
+        assertTrue(e.getMessage().contains("matches only scheduler (actions: [renew])") && e.getMessage().contains("never receive a key"),
+                e.getMessage());
+        // A full grant does both; a certificate-only grant cannot run sweeps.
+        assertTrue(p.mayRenew(Caller.apiKey("web")));
+        assertDoesNotThrow(() -> p.check(Caller.apiKey("web"), List.of("www.example.com")));
+        assertDoesNotThrow(() -> p.checkRenewal(Caller.apiKey("web"), List.of("www.example.com")));
+        assertThrows(DomainNotAllowedException.class, () -> p.checkRenewal(Caller.apiKey("web"), List.of("other.org")));
+        assertFalse(p.mayRenew(Caller.apiKey("fetcher")));
+        assertFalse(p.mayRenew(Caller.apiKey("stranger")));
+    }
+
+    @Test
     void brokenPoliciesNameTheRuleAndTheProblem() {
+        assertMessage("rules: [{name: r4, match: {apiKey: x}, domains: [a.example], actions: [delete]}]",
+                "rule 'r4': unknown action 'delete'");
+        assertMessage("rules: [{name: r5, match: {apiKey: x}, domains: [a.example], actions: []}]", "rule 'r5': 'actions' must be");
         assertMessage("rules: [{name: r1, domains: [a.example]}]", "rule 'r1' needs a non-empty 'match'");
         assertMessage("rules: [{name: r2, match: {apiKey: x}}]", "rule 'r2' needs a non-empty 'domains'");
         assertMessage("rules: [{name: r3, match: {apiKey: x}, domains: ['bad_name.example']}]", "rule 'r3'");
         assertMessage("{}", "needs a 'rules' list");
         assertMessage("rules: [", "not valid YAML/JSON");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "rules: [{name: e1, match: {issuer: oidc, sub: }, domains: [a.example]}]|rule 'e1': match 'sub' is empty",
+            "rules: [{name: e2, match: {issuer: oidc, sub: ''}, domains: [a.example]}]|rule 'e2': match 'sub' is empty",
+            "rules: [{name: e3, match: {apiKey: ' '}, domains: [a.example]}]|rule 'e3': match 'apiKey' is empty",
+            "{\"rules\":[{\"name\":\"e4\",\"match\":{\"sub\":null},\"domains\":[\"a.example\"]}]}|rule 'e4': match 'sub' is empty"})
+    void emptyOrNullMatchValuesAreRefusedNamingTheRule(String text, String expected) {
+        // Before: sub with nothing after it became the text "null" and matched a token whose sub is "null".
+        assertMessage(text, expected);
     }
 
     @Test

@@ -67,6 +67,30 @@ class ChecksummedStoreTest {
     }
 
     @Test
+    void aCorruptObjectWhoseCopyFailsIsKeptAndTheReadIsAnOutage() {
+        store.putIfAbsent("certs/x/certificate.json", bytes("a whole certificate and its key")).orElseThrow();
+        Versioned whole = backend.get("certs/x/certificate.json").orElseThrow();
+        backend.putIfVersion("certs/x/certificate.json", Arrays.copyOf(whole.data(), whole.data().length - 5), whole.version());
+        ObjectStore noQuarantine = new ForwardingStore(backend) {
+            @Override
+            public Optional<String> putIfAbsent(String key, byte[] data) {
+                if (key.startsWith("quarantine/")) {
+                    throw new StorageUnavailableException("quota exceeded", null);
+                }
+                return super.putIfAbsent(key, data);
+            }
+        };
+        ChecksummedStore failing = new ChecksummedStore(noQuarantine, Clock.systemUTC());
+        StorageUnavailableException e = assertThrows(StorageUnavailableException.class, () -> failing.get("certs/x/certificate.json"));
+        assertTrue(e.getMessage().contains("could not be copied") && e.getMessage().contains("quota exceeded"), e.getMessage());
+        assertTrue(backend.get("certs/x/certificate.json").isPresent(), "nothing is deleted that was not copied");
+        assertEquals(List.of(), backend.list("quarantine/"));
+        // Once the copy works, the object is quarantined and removed as before.
+        assertTrue(store.get("certs/x/certificate.json").isEmpty());
+        assertEquals(1, backend.list("quarantine/").size());
+    }
+
+    @Test
     void aFlippedBitOrAForeignObjectIsNeverReturned() {
         store.putIfAbsent("a", bytes("payload")).orElseThrow();
         Versioned whole = backend.get("a").orElseThrow();

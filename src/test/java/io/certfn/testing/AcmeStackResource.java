@@ -32,6 +32,8 @@ public class AcmeStackResource implements QuarkusTestResourceLifecycleManager {
     public static final String OPS_KEY = "ops-key-0123456789abcdef";
     public static final String WEB_KEY = "web-key-0123456789abcdef";
     public static final String STRANGER_KEY = "stranger-key-0123456789";
+    /** A scheduler's key: its rule may run the renewal sweep for every name and never receive a key. */
+    public static final String SCHEDULER_KEY = "scheduler-key-0123456789";
 
     private AcmeStack stack;
     private TestIssuer google;
@@ -62,10 +64,14 @@ public class AcmeStackResource implements QuarkusTestResourceLifecycleManager {
         // Tests simulate time passing by editing stored certificates; the read cache would hide that.
         config.put("certfn.store.cache-ttl", "0s");
         config.put("certfn.store.encryption-key", ENCRYPTION_KEY);
-        config.put("certfn.auth.api-keys", "ops=" + OPS_KEY + ",web=" + WEB_KEY + ",stranger=" + STRANGER_KEY);
+        config.put("certfn.auth.api-keys", "ops=" + OPS_KEY + ",web=" + WEB_KEY + ",stranger=" + STRANGER_KEY
+                + ",scheduler=" + SCHEDULER_KEY);
+        // The tests sweep again and again; the per-caller interval is tested by its own process (RenewalSweepLimitIT).
+        config.put("certfn.renewal.sweep-interval", "0s");
         config.put("certfn.policy", """
                 {"rules": [
                   {"name": "ops", "match": {"apiKey": "ops"}, "domains": ["*"]},
+                  {"name": "scheduler", "match": {"apiKey": "scheduler"}, "domains": ["*"], "actions": ["renew"]},
                   {"name": "web", "match": {"apiKey": "web"}, "domains": ["web.certfn.test", "*.apps.certfn.test"]},
                   {"name": "google-web", "match": {"issuer": "google", "email": "%s"}, "domains": ["token.certfn.test"]},
                   {"name": "billing-lambda", "match": {"issuer": "aws", "sub": "%s"}, "domains": ["billing.certfn.test"]}

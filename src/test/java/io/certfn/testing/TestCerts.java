@@ -63,15 +63,24 @@ public final class TestCerts {
 
     /** A CSR for {@code names}, as DER. */
     public static byte[] csr(KeyPair key, String... names) {
+        return csrWithSubject(key, "CN=" + names[0], names);
+    }
+
+    /** A CSR with the subject {@code subject} (RFC 4514 text, e.g. a multi-valued {@code O=a+CN=b}) and SANs {@code names}. */
+    public static byte[] csrWithSubject(KeyPair key, String subject, String... names) {
         try {
             JcaPKCS10CertificationRequestBuilder builder =
-                    new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + names[0]), key.getPublic());
+                    new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), key.getPublic());
             ExtensionsGenerator extensions = new ExtensionsGenerator();
             GeneralName[] sans = java.util.Arrays.stream(names).map(n -> new GeneralName(GeneralName.dNSName, n))
                     .toArray(GeneralName[]::new);
             extensions.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
             builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
-            String algorithm = key.getPrivate().getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+            String algorithm = switch (key.getPrivate().getAlgorithm()) {
+                case "RSA" -> "SHA256withRSA";
+                case "Ed25519", "EdDSA" -> "Ed25519";
+                default -> "SHA256withECDSA";
+            };
             return builder.build(new JcaContentSignerBuilder(algorithm).build(key.getPrivate())).getEncoded();
         } catch (Exception e) {
             throw new AssertionError(e);

@@ -31,11 +31,14 @@ public final class TestIssuer implements AutoCloseable {
     private final List<PublicJsonWebKey> keys = new CopyOnWriteArrayList<>();
     private final AtomicInteger jwksRequests = new AtomicInteger();
     private volatile boolean outage;
+    private volatile String advertisedJwksUri;
+    private volatile int jwksPadding;
 
     public TestIssuer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/.well-known/openid-configuration", exchange -> {
-            String body = "{\"issuer\":\"" + url() + "\",\"jwks_uri\":\"" + url() + "/jwks\"}";
+            String jwksUri = advertisedJwksUri != null ? advertisedJwksUri : url() + "/jwks";
+            String body = "{\"issuer\":\"" + url() + "\",\"jwks_uri\":\"" + jwksUri + "\"}";
             respond(exchange, outage ? 503 : 200, body);
         });
         server.createContext("/jwks", exchange -> {
@@ -44,7 +47,11 @@ public final class TestIssuer implements AutoCloseable {
             for (PublicJsonWebKey key : keys) {
                 published.add(publicOnly(key));
             }
-            respond(exchange, outage ? 503 : 200, new JsonWebKeySet(published).toJson());
+            String set = new JsonWebKeySet(published).toJson();
+            if (jwksPadding > 0) {
+                set = set.substring(0, set.length() - 1) + ",\"padding\":\"" + "x".repeat(jwksPadding) + "\"}";
+            }
+            respond(exchange, outage ? 503 : 200, set);
         });
         server.start();
     }
@@ -100,6 +107,16 @@ public final class TestIssuer implements AutoCloseable {
     }
 
     /** While true, discovery and JWKS answer 503. */
+    /** Makes discovery name {@code uri} as the key set's location (e.g. a plain-http one). */
+    public void advertiseJwksUri(String uri) {
+        this.advertisedJwksUri = uri;
+    }
+
+    /** Pads the key set answer with {@code bytes} of an extra member, as an oversized answer. */
+    public void padJwks(int bytes) {
+        this.jwksPadding = bytes;
+    }
+
     public void outage(boolean down) {
         outage = down;
     }

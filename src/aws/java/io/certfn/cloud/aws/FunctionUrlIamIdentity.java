@@ -45,6 +45,11 @@ public class FunctionUrlIamIdentity implements PlatformIdentity {
     }
 
     @Override
+    public Optional<String> trustSetting() {
+        return trustIam ? Optional.of("certfn.platform.aws.function-url-auth=AWS_IAM") : Optional.empty();
+    }
+
+    @Override
     public Optional<Caller> identify(HttpServerRequest request) {
         if (!trustIam) {
             return Optional.empty();

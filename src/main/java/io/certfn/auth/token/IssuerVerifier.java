@@ -112,8 +112,8 @@ final class IssuerVerifier {
                     + settings.name() + "' tokens need here; it has " + scopes + ".");
         }
         Map<String, Object> claimMap = new HashMap<>(claims.getClaimsMap());
-        if (Boolean.FALSE.equals(claimMap.get("email_verified")) || "false".equals(claimMap.get("email_verified"))) {
-            claimMap.remove("email"); // an unverified address must never match a policy rule
+        if (!"true".equalsIgnoreCase(String.valueOf(claimMap.get("email_verified")))) {
+            claimMap.remove("email"); // only an address the issuer verified may match a policy rule
         }
         Optional<List<String>> granted = Optional.empty();
         if (settings.domainsClaim().isPresent()) {

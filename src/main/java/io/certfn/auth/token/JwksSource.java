@@ -22,7 +22,8 @@ import org.jose4j.lang.JoseException;
  * The signing keys of one issuer: found by OIDC discovery (or a configured URL), cached, refreshed
  * when the cache is old or a token names an unknown {@code kid} — but never more often than the
  * refresh floor, so a flood of forged kids costs the issuer at most one request per interval. When
- * the issuer is unreachable, cached keys keep working.
+ * the issuer is unreachable, cached keys keep working up to {@code maxAge}, then not. Only https
+ * (or loopback, for tests) is fetched, and an answer is read up to {@value #MAX_BYTES} bytes.
  *
  * <p>Hand-written because jose4j's {@code HttpsJwks} has no floor on kid-miss refreshes and no
  * OIDC discovery; it still parses the key set.
@@ -31,6 +32,8 @@ final class JwksSource {
 
     private static final Logger LOG = Logger.getLogger(JwksSource.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The largest discovery document or key set read; real ones are a few KiB. */
+    static final int MAX_BYTES = 256 * 1024;
 
     private record Snapshot(List<JsonWebKey> keys, Instant fetchedAt) {
     }
@@ -41,6 +44,7 @@ final class JwksSource {
     private final Duration timeout;
     private final Duration cacheDuration;
     private final Duration minRefresh;
+    private final Duration maxAge;
     private final Clock clock;
     private volatile Snapshot snapshot;
     private volatile Instant lastAttempt = Instant.EPOCH;
@@ -48,13 +52,14 @@ final class JwksSource {
     private volatile URI resolvedUrl;
 
     JwksSource(String issuer, Optional<URI> configuredUrl, Supplier<HttpClient> http, Duration timeout, Duration cacheDuration,
-            Duration minRefresh, Clock clock) {
+            Duration minRefresh, Duration maxAge, Clock clock) {
         this.issuer = issuer;
         this.configuredUrl = configuredUrl;
         this.http = http;
         this.timeout = timeout;
         this.cacheDuration = cacheDuration;
         this.minRefresh = minRefresh;
+        this.maxAge = maxAge;
         this.clock = clock;
     }
 
@@ -82,9 +87,9 @@ final class JwksSource {
     }
 
 
-    private static List<JsonWebKey> match(Snapshot snapshot, String kid) {
-        if (snapshot == null) {
-            return List.of();
+    private List<JsonWebKey> match(Snapshot snapshot, String kid) {
+        if (snapshot == null || clock.instant().isAfter(snapshot.fetchedAt().plus(maxAge))) {
+            return List.of(); // kept through an outage, but not forever
         }
         return snapshot.keys().stream()
                 .filter(k -> !"enc".equals(k.getUse()))
@@ -126,19 +131,37 @@ final class JwksSource {
             if (jwks.isEmpty()) {
                 throw new IOException("the OIDC discovery document " + discovery + " has no jwks_uri");
             }
-            resolvedUrl = URI.create(jwks);
+            URI discovered = URI.create(jwks);
+            requireSecure(discovered, "the jwks_uri of " + discovery);
+            resolvedUrl = discovered;
         }
         return resolvedUrl;
     }
 
+    /** Keys must come over https: a key set fetched in clear can be swapped on the way. Loopback is for tests. */
+    private static void requireSecure(URI url, String what) throws IOException {
+        String host = url.getHost() == null ? "" : url.getHost();
+        boolean loopback = host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]") || host.equals("::1");
+        if (!"https".equalsIgnoreCase(url.getScheme()) && !loopback) {
+            throw new IOException(what + " is " + url + ", which is not https; certfn fetches signing keys only over https");
+        }
+    }
+
     private String get(URI url, String what) throws IOException {
+        requireSecure(url, what);
         try {
-            HttpResponse<String> response = http.get().send(HttpRequest.newBuilder(url).timeout(timeout)
-                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IOException(what + " at " + url + " answered HTTP " + response.statusCode());
+            HttpResponse<java.io.InputStream> response = http.get().send(HttpRequest.newBuilder(url).timeout(timeout)
+                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream in = response.body()) {
+                if (response.statusCode() != 200) {
+                    throw new IOException(what + " at " + url + " answered HTTP " + response.statusCode());
+                }
+                byte[] body = in.readNBytes(MAX_BYTES + 1);
+                if (body.length > MAX_BYTES) {
+                    throw new IOException(what + " at " + url + " is larger than " + MAX_BYTES + " bytes");
+                }
+                return new String(body, java.nio.charset.StandardCharsets.UTF_8);
             }
-            return response.body();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(what + " at " + url + " was interrupted", e);
@@ -157,6 +180,11 @@ final class JwksSource {
         if (snapshot == null) {
             return "The signing keys of issuer '" + issuer + "' cannot be fetched from " + where + ": " + lastError
                     + ". No key " + keyName + " is known.";
+        }
+        if (clock.instant().isAfter(snapshot.fetchedAt().plus(maxAge))) {
+            return "The signing keys of issuer '" + issuer + "' were fetched from " + where + " at " + snapshot.fetchedAt()
+                    + " and every refresh since has failed (" + lastError + "); keys older than certfn.auth.jwks.max-age ("
+                    + maxAge + ") are not used. No key " + keyName + " can be trusted now.";
         }
         return "No signing key with kid " + keyName + " in the keys of issuer '" + issuer + "' (" + where + ", fetched "
                 + snapshot.fetchedAt() + (lastError == null ? "" : "; the last refresh failed: " + lastError)

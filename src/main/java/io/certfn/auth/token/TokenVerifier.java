@@ -1,6 +1,7 @@
 package io.certfn.auth.token;
 
 import io.certfn.auth.AuthenticationException;
+import io.certfn.error.LogText;
 import io.certfn.auth.Caller;
 import io.certfn.config.CertfnConfig;
 import io.certfn.crypto.Hashes;
@@ -76,7 +77,7 @@ public class TokenVerifier {
         };
         for (IssuerSettings settings : issuers) {
             JwksSource keys = new JwksSource(settings.discoveryIssuer(), settings.jwksUrl(), http, jwks.timeout(),
-                    jwks.cacheDuration(), jwks.minRefreshInterval(), clock);
+                    jwks.cacheDuration(), jwks.minRefreshInterval(), jwks.maxAge(), clock);
             IssuerVerifier verifier = new IssuerVerifier(settings, keys, clock);
             settings.issuers().forEach(iss -> byIssuer.put(iss, verifier));
             LOG.infof("Accepting %s tokens from %s for audience %s", settings.name(), settings.issuers(), settings.audiences());
@@ -86,6 +87,14 @@ public class TokenVerifier {
     /** True when at least one issuer is configured. */
     public boolean isEnabled() {
         return !issuers.isEmpty();
+    }
+
+    /**
+     * The enabled issuers whose tokens carry no domains claim: for them only policy rules can limit
+     * who gets what (every preset, and the generic issuer unless it has a domains claim).
+     */
+    public List<String> issuersNeedingPolicy() {
+        return issuers.stream().filter(i -> i.platform() || i.domainsClaim().isEmpty()).map(IssuerSettings::name).toList();
     }
 
     /** The enabled cloud presets ({@code google}, {@code azure}, {@code aws}), which need a policy. */
@@ -159,7 +168,9 @@ public class TokenVerifier {
             }
             return verifier.verify(token, alg, header.getKeyIdHeaderValue(), claims);
         } catch (AuthenticationException e) {
-            LOG.infof("Rejected bearer token: reason=%s issuer=%s sub=%s kid=%s", e.reason().orElse("-"), issuer, subject, kid);
+            // Unverified values a stranger wrote: escaped, so they cannot end this line and forge another.
+            LOG.infof("Rejected bearer token: reason=%s issuer=%s sub=%s kid=%s", e.reason().orElse("-"), LogText.of(issuer),
+                    LogText.of(subject), LogText.of(kid));
             throw e;
         }
     }

@@ -23,11 +23,14 @@ import org.jboss.logging.Logger;
  * The caller Azure App Service authentication ("Easy Auth") verified, from the
  * {@code X-MS-CLIENT-PRINCIPAL} header it sets: base64 JSON with the token's claims as
  * {@code {typ, val}} pairs. App Service removes that header from incoming requests, so it can be
- * trusted only behind App Service with authentication on: certfn honours it only when
- * {@code certfn.platform.azure.app-service-auth=true} and it runs on Azure
- * ({@code WEBSITE_SITE_NAME} is set). The caller's issuer is {@code azure}, its subject the
- * object id, so the policy's {@code {issuer: azure, oid: ...}} rules match it as they match
- * managed-identity tokens.
+ * trusted only behind App Service with its authentication module on — App Service strips the header
+ * only then: certfn honours it only when {@code certfn.platform.azure.app-service-auth=true}, it runs
+ * on Azure ({@code WEBSITE_SITE_NAME} is set) and the module is on ({@code WEBSITE_AUTH_ENABLED=True};
+ * with the setting but the module off, start-up fails). Only principals of the tenant
+ * {@code certfn.auth.azure.tenant-id} are callers, and {@code email} only counts when
+ * {@code email_verified} is true. The caller's issuer is {@code azure}, its subject the object id,
+ * so the policy's {@code {issuer: azure, oid: ...}} rules match it as they match managed-identity
+ * tokens.
  */
 @Singleton
 public class AppServicePrincipal implements PlatformIdentity {
@@ -42,21 +45,38 @@ public class AppServicePrincipal implements PlatformIdentity {
             "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier", "sub");
 
     private final boolean enabled;
+    private final String tenant;
 
     @Inject
     public AppServicePrincipal(CertfnConfig config) {
-        this(config.platform().azure().appServiceAuth(), System.getenv());
+        this(config.platform().azure().appServiceAuth(), config.auth().azure().tenantId(), System.getenv());
     }
 
-    AppServicePrincipal(boolean configured, Map<String, String> env) {
+    AppServicePrincipal(boolean configured, Optional<String> tenant, Map<String, String> env) {
         boolean onAzure = env.getOrDefault("WEBSITE_SITE_NAME", "").length() > 0;
         this.enabled = configured && onAzure;
+        this.tenant = tenant.map(String::strip).orElse("");
         if (configured && !onAzure) {
             LOG.warn("certfn.platform.azure.app-service-auth is set but certfn is not running on Azure App Service "
                     + "(WEBSITE_SITE_NAME is unset): X-MS-CLIENT-PRINCIPAL is ignored");
         } else if (enabled) {
-            LOG.info("Callers verified by App Service authentication (X-MS-CLIENT-PRINCIPAL) are accepted");
+            if (!"true".equalsIgnoreCase(env.getOrDefault("WEBSITE_AUTH_ENABLED", ""))) {
+                throw new IllegalStateException("certfn.platform.azure.app-service-auth=true but App Service authentication is off "
+                        + "(WEBSITE_AUTH_ENABLED is not True): App Service strips X-MS-CLIENT-PRINCIPAL only when its authentication "
+                        + "module is on, so any client could forge it. Turn authentication on for the app (authsettingsV2) or set "
+                        + "certfn.platform.azure.app-service-auth=false.");
+            }
+            if (this.tenant.isEmpty()) {
+                throw new IllegalStateException("certfn.auth.azure.tenant-id is required when certfn.platform.azure.app-service-auth=true:"
+                        + " only principals of that tenant are callers.");
+            }
+            LOG.infof("Callers verified by App Service authentication (X-MS-CLIENT-PRINCIPAL) of tenant %s are accepted", this.tenant);
         }
+    }
+
+    @Override
+    public Optional<String> trustSetting() {
+        return enabled ? Optional.of("certfn.platform.azure.app-service-auth") : Optional.empty();
     }
 
     @Override
@@ -82,10 +102,18 @@ public class AppServicePrincipal implements PlatformIdentity {
             add(claims, name, claim.path("val").asText());
         }
         claims.put("idp", json.path("auth_typ").asText(headers.get("X-MS-CLIENT-PRINCIPAL-IDP")));
+        if (!"true".equalsIgnoreCase(String.valueOf(claims.get("email_verified")))) {
+            claims.remove("email"); // an address nobody verified must never match a policy rule
+        }
         Object oid = claims.get("oid");
         if (oid == null) {
             throw AuthenticationException.unauthenticated("App Service authenticated the caller, but its principal has no "
                     + "object id (oid) claim; certfn anchors Azure callers on oid + tid.");
+        }
+        Object tid = claims.get("tid");
+        if (tid == null || !tenant.equals(tid.toString())) {
+            throw AuthenticationException.unauthenticated("App Service authenticated a caller of tenant '" + tid
+                    + "', but certfn accepts only principals of tenant '" + tenant + "' (certfn.auth.azure.tenant-id).");
         }
         String subject = oid instanceof List<?> list ? String.valueOf(list.get(0)) : oid.toString();
         return Optional.of(new Caller(Caller.Method.PLATFORM, "azure", subject, claims));

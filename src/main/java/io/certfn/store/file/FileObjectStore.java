@@ -9,7 +9,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,6 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -31,11 +35,22 @@ import java.util.stream.Stream;
  * <p>Conditional writes check and rename while holding {@code <root>/.lock}: an OS file lock
  * (shared with other processes on the same folder) plus a JVM-wide lock per folder (the OS lock
  * is per process). Reads take no lock.
+ *
+ * <p>The store holds private keys (in clear unless a data key is set): where the file system has
+ * POSIX permissions, its folders are created {@code 0700} and its files {@code 0600}, and the root
+ * folder is narrowed to {@code 0700}.
  */
 public final class FileObjectStore implements ObjectStore {
 
     private static final String HEADER = "certfn-object 1 ";
     private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final FileAttribute<?>[] PRIVATE_DIR = POSIX
+            ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))}
+            : new FileAttribute<?>[0];
+    private static final FileAttribute<?>[] PRIVATE_FILE = POSIX
+            ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+            : new FileAttribute<?>[0];
 
     private final Path root;
     private final Path tmp;
@@ -49,7 +64,11 @@ public final class FileObjectStore implements ObjectStore {
         this.lockFile = this.root.resolve(".lock");
         this.jvmLock = JVM_LOCKS.computeIfAbsent(this.root, p -> new ReentrantLock());
         try {
-            Files.createDirectories(tmp);
+            Files.createDirectories(tmp, PRIVATE_DIR);
+            if (POSIX) {
+                Files.setPosixFilePermissions(this.root, PosixFilePermissions.fromString("rwx------"));
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx------"));
+            }
         } catch (IOException e) {
             throw new StorageUnavailableException("The store folder " + this.root + " cannot be created: " + e, e);
         }
@@ -122,7 +141,7 @@ public final class FileObjectStore implements ObjectStore {
                 if (!allowed) {
                     return Optional.<String>empty();
                 }
-                Files.createDirectories(file.getParent());
+                Files.createDirectories(file.getParent(), PRIVATE_DIR);
                 Files.move(staged, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 syncDirectory(file.getParent());
                 return Optional.of(version);
@@ -140,7 +159,7 @@ public final class FileObjectStore implements ObjectStore {
     }
 
     private static void stage(Path staged, String version, byte[] data) throws IOException {
-        try (FileChannel ch = FileChannel.open(staged, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(staged, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), PRIVATE_FILE)) {
             ch.write(ByteBuffer.wrap((HEADER + version + "\n").getBytes(StandardCharsets.US_ASCII)));
             ByteBuffer body = ByteBuffer.wrap(data);
             while (body.hasRemaining()) {
@@ -187,7 +206,7 @@ public final class FileObjectStore implements ObjectStore {
 
     private <T> T locked(IoAction<T> action) throws IOException {
         jvmLock.lock();
-        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try (FileChannel ch = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), PRIVATE_FILE);
              var osLock = ch.lock()) {
             return action.run();
         } finally {

@@ -248,6 +248,42 @@ class TokenVerifierTest {
     }
 
     @Test
+    void cachedKeysStopWorkingWhenTheOutageOutlastsMaxAge() {
+        verifier.verify(token(c -> c));
+        issuer.outage(true);
+        clock.advance(Duration.ofHours(23));
+        verifier.verify(token(c -> {
+            c.setSubject("workload-2"); // another token: the verified-token cache cannot answer it
+            c.setIssuedAt(NumericDate.fromSeconds(clock.instant().getEpochSecond()));
+            c.setExpirationTime(NumericDate.fromSeconds(clock.instant().getEpochSecond() + 600));
+            return c;
+        }));
+        clock.advance(Duration.ofHours(1).plusMinutes(1)); // past the 24 h max-age of the last fetch
+        String detail = rejected(token(c -> {
+            c.setSubject("workload-3");
+            c.setIssuedAt(NumericDate.fromSeconds(clock.instant().getEpochSecond()));
+            c.setExpirationTime(NumericDate.fromSeconds(clock.instant().getEpochSecond() + 600));
+            return c;
+        }), "unknown_key").getMessage();
+        assertTrue(detail.contains("certfn.auth.jwks.max-age") && detail.contains("every refresh since has failed"), detail);
+    }
+
+    @Test
+    void aKeySetDiscoveredAtAPlainHttpAddressIsNotFetched() {
+        issuer.advertiseJwksUri("http://keys.example.net/jwks");
+        String detail = rejected(token(c -> c), "unknown_key").getMessage();
+        assertTrue(detail.contains("http://keys.example.net/jwks, which is not https"), detail);
+    }
+
+    @Test
+    void anOversizedKeySetIsRefusedNamingTheLimit() {
+        issuer.padJwks(300 * 1024);
+        String detail = rejected(token(c -> c), "unknown_key").getMessage();
+        assertTrue(detail.contains("larger than 262144 bytes"), detail);
+        issuer.padJwks(0);
+    }
+
+    @Test
     void outageWithoutCachedKeysNamesTheIssuerAndUrl() {
         issuer.outage(true);
         String detail = rejected(token(c -> c), "unknown_key").getMessage();

@@ -1,6 +1,7 @@
 package io.certfn.cloud.azure;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certfn.testing.AcmeStack;
@@ -43,14 +44,21 @@ class AppServiceAuthIT {
         config.put("certfn.policy", "{\"rules\":[{\"name\":\"func\",\"match\":{\"issuer\":\"azure\",\"oid\":\"" + OID
                 + "\"},\"domains\":[\"*.appservice.certfn.test\"]}]}");
         config.put("certfn.platform.azure.app-service-auth", Boolean.toString(trust));
+        config.put("certfn.auth.azure.tenant-id", "tenant-1");
+        config.put("certfn.auth.azure.audience", "api://certfn");
         config.put("WEBSITE_SITE_NAME", "certfn-func");
+        config.put("WEBSITE_AUTH_ENABLED", "True");
         return config;
     }
 
     private static Map<String, String> principal(String oid) throws Exception {
+        return principal(oid, "tenant-1");
+    }
+
+    private static Map<String, String> principal(String oid, String tenant) throws Exception {
         String json = JSON.writeValueAsString(Map.of("auth_typ", "aad", "claims", new Object[] {
             Map.of("typ", "http://schemas.microsoft.com/identity/claims/objectidentifier", "val", oid),
-            Map.of("typ", "http://schemas.microsoft.com/identity/claims/tenantid", "val", "tenant-1")}));
+            Map.of("typ", "http://schemas.microsoft.com/identity/claims/tenantid", "val", tenant)}));
         return Map.of("X-MS-CLIENT-PRINCIPAL", Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -62,9 +70,30 @@ class AppServiceAuthIT {
             HttpResponse<String> denied = certfn.post("/api/certificate", principal(OID), "{\"domain\":\"www.certfn.test\"}");
             assertEquals(403, denied.statusCode(), denied.body());
             assertEquals("domain_not_allowed", JSON.readTree(denied.body()).path("code").asText());
+            assertTrue(JSON.readTree(denied.body()).path("detail").asText().contains("'www.certfn.test'"), denied.body());
             HttpResponse<String> stranger = certfn.post("/api/certificate", principal("someone-else"),
                     "{\"domain\":\"www.appservice.certfn.test\"}");
             assertEquals(403, stranger.statusCode(), stranger.body());
+            assertTrue(JSON.readTree(stranger.body()).path("detail").asText().contains("No policy rule matches the caller"), stranger.body());
+        }
+    }
+
+    @Test
+    void aForgedPrincipalCannotReachAnAppWhoseAuthenticationIsOff() throws Exception {
+        // Without App Service authentication the header reaches certfn as the client wrote it: certfn refuses to start.
+        Map<String, String> config = config(true);
+        config.remove("WEBSITE_AUTH_ENABLED");
+        String log = CertfnProcess.startFailing(config);
+        assertTrue(log.contains("certfn.platform.azure.app-service-auth=true but App Service authentication is off"), log);
+    }
+
+    @Test
+    void aPrincipalOfAnotherTenantIsRefused() throws Exception {
+        try (CertfnProcess certfn = CertfnProcess.start(config(true))) {
+            HttpResponse<String> r = certfn.post("/api/certificate", principal(OID, "tenant-2"), "{\"domain\":\"www.appservice.certfn.test\"}");
+            assertEquals(401, r.statusCode(), r.body());
+            assertEquals("unauthenticated", JSON.readTree(r.body()).path("code").asText());
+            assertTrue(JSON.readTree(r.body()).path("detail").asText().contains("tenant 'tenant-2'"), r.body());
         }
     }
 

@@ -11,7 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * App Service authentication's principal header, in the shape Microsoft documents for
@@ -42,9 +45,16 @@ class AppServicePrincipalTest {
             "roles", "certfn.renew", "roles", "certfn.read",
             "iss", "https://sts.windows.net/" + TID + "/");
 
+    /** App Service with its authentication module on, as the platform sets the variables. */
+    private static final Map<String, String> EASY_AUTH_ON = Map.of("WEBSITE_SITE_NAME", "certfn-func", "WEBSITE_AUTH_ENABLED", "True");
+
+    private static AppServicePrincipal trusting() {
+        return new AppServicePrincipal(true, Optional.of(TID), EASY_AUTH_ON);
+    }
+
     @Test
     void onAzureWithTheSettingTheVerifiedPrincipalIsTheCaller() {
-        AppServicePrincipal identity = new AppServicePrincipal(true, Map.of("WEBSITE_SITE_NAME", "certfn-func"));
+        AppServicePrincipal identity = trusting();
         Caller caller = identity.identify(headers(FULL)).orElseThrow();
         assertEquals(Caller.Method.PLATFORM, caller.method());
         assertEquals("azure", caller.issuer());
@@ -56,15 +66,52 @@ class AppServicePrincipalTest {
 
     @Test
     void theHeaderIsIgnoredWithoutTheSettingOrOffAzureBecauseAnyoneCanSendIt() {
-        assertTrue(new AppServicePrincipal(false, Map.of("WEBSITE_SITE_NAME", "certfn-func")).identify(headers(FULL)).isEmpty());
-        assertTrue(new AppServicePrincipal(true, Map.of()).identify(headers(FULL)).isEmpty());
-        assertTrue(new AppServicePrincipal(true, Map.of("WEBSITE_SITE_NAME", "x")).identify(MultiMap.caseInsensitiveMultiMap()).isEmpty(),
-                "no principal: the Authorization header decides");
+        assertTrue(new AppServicePrincipal(false, Optional.of(TID), EASY_AUTH_ON).identify(headers(FULL)).isEmpty());
+        assertTrue(new AppServicePrincipal(true, Optional.of(TID), Map.of()).identify(headers(FULL)).isEmpty());
+        assertTrue(trusting().identify(MultiMap.caseInsensitiveMultiMap()).isEmpty(), "no principal: the Authorization header decides");
+    }
+
+    @Test
+    void withAuthenticationOffTheSettingIsRefusedBecauseAnyoneCouldForgeTheHeader() {
+        // Every App Service app has WEBSITE_SITE_NAME; App Service strips the header only with its authentication module on.
+        for (Map<String, String> env : List.of(Map.of("WEBSITE_SITE_NAME", "certfn-func"),
+                Map.of("WEBSITE_SITE_NAME", "certfn-func", "WEBSITE_AUTH_ENABLED", "False"))) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> new AppServicePrincipal(true, Optional.of(TID), env));
+            assertTrue(e.getMessage().contains("WEBSITE_AUTH_ENABLED is not True"), e.getMessage());
+        }
+        IllegalStateException noTenant = assertThrows(IllegalStateException.class,
+                () -> new AppServicePrincipal(true, Optional.empty(), EASY_AUTH_ON));
+        assertTrue(noTenant.getMessage().contains("certfn.auth.azure.tenant-id is required"), noTenant.getMessage());
+    }
+
+    @Test
+    void aPrincipalOfAnotherTenantIsRefusedNamingBothTenants() {
+        String foreign = FULL.replace(TID, "99999999-0000-4000-8000-000000000009");
+        AuthenticationException e = assertThrows(AuthenticationException.class, () -> trusting().identify(headers(foreign)));
+        assertEquals("unauthenticated", e.code());
+        assertTrue(e.getMessage().contains("'99999999-0000-4000-8000-000000000009'") && e.getMessage().contains("'" + TID + "'"),
+                e.getMessage());
+        AuthenticationException none = assertThrows(AuthenticationException.class, () -> trusting().identify(headers(principal(
+                "http://schemas.microsoft.com/identity/claims/objectidentifier", OID))));
+        assertTrue(none.getMessage().contains("tenant 'null'"), none.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"true,true", "True,true", "False,false", "false,false", "'',false"})
+    void emailCountsOnlyWhenVerified(String verified, boolean kept) {
+        String json = verified.isEmpty()
+                ? principal("http://schemas.microsoft.com/identity/claims/objectidentifier", OID,
+                        "http://schemas.microsoft.com/identity/claims/tenantid", TID, "email", "ops@example.com")
+                : principal("http://schemas.microsoft.com/identity/claims/objectidentifier", OID,
+                        "http://schemas.microsoft.com/identity/claims/tenantid", TID, "email", "ops@example.com",
+                        "email_verified", verified);
+        Caller caller = trusting().identify(headers(json)).orElseThrow();
+        assertEquals(kept ? List.of("ops@example.com") : List.of(), caller.claimValues("email"));
     }
 
     @Test
     void aBrokenOrAnonymousPrincipalIsRefusedSayingWhat() {
-        AppServicePrincipal identity = new AppServicePrincipal(true, Map.of("WEBSITE_SITE_NAME", "certfn-func"));
+        AppServicePrincipal identity = trusting();
         AuthenticationException garbled = assertThrows(AuthenticationException.class,
                 () -> identity.identify(MultiMap.caseInsensitiveMultiMap().add("X-MS-CLIENT-PRINCIPAL", "%%%")));
         assertTrue(garbled.getMessage().contains("not base64 JSON"));
