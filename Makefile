@@ -13,7 +13,7 @@ test:
 	@command -v moto_server >/dev/null || { echo "make test: moto_server (Python moto 5, the S3 test server) is not on PATH; install it with: pip install 'moto[server]'" >&2; exit 1; }
 	./mvnw -B verify
 	# The Lambda build: its adapter driven with Function URL events through Quarkus' mock event server.
-	./mvnw -B -Paws test -Dtest='FunctionUrl*' -Dsurefire.failIfNoSpecifiedTests=false
+	./mvnw -B -Paws test -Dtest='FunctionUrl*,ScheduledRenewal*' -Dsurefire.failIfNoSpecifiedTests=false
 	# The Azure Functions build: the packaged app driven through the Java worker's request model.
 	./mvnw -B -Pazure verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='AzureFunctionsIT'
 	# Native readiness of the Cloud Run and Lambda builds.

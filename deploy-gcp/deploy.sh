@@ -8,7 +8,7 @@
 # Environment:
 #   PROJECT        the Google Cloud project (required)
 #   MANAGED_ZONE   the Cloud DNS managed zone's resource name (required)
-#   POLICY_FILE    certfn's policy as JSON (required); the scheduler's rule is added to it
+#   POLICY_FILE    certfn's policy as JSON (required); the scheduler's renew-only rule is added to it
 #   REGION         default europe-west1
 #   ACME_DIRECTORY default Let's Encrypt production
 #   ACME_EMAIL     the ACME account's contact (optional)
@@ -68,9 +68,10 @@ if [ -z "${IMAGE:-}" ]; then
   gc builds submit --tag "$IMAGE" .
 fi
 
-# The policy, plus the scheduler's rule: it may renew every certificate.
+# The policy, plus the scheduler's rule: it may run the renewal sweep for every certificate and
+# never receive a key (actions: [renew]), so whoever can mint its tokens gets no key either.
 POLICY=$(jq -c --arg email "$SCHEDULER_SA" \
-  '.rules += [{"name":"renewal-schedule","match":{"issuer":"google","email":$email},"domains":["*"]}]' "$POLICY_FILE")
+  '.rules += [{"name":"renewal-schedule","match":{"issuer":"google","email":$email},"domains":["*"],"actions":["renew"]}]' "$POLICY_FILE")
 
 # certfn checks every caller itself (API keys, Google/Azure/AWS/OIDC tokens, the policy), so the
 # service is reachable without Cloud Run's IAM check. Google ID tokens are accepted for the

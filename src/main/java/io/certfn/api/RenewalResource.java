@@ -2,8 +2,8 @@ package io.certfn.api;
 
 import io.certfn.auth.Caller;
 import io.certfn.certs.AuditLog;
-import io.certfn.certs.RenewTooSoonException;
 import io.certfn.certs.RenewalSweep;
+import io.certfn.certs.SweepThrottle;
 import io.certfn.config.CertfnConfig;
 import io.certfn.policy.DomainNotAllowedException;
 import io.certfn.policy.PolicyService;
@@ -15,12 +15,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code POST /api/renewals}: the one entry point every platform's scheduler calls to renew
@@ -36,15 +31,14 @@ public class RenewalResource {
     private final RenewalSweep sweep;
     private final Admission admission;
     private final PolicyService policy;
+    private final SweepThrottle throttle;
     private final CertfnConfig.Renewal config;
-    private final Clock clock = Clock.systemUTC();
-    /** When each caller last started a sweep on this instance. */
-    private final Map<String, Instant> lastSweep = new ConcurrentHashMap<>();
 
-    public RenewalResource(RenewalSweep sweep, Admission admission, PolicyService policy, CertfnConfig config) {
+    public RenewalResource(RenewalSweep sweep, Admission admission, PolicyService policy, SweepThrottle throttle, CertfnConfig config) {
         this.sweep = sweep;
         this.admission = admission;
         this.policy = policy;
+        this.throttle = throttle;
         this.config = config.renewal();
     }
 
@@ -58,7 +52,7 @@ public class RenewalResource {
             AuditLog.denied(caller, SWEEP, denied.code());
             throw denied;
         }
-        admitOncePerInterval(caller);
+        throttle.admit(caller);
         RenewalSweep.Report report = sweep.sweep(caller, (c, names) -> {
             try {
                 policy.checkRenewal(c, names);
@@ -68,24 +62,5 @@ public class RenewalResource {
             }
         }, config.sweepBudget());
         return Response.ok(report, MediaType.APPLICATION_JSON).build();
-    }
-
-    private void admitOncePerInterval(Caller caller) {
-        Instant now = clock.instant();
-        Duration interval = config.sweepInterval();
-        Instant[] earlier = new Instant[1];
-        lastSweep.compute(caller.describe(), (who, last) -> {
-            if (last != null && last.plus(interval).isAfter(now)) {
-                earlier[0] = last;
-                return last;
-            }
-            return now;
-        });
-        if (earlier[0] != null) {
-            Duration wait = Duration.between(now, earlier[0].plus(interval));
-            throw new RenewTooSoonException("The caller " + caller.describe() + " started a renewal sweep "
-                    + Duration.between(earlier[0], now).toSeconds() + " s ago on this instance; one sweep per caller per "
-                    + interval.toSeconds() + " s (certfn.renewal.sweep-interval).", wait);
-        }
     }
 }

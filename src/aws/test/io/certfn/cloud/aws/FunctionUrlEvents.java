@@ -41,6 +41,19 @@ final class FunctionUrlEvents {
         return event;
     }
 
+    /**
+     * The event EventBridge Scheduler sends for the renewal schedule (deploy-aws/template.yaml):
+     * a direct invocation, so no Function URL domain and no identity in its request context.
+     */
+    static ObjectNode scheduled(String path) {
+        ObjectNode event = JSON.createObjectNode().put("version", "2.0").put("routeKey", "$default")
+                .put("rawPath", path).put("rawQueryString", "").put("isBase64Encoded", false);
+        event.putObject("headers").put("content-type", "application/json");
+        event.putObject("requestContext").putObject("http").put("method", "POST").put("path", path)
+                .put("protocol", "HTTP/1.1").put("sourceIp", "0.0.0.0");
+        return event;
+    }
+
     /** Invokes the function with {@code event}; the Lambda response (statusCode, headers, body). */
     static JsonNode invoke(ObjectNode event) throws Exception {
         String response = given().contentType("application/json").body(JSON.writeValueAsString(event))
