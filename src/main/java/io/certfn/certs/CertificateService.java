@@ -42,6 +42,7 @@ public class CertificateService {
     private final AcmeIssuer issuer;
     private final LeaseManager leases;
     private final RenewalSchedule schedule;
+    private final OrderLimits limits;
     private final Duration leaseWait;
     private final Duration retryAfter;
     private final Map<String, CompletableFuture<Outcome.Ready>> running = new ConcurrentHashMap<>();
@@ -52,12 +53,13 @@ public class CertificateService {
     });
 
     public CertificateService(CertificateRepository repository, CertificateCache cache, AcmeIssuer issuer,
-            LeaseManager leases, RenewalSchedule schedule, CertfnConfig config) {
+            LeaseManager leases, RenewalSchedule schedule, OrderLimits limits, CertfnConfig config) {
         this.repository = repository;
         this.cache = cache;
         this.issuer = issuer;
         this.leases = leases;
         this.schedule = schedule;
+        this.limits = limits;
         this.leaseWait = config.lease().maxWait();
         this.retryAfter = config.request().retryAfter();
     }
@@ -75,7 +77,9 @@ public class CertificateService {
         // This process already orders it: join that order, which looks at the store itself under the lease.
         Optional<CompletableFuture<Outcome.Ready>> ordering = runningObtain(spec);
         if (ordering.isPresent()) {
-            return waitFor(ordering.get(), spec, budget);
+            try (OrderLimits.Permit wait = limits.waiting(caller)) {
+                return waitFor(ordering.get(), spec, budget);
+            }
         }
         Instant now = Instant.now();
         Optional<CertificateRepository.Found> stored = repository.find(id);
@@ -83,7 +87,7 @@ public class CertificateService {
             cache.put(id, stored.get().certificate(), now);
             return new Outcome.Ready(stored.get().certificate(), true);
         }
-        return await(caller, spec, budget, "obtain");
+        return await(caller, spec, budget, "obtain", stored.isEmpty());
     }
 
     /**
@@ -124,15 +128,34 @@ public class CertificateService {
                     + cert.notAfter() + ". Renewing early wastes the CA's rate limits.",
                     Duration.between(now, cert.renewAfter()));
         }
-        return await(caller, spec, budget, "renew");
+        return await(caller, spec, budget, "renew", stored.isEmpty());
     }
 
-    private Outcome await(Caller caller, CertificateSpec spec, Duration budget, String mode) {
-        String jobKey = jobKey(spec, mode);
-        CompletableFuture<Outcome.Ready> mine = new CompletableFuture<>();
-        CompletableFuture<Outcome.Ready> job = running.putIfAbsent(jobKey, mine);
-        if (job == null) {
-            job = mine;
+    /**
+     * Joins the running job for {@code spec} or starts one; a new job counts against the caller's
+     * {@link OrderLimits} ({@code newCertificate}: nothing is stored for it yet), and so does the wait.
+     */
+    private Outcome await(Caller caller, CertificateSpec spec, Duration budget, String mode, boolean newCertificate) {
+        try (OrderLimits.Permit wait = limits.waiting(caller)) {
+            String jobKey = jobKey(spec, mode);
+            CompletableFuture<Outcome.Ready> job = running.get(jobKey);
+            if (job == null) {
+                OrderLimits.Permit order = limits.startOrder(caller, newCertificate);
+                CompletableFuture<Outcome.Ready> mine = new CompletableFuture<>();
+                job = running.putIfAbsent(jobKey, mine);
+                if (job != null) {
+                    order.close(); // another request started it meanwhile: join that one
+                } else {
+                    job = mine;
+                    start(caller, spec, jobKey, mine, order);
+                }
+            }
+            return waitFor(job, spec, budget);
+        }
+    }
+
+    private void start(Caller caller, CertificateSpec spec, String jobKey, CompletableFuture<Outcome.Ready> mine, OrderLimits.Permit order) {
+        try {
             jobs.execute(() -> {
                 try {
                     Outcome.Ready result = order(caller, spec);
@@ -141,10 +164,15 @@ public class CertificateService {
                 } catch (Throwable t) {
                     running.remove(jobKey, mine);
                     mine.completeExceptionally(t);
+                } finally {
+                    order.close();
                 }
             });
+        } catch (RuntimeException e) {
+            running.remove(jobKey, mine);
+            order.close();
+            mine.completeExceptionally(e);
         }
-        return waitFor(job, spec, budget);
     }
 
     private static String jobKey(CertificateSpec spec, String mode) {

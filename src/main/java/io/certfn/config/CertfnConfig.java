@@ -42,6 +42,37 @@ public interface CertfnConfig {
     /** When a certificate is due ({@code certfn.renewal.*}). */
     Renewal renewal();
 
+    /** What one caller may make an instance do ({@code certfn.limits.*}). */
+    Limits limits();
+
+    /**
+     * Per instance: the CA's limits (new orders per account, certificates per registered domain)
+     * and this instance's threads are shared by every caller, so none may use them up alone.
+     */
+    interface Limits {
+        /** {@code certfn.limits.orders-per-caller}: orders one caller may have running at once. */
+        @WithName("orders-per-caller")
+        @WithDefault("10")
+        int ordersPerCaller();
+
+        /** {@code certfn.limits.orders}: orders running at once, all callers together. */
+        @WithDefault("50")
+        int orders();
+
+        /**
+         * {@code certfn.limits.new-certificates-per-hour}: certificates one caller may have ordered
+         * for the first time (no stored certificate for those names, key type and CSR key) in an hour.
+         */
+        @WithName("new-certificates-per-hour")
+        @WithDefault("30")
+        int newCertificatesPerHour();
+
+        /** {@code certfn.limits.waits-per-caller}: requests of one caller waiting for an order at once. */
+        @WithName("waits-per-caller")
+        @WithDefault("50")
+        int waitsPerCaller();
+    }
+
     interface Acme {
         /** {@code certfn.acme.directory}: the CA's ACME directory URL. Required. */
         String directory();

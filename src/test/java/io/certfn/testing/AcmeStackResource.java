@@ -68,6 +68,9 @@ public class AcmeStackResource implements QuarkusTestResourceLifecycleManager {
                 + ",scheduler=" + SCHEDULER_KEY);
         // The tests sweep again and again; the per-caller interval is tested by its own process (RenewalSweepLimitIT).
         config.put("certfn.renewal.sweep-interval", "0s");
+        // The suite orders hundreds of certificates with one key; the limits are tested in OrderLimitsIT.
+        config.put("certfn.limits.new-certificates-per-hour", "100000");
+        config.put("certfn.limits.orders-per-caller", "1000");
         config.put("certfn.policy", """
                 {"rules": [
                   {"name": "ops", "match": {"apiKey": "ops"}, "domains": ["*"]},
