@@ -3,7 +3,9 @@ package io.certfn.certs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certfn.acme.OrderCheckpoint;
 import io.certfn.acme.PendingOrder;
+import io.certfn.crypto.Hashes;
 import io.certfn.crypto.KeySealer;
+import io.certfn.crypto.Pem;
 import io.certfn.store.ObjectStore;
 import io.certfn.store.StoreKeys;
 import io.certfn.store.Versioned;
@@ -11,6 +13,7 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,6 +38,52 @@ public class CertificateRepository {
         this.store = store;
         this.json = json;
         this.sealer = sealer;
+    }
+
+    /**
+     * The stored certificate of {@code spec}, if there is a readable one; one a release before
+     * 2026-11-30 stored under {@link CertificateSpec#legacyStorageId()} is moved to its id first.
+     *
+     * @throws IllegalStateException when the object at the spec's id is for another identity
+     *         (altered, or a hash collision): it is never served
+     */
+    public Optional<Found> find(CertificateSpec spec) {
+        Optional<Found> found = find(spec.storageId());
+        if (found.isEmpty()) {
+            found = moveLegacy(spec);
+        }
+        found.ifPresent(f -> requireIdentity(f.certificate(), spec));
+        return found;
+    }
+
+    /** The names, key type and (CSR mode) public key are compared, not only the id's hash. */
+    private static void requireIdentity(StoredCertificate stored, CertificateSpec spec) {
+        boolean sameNames = Set.copyOf(stored.names()).equals(Set.copyOf(spec.names()));
+        boolean sameType = spec.storedKeyType().equals(stored.keyType());
+        boolean sameKey = spec.csr().map(csr -> csr.spkiSha256().equals(spkiSha256(stored))).orElse(true);
+        if (!sameNames || !sameType || !sameKey) {
+            throw new IllegalStateException("The stored certificate " + spec.storageId() + " is for " + stored.names() + " ("
+                    + stored.keyType() + "), not for " + spec.names() + " (" + spec.storedKeyType() + "); it is not served.");
+        }
+    }
+
+    private static String spkiSha256(StoredCertificate stored) {
+        return Hashes.sha256Hex(Pem.readCertificates(stored.certificate()).get(0).getPublicKey().getEncoded());
+    }
+
+    private Optional<Found> moveLegacy(CertificateSpec spec) {
+        String legacy = spec.legacyStorageId();
+        Optional<Found> old = find(legacy);
+        if (old.isEmpty()) {
+            return Optional.empty();
+        }
+        requireIdentity(old.get().certificate(), spec);
+        // Sealed again under the new object's key, then the old object goes; another instance doing the same is fine.
+        save(spec.storageId(), old.get().certificate(), null);
+        store.deleteIfVersion(certificateKey(legacy), old.get().version());
+        checkpoint(legacy).discard();
+        LOG.infof("Stored certificate %s moved to %s", legacy, spec.storageId());
+        return find(spec.storageId());
     }
 
     /** The stored certificate {@code id}, if there is a readable one. */

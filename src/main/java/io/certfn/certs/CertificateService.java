@@ -82,7 +82,7 @@ public class CertificateService {
             }
         }
         Instant now = Instant.now();
-        Optional<CertificateRepository.Found> stored = repository.find(id);
+        Optional<CertificateRepository.Found> stored = repository.find(spec);
         if (stored.isPresent() && !schedule.isDue(stored.get().certificate(), now)) {
             cache.put(id, stored.get().certificate(), now);
             return new Outcome.Ready(stored.get().certificate(), true);
@@ -119,7 +119,7 @@ public class CertificateService {
      * @throws RenewTooSoonException when the stored certificate is not yet due
      */
     public Outcome renew(Caller caller, CertificateSpec spec, Duration budget) {
-        Optional<CertificateRepository.Found> stored = repository.find(spec.storageId());
+        Optional<CertificateRepository.Found> stored = repository.find(spec);
         Instant now = Instant.now();
         if (stored.isPresent() && !schedule.isDue(stored.get().certificate(), now)) {
             StoredCertificate cert = stored.get().certificate();
@@ -205,7 +205,7 @@ public class CertificateService {
         // While another instance orders it, what that instance stores is served as soon as it is stored.
         AtomicReference<StoredCertificate> storedMeanwhile = new AtomicReference<>();
         Optional<Lease> taken = leases.acquireUnless(repository.leaseKey(id), leaseWait, () -> {
-            repository.find(id).map(CertificateRepository.Found::certificate)
+            repository.find(spec).map(CertificateRepository.Found::certificate)
                     .filter(cert -> !schedule.isDue(cert, Instant.now())).ifPresent(storedMeanwhile::set);
             return storedMeanwhile.get() != null;
         });
@@ -216,7 +216,7 @@ public class CertificateService {
         }
         try (Lease lease = taken.get()) {
             LOG.debugf("Lease for %s acquired", id);
-            Optional<CertificateRepository.Found> current = repository.find(id);
+            Optional<CertificateRepository.Found> current = repository.find(spec);
             if (current.isPresent() && !schedule.isDue(current.get().certificate(), Instant.now())) {
                 cache.put(id, current.get().certificate(), Instant.now());
                 return new Outcome.Ready(current.get().certificate(), true);
@@ -231,7 +231,7 @@ public class CertificateService {
             if (!repository.save(id, cert, current.map(CertificateRepository.Found::version).orElse(null))) {
                 LOG.warnf("Certificate %s was written by another instance while this one held no valid lease (%s); serving the stored one",
                         id, lease.isHeld() ? "held" : "lost");
-                return repository.find(id).map(f -> new Outcome.Ready(f.certificate(), true))
+                return repository.find(spec).map(f -> new Outcome.Ready(f.certificate(), true))
                         .orElse(new Outcome.Ready(cert, false));
             }
             LOG.debugf("Stored %s", id);

@@ -17,6 +17,7 @@ public final class CertificateSpec {
     private final Optional<ClientCsr> csr;
     private final Optional<String> profile;
     private final String storageId;
+    private final String legacyStorageId;
 
     public CertificateSpec(List<String> names, KeyType keyType, Optional<ClientCsr> csr, Optional<String> profile) {
         if (names.isEmpty()) {
@@ -26,7 +27,9 @@ public final class CertificateSpec {
         this.keyType = keyType;
         this.csr = csr;
         this.profile = profile;
-        this.storageId = storageId(this.names, keyType, csr);
+        // A store key segment holds 128 characters: 63 of the name, a dash, the whole hash.
+        this.storageId = storageId(this.names, keyType, csr, 63, 64);
+        this.legacyStorageId = storageId(this.names, keyType, csr, 100, 16);
     }
 
     /** All names, primary first. */
@@ -51,21 +54,34 @@ public final class CertificateSpec {
 
     /**
      * The certificate's identity in the store (DESIGN §2 "the same certificate"): the set of
-     * names regardless of order, and the key type or, in CSR mode, the client's public key. A name
-     * leads (the first in sort order) so an operator can find it in a listing.
+     * names regardless of order, and the key type or, in CSR mode, the client's public key, as a
+     * whole SHA-256. A name leads (the first in sort order) so an operator can find it in a listing.
      */
     public String storageId() {
         return storageId;
     }
 
-    private static String storageId(List<String> names, KeyType keyType, Optional<ClientCsr> csr) {
+    /**
+     * The identity as releases before 2026-11-30 wrote it (64 bits of the hash): read once to move
+     * such a certificate to {@link #storageId()}, so an upgrade orders nothing anew.
+     */
+    public String legacyStorageId() {
+        return legacyStorageId;
+    }
+
+    /** The type stored for this identity: the key type's wire name, or {@code csr}. */
+    public String storedKeyType() {
+        return csr.isPresent() ? "csr" : keyType.wireName();
+    }
+
+    private static String storageId(List<String> names, KeyType keyType, Optional<ClientCsr> csr, int nameChars, int hexDigits) {
         String keyPart = csr.map(c -> "csr:" + c.spkiSha256()).orElse(keyType.wireName());
         List<String> sorted = DomainNames.sorted(names);
         String identity = String.join(",", sorted) + "|" + keyPart;
         String readable = sorted.get(0).replace("*", "_wildcard");
-        if (readable.length() > 100) {
-            readable = readable.substring(0, 100);
+        if (readable.length() > nameChars) {
+            readable = readable.substring(0, nameChars);
         }
-        return readable + "-" + Hashes.sha256Hex(identity).substring(0, 16);
+        return readable + "-" + Hashes.sha256Hex(identity).substring(0, hexDigits);
     }
 }

@@ -89,9 +89,23 @@ public final class DnsLookup {
             if (target.isEmpty()) {
                 return relative(current);
             }
+            requireHostName(name, target.get());
             current = target.get();
         }
         throw new DnsException("The CNAME chain from " + name + " is longer than " + MAX_CNAME_CHAIN + " links.");
+    }
+
+    /**
+     * A CNAME target comes from DNS that the owner of the name controls, and becomes a name in
+     * certfn's DNS API calls: only host names (letters, digits, hyphens, underscores) are followed,
+     * so no target can carry a path, query or escape into a provider's URL.
+     */
+    private static void requireHostName(String from, Name target) {
+        String text = relative(target);
+        if (text.isEmpty() || text.length() > 253 || !text.matches("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*")) {
+            throw new DnsException("The challenge name " + from + " is a CNAME to '" + io.certfn.error.LogText.of(text)
+                    + "', which is not a host name; certfn writes challenge records only at host names.");
+        }
     }
 
     /** The apex of the zone that holds {@code name}, from the SOA in the answer or authority section. */

@@ -238,6 +238,17 @@ class CertificateApiTest {
     }
 
     @Test
+    void aCnameTargetThatIsNoHostNameIsNeverWrittenTo() {
+        // The name's owner controls this CNAME; its target flows into the DNS provider's calls (for Azure, a URL path).
+        stack().addRecord("_acme-challenge.hostile", org.xbill.DNS.Type.CNAME, "x/%2e%2e?api-version=evil.certfn.test.");
+        Response r = obtain("{\"domain\":\"hostile.certfn.test\"}");
+        assertEquals(502, r.statusCode(), r.asString());
+        assertEquals("dns_error", r.path("code"));
+        assertTrue(r.<String>path("detail").contains("is a CNAME to 'x/%2e%2e?api-version=evil.certfn.test', which is not a host name"),
+                r.<String>path("detail"));
+    }
+
+    @Test
     void privateKeysAreSealedAtRestAndOpenedForTheCaller() throws Exception {
         Response r = obtain("{\"domain\":\"sealed.certfn.test\"}");
         assertEquals(200, r.statusCode(), r.asString());
@@ -248,6 +259,72 @@ class CertificateApiTest {
         for (String key : TestStore.store().list("acme/")) {
             assertFalse(new String(TestStore.store().get(key).orElseThrow().data(), StandardCharsets.UTF_8).contains("PRIVATE KEY"), key);
         }
+    }
+
+    @Test
+    void theKeyTypeIsPartOfTheIdentity() {
+        Response ec = obtain("{\"domain\":\"keytype.certfn.test\",\"keyType\":\"ec256\"}");
+        assertEquals(200, ec.statusCode(), ec.asString());
+        Response rsa = obtain("{\"domain\":\"keytype.certfn.test\",\"keyType\":\"rsa2048\"}");
+        assertEquals(200, rsa.statusCode(), rsa.asString());
+        assertNotEquals(ec.<String>path("serial"), rsa.path("serial"), "another key type is another certificate");
+        assertTrue(TestCerts.parse(rsa.path("leaf")).get(0).getPublicKey() instanceof RSAPublicKey);
+        assertTrue(TestCerts.parse(ec.path("leaf")).get(0).getPublicKey() instanceof ECPublicKey);
+        assertEquals(ec.<String>path("serial"), obtain("{\"domain\":\"keytype.certfn.test\"}").path("serial"), "ec256 is the default");
+    }
+
+    @Test
+    void twoCallersAllowedTheSameNamesGetTheSameCertificateAndKey() {
+        Response ops = obtain("{\"domain\":\"shared.apps.certfn.test\"}");
+        assertEquals(200, ops.statusCode(), ops.asString());
+        Response web = post("/api/certificate", "{\"domain\":\"shared.apps.certfn.test\"}", "Authorization", "APIKey " + AcmeStackResource.WEB_KEY);
+        assertEquals(200, web.statusCode(), web.asString());
+        assertEquals(ops.<String>path("serial"), web.path("serial"));
+        assertEquals(ops.<String>path("privateKey"), web.path("privateKey"));
+    }
+
+    @Test
+    void anObjectAtACertificatesIdThatNamesOtherNamesIsNeverServed() throws Exception {
+        assertEquals(200, obtain("{\"domain\":\"tampered.certfn.test\"}").statusCode());
+        ObjectStore store = TestStore.store();
+        String key = TestStore.certificateKey("tampered.certfn.test");
+        Versioned current = store.get(key).orElseThrow();
+        ObjectNode other = (ObjectNode) JSON.readTree(current.data());
+        other.putArray("names").add("victim.certfn.test");
+        store.putIfVersion(key, JSON.writeValueAsBytes(other), current.version()).orElseThrow();
+        Response r = obtain("{\"domain\":\"tampered.certfn.test\"}");
+        assertEquals(500, r.statusCode(), r.asString());
+        assertEquals("internal", r.path("code"));
+        assertFalse(r.asString().contains("PRIVATE KEY"));
+    }
+
+    @Test
+    void aCertificateStoredUnderTheOldShortIdIsMovedNotOrderedAgain() throws Exception {
+        Response first = obtain("{\"domain\":\"legacy.certfn.test\"}");
+        assertEquals(200, first.statusCode(), first.asString());
+        ObjectStore store = TestStore.store();
+        String key = TestStore.certificateKey("legacy.certfn.test");
+        io.certfn.certs.CertificateSpec spec = new io.certfn.certs.CertificateSpec(List.of("legacy.certfn.test"),
+                KeyType.EC256, java.util.Optional.empty(), java.util.Optional.empty());
+        assertEquals("certs/" + spec.storageId() + "/certificate.json", key);
+        assertTrue(spec.storageId().matches("legacy\\.certfn\\.test-[0-9a-f]{64}"), spec.storageId());
+        // As a release before 2026-11-30 left it: under the 64-bit id, the key in clear (no data key then).
+        Versioned current = store.get(key).orElseThrow();
+        ObjectNode old = (ObjectNode) JSON.readTree(current.data());
+        old.put("privateKey", first.<String>path("privateKey"));
+        String legacyKey = "certs/" + spec.legacyStorageId() + "/certificate.json";
+        store.putIfAbsent(legacyKey, JSON.writeValueAsBytes(old)).orElseThrow();
+        assertTrue(store.deleteIfVersion(key, current.version()));
+        int orders = stack().orderCount();
+
+        Response moved = obtain("{\"domain\":\"legacy.certfn.test\"}");
+        assertEquals(200, moved.statusCode(), moved.asString());
+        assertEquals(first.<String>path("serial"), moved.path("serial"));
+        assertEquals(first.<String>path("privateKey"), moved.path("privateKey"));
+        assertEquals(orders, stack().orderCount(), "nothing ordered anew");
+        assertTrue(store.get(legacyKey).isEmpty(), "the old object is gone");
+        String now = new String(store.get(key).orElseThrow().data(), StandardCharsets.UTF_8);
+        assertTrue(now.contains("\"privateKey\":\"sealed:v1:"), "sealed again under its new id: " + now);
     }
 
     @Test

@@ -108,7 +108,13 @@ class DeployTemplatesTest {
         assertEquals("Enabled", bucket.path("VersioningConfiguration").path("Status").asText());
         assertTrue(bucket.path("PublicAccessBlockConfiguration").path("RestrictPublicBuckets").asBoolean());
         assertEquals("AWS::Scheduler::Schedule", template.path("Resources").path("RenewalSchedule").path("Type").asText());
-        assertTrue(template.path("Resources").path("RenewalSchedule").toString().contains("/api/renewals"));
+        // The schedule sends a plain event to the Lambda build's scheduled-renewal path, with no identity to forge (#15).
+        String schedule = template.path("Resources").path("RenewalSchedule").toString();
+        assertTrue(schedule.contains("/aws/scheduled-renewal"), schedule);
+        assertFalse(schedule.contains("authorizer"), "the schedule's event claims no identity: " + schedule);
+        assertTrue(Files.readString(Path.of("src/aws/java/io/certfn/cloud/aws/ScheduledRenewal.java"))
+                .contains("@Path(\"/aws/scheduled-renewal\")"), "the path the schedule calls exists");
+        assertFalse(text.contains("domains: [\"*\"]") || text.contains("\"domains\":[\"*\"]"), "no rule grants * for the schedule");
     }
 
     @Test

@@ -74,7 +74,13 @@ public final class AzureDnsProvider extends TxtRecordSetProvider {
 
     @Override
     protected Optional<HostedZone> configuredZone(String fqdn) {
-        return zone.map(z -> new HostedZone(z, z));
+        Optional<HostedZone> configured = zone.map(z -> new HostedZone(z, z));
+        // The record's place is a URL path relative to the zone: a name outside it would land somewhere else in it.
+        configured.filter(z -> !z.contains(fqdn)).ifPresent(z -> {
+            throw new DnsException("Azure DNS: " + fqdn + " is not in the configured zone " + z.name()
+                    + " (certfn.dns.azure.zone); certfn writes challenge records only inside it.");
+        });
+        return configured;
     }
 
     @Override
@@ -97,8 +103,12 @@ public final class AzureDnsProvider extends TxtRecordSetProvider {
         return found;
     }
 
+    private static String encode(String segment) {
+        return java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     private String recordUrl(HostedZone zone, String fqdn) {
-        return base + "/" + zone.id() + "/TXT/" + zone.relative(fqdn) + "?" + API_VERSION;
+        return base + "/" + encode(zone.id()) + "/TXT/" + encode(zone.relative(fqdn)) + "?" + API_VERSION;
     }
 
     @Override
