@@ -21,6 +21,7 @@ REFLECTION = [
     "io.certfn.api.PendingResponse",
     "io.certfn.api.CertificateResponse",
     "io.certfn.certs.RenewalSweep$Report",
+    "io.certfn.certs.RenewalSweep$Failure",
     "org.shredzone.acme4j.provider.letsencrypt.LetsEncryptAcmeProvider",
     "org.shredzone.acme4j.provider.zerossl.ZeroSSLAcmeProvider",
     "org.shredzone.acme4j.provider.google.GoogleAcmeProvider",

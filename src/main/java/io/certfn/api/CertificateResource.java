@@ -47,6 +47,8 @@ public class CertificateResource {
 
     private final Map<String, byte[]> rendered = new ConcurrentHashMap<>();
     private final AtomicLong renderedBytes = new AtomicLong();
+    /** The bound in force; tests lower it. */
+    volatile long maxRenderedBytes = MAX_RENDERED_BYTES;
     private final CertificateService certificates;
     private final Admission admission;
     private final ObjectMapper json;
@@ -145,6 +147,11 @@ public class CertificateResource {
         return Response.accepted(PendingResponse.of(pending.spec().names())).type(MediaType.APPLICATION_JSON)
                 .header("Retry-After", ProblemMapper.seconds(pending.retryAfter())).build();
     }
+    /** The bytes the rendered answers hold now (keys counted twice: a Java string's chars). */
+    long renderedBytes() {
+        return renderedBytes.get();
+    }
+
     private byte[] render(Outcome.Ready ready, CertificateSpec spec) {
         String key = spec.storageId() + "|" + ready.certificate().serial() + "|" + ready.cached() + "|"
                 + String.join(",", spec.names());
@@ -160,7 +167,7 @@ public class CertificateResource {
                     throw new IllegalStateException("Cannot render the certificate response", e);
                 }
             });
-            if (renderedBytes.get() > MAX_RENDERED_BYTES) {
+            if (renderedBytes.get() > maxRenderedBytes) {
                 // Rare and cheap to rebuild: start over rather than track an eviction order on the warm path.
                 rendered.clear();
                 renderedBytes.set(0);

@@ -3,6 +3,7 @@ package io.certfn.certs;
 import io.certfn.auth.Caller;
 import io.certfn.crypto.KeyType;
 import io.certfn.error.CertfnException;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +25,8 @@ public class RenewalSweep {
     private static final Logger LOG = Logger.getLogger(RenewalSweep.class);
 
     /** One certificate that could not be renewed, and why. */
+    // Returned inside a Response, which a native build cannot see through: kept for Jackson explicitly.
+    @RegisterForReflection
     public record Failure(List<String> domains, String code, String detail) {
     }
 
@@ -34,6 +37,7 @@ public class RenewalSweep {
      * renews them), {@code failed} failed, and {@code deferred} were due but not reached or not
      * finished in time.
      */
+    @RegisterForReflection
     public record Report(int checked, int renewed, int notDue, int clientKey, int failed, int deferred,
             List<Failure> failures) {
     }
