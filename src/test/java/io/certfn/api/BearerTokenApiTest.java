@@ -12,10 +12,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import org.jose4j.jwk.PublicJsonWebKey;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.NumericDate;
 import org.junit.jupiter.api.Test;
 
 /** Bearer tokens through HTTP: a Google-shaped ID token admitted by policy, and 401s with reasons. */
@@ -26,17 +23,7 @@ public class BearerTokenApiTest {
     public static String googleToken(String email, String audience, long expiresIn) throws Exception {
         PublicJsonWebKey key = PublicJsonWebKey.Factory.newPublicJwk(
                 Files.readString(Path.of(System.getProperty(AcmeStackResource.GOOGLE_KEY))));
-        JwtClaims claims = new JwtClaims();
-        long now = Instant.now().getEpochSecond();
-        claims.setIssuer("https://accounts.google.com");
-        claims.setAudience(audience);
-        claims.setSubject("117000000000000000001");
-        claims.setClaim("azp", "117000000000000000001");
-        claims.setClaim("email", email);
-        claims.setClaim("email_verified", true);
-        claims.setIssuedAt(NumericDate.fromSeconds(now - 10));
-        claims.setExpirationTime(NumericDate.fromSeconds(now + expiresIn));
-        return TestIssuer.sign(claims, key, "RS256");
+        return TestIssuer.googleIdToken(key, "117000000000000000001", email, audience, expiresIn);
     }
 
     @Test

@@ -33,8 +33,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jose4j.jwk.PublicJsonWebKey;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.NumericDate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -367,6 +365,60 @@ class CertfnFetchIT {
     }
 
     @Test
+    void inGitHubActionsAzureAndKubernetesItUsesEachPlatformsTokenSource(@TempDir Path dir) throws Exception {
+        // Each endpoint answers as its platform documents it; the token inside is one certfn accepts.
+        HttpServer platform = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        List<String> asked = new ArrayList<>();
+        platform.createContext("/github", exchange -> {
+            asked.add("github " + exchange.getRequestURI().getRawQuery());
+            boolean ok = "bearer gh-request-token".equals(exchange.getRequestHeaders().getFirst("Authorization"));
+            answer(exchange, ok ? 200 : 401, ok ? "{\"count\":1,\"value\":\"" + idToken(AUDIENCE) + "\"}" : "{}");
+        });
+        platform.createContext("/msi/token", exchange -> {
+            asked.add("azure " + exchange.getRequestURI().getRawQuery());
+            boolean ok = "identity-header-secret".equals(exchange.getRequestHeaders().getFirst("X-IDENTITY-HEADER"));
+            answer(exchange, ok ? 200 : 400, ok ? "{\"access_token\":\"" + idToken(AUDIENCE) + "\",\"token_type\":\"Bearer\"}" : "{}");
+        });
+        platform.start();
+        String base = "http://127.0.0.1:" + platform.getAddress().getPort();
+        try {
+            Run github = run(dir, Map.of("ACTIONS_ID_TOKEN_REQUEST_URL", base + "/github?api-version=2.0",
+                    "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "gh-request-token"), "--identity", "github", "--audience", AUDIENCE,
+                    "--domain", "gce.certfn.test", "--cert", dir.resolve("gh.crt").toString(), "--key", dir.resolve("gh.key").toString());
+            assertEquals(0, github.exit(), github.out());
+            Run azure = run(dir, Map.of("IDENTITY_ENDPOINT", base + "/msi/token", "IDENTITY_HEADER", "identity-header-secret"),
+                    "--identity", "azure", "--audience", AUDIENCE, "--domain", "gce.certfn.test",
+                    "--cert", dir.resolve("az.crt").toString(), "--key", dir.resolve("az.key").toString());
+            assertEquals(0, azure.exit(), azure.out());
+            assertEquals(List.of("github api-version=2.0&audience=https%3A%2F%2Fcertfn.fetch.test",
+                    "azure api-version=2019-08-01&resource=https%3A%2F%2Fcertfn.fetch.test"), asked);
+            // Kubernetes: a projected service-account token, read from its file.
+            Path token = dir.resolve("projected-token");
+            Files.writeString(token, idToken(AUDIENCE) + "\n");
+            Run k8s = run(dir, Map.of(), "--identity", "k8s", "--token-file", token.toString(), "--domain", "gce.certfn.test",
+                    "--cert", dir.resolve("k8s.crt").toString(), "--key", dir.resolve("k8s.key").toString());
+            assertEquals(0, k8s.exit(), k8s.out());
+            assertEquals(Files.readString(dir.resolve("gh.crt")), Files.readString(dir.resolve("k8s.crt")), "the same certificate");
+            Run noHeader = run(dir, Map.of("IDENTITY_ENDPOINT", base + "/msi/token", "IDENTITY_HEADER", "wrong"),
+                    "--identity", "azure", "--domain", "gce.certfn.test", "--cert", dir.resolve("x.crt").toString(),
+                    "--key", dir.resolve("x.key").toString());
+            assertEquals(3, noHeader.exit(), noHeader.out());
+            assertTrue(noHeader.out().contains("the azure token endpoint answered 400"), noHeader.out());
+        } finally {
+            platform.stop(0);
+        }
+    }
+
+    private static void answer(com.sun.net.httpserver.HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Test
     void badUsageIsExitTwoNamingTheOption(@TempDir Path dir) throws Exception {
         Run noDomain = run(dir, Map.of(), "--cert", "a", "--key", "b");
         assertEquals(2, noDomain.exit(), noDomain.out());
@@ -381,16 +433,6 @@ class CertfnFetchIT {
 
     /** A Google-shaped ID token for the VM's service account, as the metadata server mints it. */
     private static String idToken(String audience) {
-        JwtClaims claims = new JwtClaims();
-        long now = Instant.now().getEpochSecond();
-        claims.setIssuer("https://accounts.google.com");
-        claims.setAudience(audience);
-        claims.setSubject("117000000000000000042");
-        claims.setClaim("azp", "117000000000000000042");
-        claims.setClaim("email", EMAIL);
-        claims.setClaim("email_verified", true);
-        claims.setIssuedAt(NumericDate.fromSeconds(now - 5));
-        claims.setExpirationTime(NumericDate.fromSeconds(now + 3600));
-        return TestIssuer.sign(claims, googleKey, "RS256");
+        return TestIssuer.googleIdToken(googleKey, "117000000000000000042", EMAIL, audience, 3600);
     }
 }

@@ -126,6 +126,24 @@ public final class TestIssuer implements AutoCloseable {
     }
 
     /** A compact JWS of {@code claims} signed by {@code key} with {@code alg}, header kid = the key's. */
+    /**
+     * A Google ID token as the metadata server mints it for a service account ({@code sub} and
+     * {@code azp} its numeric id, a verified {@code email}), signed with {@code key}.
+     */
+    public static String googleIdToken(PublicJsonWebKey key, String subject, String email, String audience, long expiresIn) {
+        JwtClaims claims = new JwtClaims();
+        long now = java.time.Instant.now().getEpochSecond();
+        claims.setIssuer("https://accounts.google.com");
+        claims.setAudience(audience);
+        claims.setSubject(subject);
+        claims.setClaim("azp", subject);
+        claims.setClaim("email", email);
+        claims.setClaim("email_verified", true);
+        claims.setIssuedAt(org.jose4j.jwt.NumericDate.fromSeconds(now - 10));
+        claims.setExpirationTime(org.jose4j.jwt.NumericDate.fromSeconds(now + expiresIn));
+        return sign(claims, key, "RS256");
+    }
+
     public static String sign(JwtClaims claims, PublicJsonWebKey key, String alg) {
         return sign(claims, key, alg, key.getKeyId());
     }
