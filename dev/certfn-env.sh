@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by dev/run.sh and dev/demo.sh: exports certfn's settings for the stack whose
 # stack.env is $1, with a file store in $2 and the dev API key $3.
 # shellcheck disable=SC1090

@@ -3,10 +3,10 @@ package io.certfn.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certfn.auth.Caller;
-import io.certfn.certs.AuditLog;
 import io.certfn.certs.CertificateService;
 import io.certfn.certs.CertificateSpec;
 import io.certfn.certs.Outcome;
+import io.certfn.certs.ServedKeys;
 import io.certfn.config.CertfnConfig;
 import io.certfn.error.CertfnException;
 import io.smallrye.mutiny.Uni;
@@ -51,12 +51,15 @@ public class CertificateResource {
     volatile long maxRenderedBytes = MAX_RENDERED_BYTES;
     private final CertificateService certificates;
     private final Admission admission;
+    private final ServedKeys served;
     private final ObjectMapper json;
     private final CertfnConfig.Request config;
 
-    public CertificateResource(CertificateService certificates, Admission admission, ObjectMapper json, CertfnConfig config) {
+    public CertificateResource(CertificateService certificates, Admission admission, ServedKeys served, ObjectMapper json,
+            CertfnConfig config) {
         this.certificates = certificates;
         this.admission = admission;
+        this.served = served;
         this.json = json;
         this.config = config.request();
     }
@@ -137,7 +140,7 @@ public class CertificateResource {
     private Response responseFor(Caller caller, Outcome outcome, CertificateSpec spec, String prefer) {
         if (outcome instanceof Outcome.Ready ready) {
             byte[] body = render(ready, spec);
-            AuditLog.served(caller, spec.names(), ready.certificate(), ready.cached());
+            served.served(caller, spec.names(), ready.certificate());
             return Response.ok(body, MediaType.APPLICATION_JSON).build();
         }
         Outcome.Pending pending = (Outcome.Pending) outcome;

@@ -6,7 +6,7 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * One line per issuance, renewal, denial and private key handed out, under the logger category {@code certfn.audit}, in
+ * One line per issuance, renewal and denial, and for the private keys handed out (see {@link ServedKeys}), under the logger category {@code certfn.audit}, in
  * {@code key=value} form an operator can grep. Never secrets.
  */
 public final class AuditLog {
@@ -23,14 +23,12 @@ public final class AuditLog {
                 cert.serial(), cert.notAfter(), took.toMillis());
     }
 
-    /**
-     * A certificate and its private key were handed to {@code caller} (key custody, DESIGN §4): who
-     * received which key. Answers without a key (CSR mode) are not key custody and write nothing.
-     */
-    public static void served(Caller caller, List<String> names, StoredCertificate cert, boolean cached) {
-        if (cert.privateKey() != null) {
-            LOG.infof("event=served caller=%s names=%s serial=%s cached=%s", caller.describe(), String.join(",", names),
-                    cert.serial(), cached);
+    /** A private key was handed out: {@code who} is "caller=… names=… serial=…"; {@code repeats} 0 for the first. */
+    static void served(String who, long repeats, Duration window) {
+        if (repeats == 0) {
+            LOG.infof("event=served %s", who);
+        } else {
+            LOG.infof("event=served %s repeats=%d within=%ds", who, repeats, window.toSeconds());
         }
     }
 

@@ -45,6 +45,20 @@ public interface CertfnConfig {
     /** What one caller may make an instance do ({@code certfn.limits.*}). */
     Limits limits();
 
+    /** The audit log ({@code certfn.audit.*}). */
+    Audit audit();
+
+    interface Audit {
+        /**
+         * {@code certfn.audit.served-window}: every answer that carries a private key is counted; the
+         * first per caller and certificate in a window is written at once, the repeats as one line
+         * with their count when the window ends (a busy fleet asks thousands of times a minute).
+         */
+        @WithName("served-window")
+        @WithDefault("60s")
+        Duration servedWindow();
+    }
+
     /**
      * Per instance: the CA's limits (new orders per account, certificates per registered domain)
      * and this instance's threads are shared by every caller, so none may use them up alone.
