@@ -1,11 +1,12 @@
 // certfn on Azure Functions (Linux, Java 17 worker): a Function App with a system-assigned managed
-// identity, a storage account whose `certfn` container is certfn's store and lock, role
-// assignments for that container and the DNS zone, and the app's own renewal timer.
+// identity; certfn's own storage account (shared keys off) whose `certfn` container is its store and
+// lock; the Functions host's storage account apart; the data key in Key Vault; role assignments for
+// the container, the DNS zone and the key's secret; Application Insights; the app's own renewal timer.
 
 @description('Region of every resource.')
 param location string = resourceGroup().location
 
-@description('Name prefix of the resources (letters and digits).')
+@description('Name prefix of the resources (letters and digits; used in lower case).')
 @minLength(3)
 @maxLength(11)
 param prefix string = 'certfn'
@@ -13,8 +14,8 @@ param prefix string = 'certfn'
 @description('An Azure DNS zone in this resource group that certfn writes _acme-challenge records into.')
 param dnsZoneName string
 
-@description('The ACME CA\'s directory URL (try Let\'s Encrypt staging first).')
-param acmeDirectory string = 'https://acme-v02.api.letsencrypt.org/directory'
+@description('The ACME CA\'s directory URL: Let\'s Encrypt staging by default; production once everything works.')
+param acmeDirectory string = 'https://acme-staging-v02.api.letsencrypt.org/directory'
 
 @description('Contact address of the ACME account.')
 param acmeEmail string = ''
@@ -23,8 +24,11 @@ param acmeEmail string = ''
 @secure()
 param encryptionKey string
 
-@description('The application ID URI managed identities request tokens for (e.g. api://certfn).')
+@description('The audiences certfn accepts, comma separated: the application ID URI (api://certfn) and, since v2 tokens carry it as their audience, the app registration\'s client id.')
 param tokenAudience string
+
+@description('Turn on App Service authentication (Entra ID) in front of certfn with this app registration\'s client id, and let certfn trust the principal it verified (X-MS-CLIENT-PRINCIPAL). Empty: off; certfn verifies tokens itself.')
+param appServiceAuthClientId string = ''
 
 @description('certfn\'s policy as one-line JSON.')
 param policy string
@@ -33,18 +37,36 @@ param policy string
 @allowed([ 'java', 'custom' ])
 param workerRuntime string = 'java'
 
+var name = toLower(prefix)
 var suffix = uniqueString(resourceGroup().id)
 var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 var dnsZoneContributor = 'befefa01-2a29-4197-83a8-272ff33ce314'
+var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
+var appServiceAuth = !empty(appServiceAuthClientId)
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
-  name: '${prefix}${suffix}'
+// The Functions host's own state (timer locks, keys); it needs an account key, so it is not certfn's.
+resource hostStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: take('${name}h${suffix}', 24)
   location: location
   sku: { name: 'Standard_LRS' }
   kind: 'StorageV2'
   properties: {
     minimumTlsVersion: 'TLS1_2'
     allowBlobPublicAccess: false
+    supportsHttpsTrafficOnly: true
+  }
+}
+
+// certfn's store: reachable with the managed identity only (no account key can open it).
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: take('${name}s${suffix}', 24)
+  location: location
+  sku: { name: 'Standard_LRS' }
+  kind: 'StorageV2'
+  properties: {
+    minimumTlsVersion: 'TLS1_2'
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
     supportsHttpsTrafficOnly: true
   }
 }
@@ -60,8 +82,37 @@ resource container 'Microsoft.Storage/storageAccounts/blobServices/containers@20
   properties: { publicAccess: 'None' }
 }
 
+// The data key, readable by the app's identity only, referenced from the app settings.
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: take('${name}kv${suffix}', 24)
+  location: location
+  properties: {
+    tenantId: tenant().tenantId
+    sku: { family: 'A', name: 'standard' }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    enablePurgeProtection: true
+  }
+}
+
+resource keySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'certfn-encryption-key'
+  properties: { value: encryptionKey }
+}
+
+// Pinned to this version: every instance seals with the same key (rotation: README).
+var encryptionKeyReference = '@Microsoft.KeyVault(SecretUri=${keySecret.properties.secretUriWithVersion})'
+
+resource insights 'Microsoft.Insights/components@2020-02-02' = {
+  name: '${name}-insights-${suffix}'
+  location: location
+  kind: 'web'
+  properties: { Application_Type: 'web' }
+}
+
 resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
-  name: '${prefix}-plan-${suffix}'
+  name: '${name}-plan-${suffix}'
   location: location
   sku: { name: 'Y1', tier: 'Dynamic' }
   kind: 'functionapp'
@@ -69,7 +120,7 @@ resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
 }
 
 resource app 'Microsoft.Web/sites@2023-12-01' = {
-  name: '${prefix}-${suffix}'
+  name: '${name}-${suffix}'
   location: location
   kind: 'functionapp,linux'
   identity: { type: 'SystemAssigned' }
@@ -82,8 +133,11 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
       appSettings: [
         { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
         { name: 'FUNCTIONS_WORKER_RUNTIME', value: workerRuntime }
-        // The Functions host's own state (timer locks); certfn's objects use the managed identity.
-        { name: 'AzureWebJobsStorage', value: 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}' }
+        // The Functions host's own state (timer locks) in its own account; certfn's objects use the managed identity.
+        { name: 'AzureWebJobsStorage', value: 'DefaultEndpointsProtocol=https;AccountName=${hostStorage.name};AccountKey=${hostStorage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}' }
+        // Kept on every deployment: without it a re-run of this template leaves the app serving nothing until the zip is pushed again.
+        { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '1' }
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
         // No /api prefix: certfn's own paths (/api/certificate, /healthz) are the URLs.
         { name: 'AzureFunctionsJobHost__extensions__http__routePrefix', value: '' }
         { name: 'CERTFN_ACME_DIRECTORY', value: acmeDirectory }
@@ -91,7 +145,7 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'CERTFN_STORE_TYPE', value: 'azure-blob' }
         { name: 'CERTFN_STORE_AZURE_ENDPOINT', value: storage.properties.primaryEndpoints.blob }
         { name: 'CERTFN_STORE_AZURE_CONTAINER', value: container.name }
-        { name: 'CERTFN_STORE_ENCRYPTION_KEY', value: encryptionKey }
+        { name: 'CERTFN_STORE_ENCRYPTION_KEY', value: encryptionKeyReference }
         { name: 'CERTFN_DNS_PROVIDER', value: 'azure' }
         { name: 'CERTFN_DNS_AZURE_SUBSCRIPTION_ID', value: subscription().subscriptionId }
         { name: 'CERTFN_DNS_AZURE_RESOURCE_GROUP', value: resourceGroup().name }
@@ -99,7 +153,33 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'CERTFN_AUTH_AZURE_TENANT_ID', value: tenant().tenantId }
         { name: 'CERTFN_AUTH_AZURE_AUDIENCE', value: tokenAudience }
         { name: 'CERTFN_POLICY', value: policy }
+        { name: 'CERTFN_PLATFORM_AZURE_APP_SERVICE_AUTH', value: appServiceAuth ? 'true' : 'false' }
       ]
+    }
+  }
+}
+
+// App Service authentication, only with appServiceAuthClientId: Entra ID tokens for tokenAudience are
+// required on every path but /healthz, and App Service strips any X-MS-CLIENT-PRINCIPAL a client sends.
+resource authentication 'Microsoft.Web/sites/config@2023-12-01' = if (appServiceAuth) {
+  parent: app
+  name: 'authsettingsV2'
+  properties: {
+    platform: { enabled: true }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'Return401'
+      excludedPaths: [ '/healthz' ]
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: appServiceAuthClientId
+          openIdIssuer: 'https://sts.windows.net/${tenant().tenantId}/v2.0'
+        }
+        validation: { allowedAudiences: split(tokenAudience, ',') }
+      }
     }
   }
 }
@@ -125,6 +205,17 @@ resource dnsAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: zone
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dnsZoneContributor)
+    principalId: app.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// certfn may read the data key's secret only.
+resource keyAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(keySecret.id, app.id, keyVaultSecretsUser)
+  scope: keySecret
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
     principalId: app.identity.principalId
     principalType: 'ServicePrincipal'
   }

@@ -72,7 +72,7 @@ gc secrets add-iam-policy-binding certfn-encryption-key --member "serviceAccount
   --role roles/secretmanager.secretAccessor >/dev/null
 # Pinned, not :latest: every instance of a revision must seal with the same key. To rotate, add a
 # version, then deploy with KEY_VERSION=<new> PREVIOUS_KEY_VERSION=<old>; once every key was read
-# again (each certificate at its next request, README "Key rotation"), deploy without PREVIOUS_KEY_VERSION.
+# again (each certificate at its next request, README Stores: "To rotate"), deploy without PREVIOUS_KEY_VERSION.
 KEY_VERSION=${KEY_VERSION:-$(gc secrets versions list certfn-encryption-key --filter 'state=enabled' \
   --sort-by '~createTime' --limit 1 --format 'value(name.basename())')}
 secrets="CERTFN_STORE_ENCRYPTION_KEY=certfn-encryption-key:$KEY_VERSION"

@@ -140,7 +140,7 @@ public class CertificateResource {
     private Response responseFor(Caller caller, Outcome outcome, CertificateSpec spec, String prefer) {
         if (outcome instanceof Outcome.Ready ready) {
             byte[] body = render(ready, spec);
-            served.served(caller, spec.names(), ready.certificate());
+            served.served(caller, ready.certificate());
             return Response.ok(body, MediaType.APPLICATION_JSON).build();
         }
         Outcome.Pending pending = (Outcome.Pending) outcome;

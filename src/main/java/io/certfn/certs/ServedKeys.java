@@ -24,9 +24,16 @@ import java.util.concurrent.atomic.AtomicLong;
 @Singleton
 public class ServedKeys {
 
+    /** Who received which key; records hash cheaply on the warm path, the text is built once per window. */
+    private record Key(String issuer, String subject, String serial) {
+    }
+
+    /** The audit text of a key's recipient, and the answers since the first of the window. */
+    private record Count(String who, AtomicLong repeats) {
+    }
+
     private final Duration window;
-    /** Answers since the first of the window, per "caller=… names=… serial=…". */
-    private final Map<String, AtomicLong> repeats = new ConcurrentHashMap<>();
+    private final Map<Key, Count> counts = new ConcurrentHashMap<>();
     private final ScheduledExecutorService flusher;
 
     @Inject
@@ -45,30 +52,32 @@ public class ServedKeys {
         flusher.scheduleAtFixedRate(this::flush, millis, millis, TimeUnit.MILLISECONDS);
     }
 
-    /** {@code cert} was handed to {@code caller} for {@code names}; nothing is recorded without a private key (CSR mode). */
-    public void served(Caller caller, List<String> names, StoredCertificate cert) {
+    /** {@code cert} and its key were handed to {@code caller}; nothing is recorded without a private key (CSR mode). */
+    public void served(Caller caller, StoredCertificate cert) {
         if (cert.privateKey() == null) {
             return;
         }
-        String who = "caller=" + caller.describe() + " names=" + String.join(",", DomainNames.sorted(names)) + " serial=" + cert.serial();
-        AtomicLong count = repeats.get(who);
+        Key key = new Key(caller.issuer(), caller.subject(), cert.serial());
+        Count count = counts.get(key);
         if (count == null) {
-            count = repeats.putIfAbsent(who, new AtomicLong());
+            Count first = new Count("caller=" + caller.describe() + " names=" + String.join(",", cert.names()) + " serial=" + cert.serial(),
+                    new AtomicLong());
+            count = counts.putIfAbsent(key, first);
             if (count == null) {
-                AuditLog.served(who, 0, window);
+                AuditLog.served(first.who(), 0, window);
                 return;
             }
         }
-        count.incrementAndGet();
+        count.repeats().incrementAndGet();
     }
 
     /** Ends the window: writes the repeats counted since each first line, and starts afresh. */
     @PreDestroy
     void flush() {
-        for (String who : List.copyOf(repeats.keySet())) {
-            AtomicLong count = repeats.remove(who);
-            if (count != null && count.get() > 0) {
-                AuditLog.served(who, count.get(), window);
+        for (Key key : List.copyOf(counts.keySet())) {
+            Count count = counts.remove(key);
+            if (count != null && count.repeats().get() > 0) {
+                AuditLog.served(count.who(), count.repeats().get(), window);
             }
         }
     }

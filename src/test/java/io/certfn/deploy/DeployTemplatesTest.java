@@ -103,7 +103,12 @@ class DeployTemplatesTest {
                 "route53:ListResourceRecordSets", "route53:ChangeResourceRecordSets")) {
             assertTrue(text.contains(action), "the role lacks " + action);
         }
-        assertFalse(text.contains("s3:*") || text.contains("route53:*"), "no wildcard actions");
+        String granted = function.path("Policies").toString();
+        assertFalse(granted.contains("s3:*") || granted.contains("route53:*") || granted.contains("kms:*"), "no wildcard actions granted");
+        // The bucket refuses plain HTTP: its only wildcard is a Deny.
+        JsonNode https = template.path("Resources").path("StoreBucketPolicy").path("Properties").path("PolicyDocument").path("Statement").get(0);
+        assertEquals("Deny", https.path("Effect").asText());
+        assertEquals("false", https.path("Condition").path("Bool").path("aws:SecureTransport").asText());
         JsonNode bucket = template.path("Resources").path("StoreBucket").path("Properties");
         assertEquals("Enabled", bucket.path("VersioningConfiguration").path("Status").asText());
         assertTrue(bucket.path("PublicAccessBlockConfiguration").path("RestrictPublicBuckets").asBoolean());
@@ -118,7 +123,7 @@ class DeployTemplatesTest {
     }
 
     @Test
-    void theBicepTemplateSetsOnlyDocumentedVariablesAndAssignsOnlyTheTwoRoles() throws Exception {
+    void theBicepTemplateSetsOnlyDocumentedVariablesAndAssignsOnlyTheThreeRoles() throws Exception {
         String bicep = Files.readString(Path.of("deploy-azure/main.bicep"));
         Set<String> documented = new TreeSet<>();
         referenceKeys().forEach(k -> documented.add(env(k)));
@@ -136,9 +141,23 @@ class DeployTemplatesTest {
         assertTrue(bicep.contains("type: 'SystemAssigned'"));
         assertTrue(bicep.contains("'ba92f5b4-2d11-453d-a403-e96b0029c9fe'"), "Storage Blob Data Contributor");
         assertTrue(bicep.contains("'befefa01-2a29-4197-83a8-272ff33ce314'"), "DNS Zone Contributor");
-        assertEquals(2, bicep.split("Microsoft.Authorization/roleAssignments@").length - 1, "exactly two role assignments");
-        assertTrue(bicep.contains("scope: container") && bicep.contains("scope: zone"), "scoped to the container and the zone");
+        assertTrue(bicep.contains("'4633458b-17de-408a-b874-0445c86b69e6'"), "Key Vault Secrets User");
+        assertEquals(3, bicep.split("Microsoft.Authorization/roleAssignments@").length - 1, "exactly three role assignments");
+        assertTrue(bicep.contains("scope: container") && bicep.contains("scope: zone") && bicep.contains("scope: keySecret"),
+                "scoped to the container, the zone and the key's secret");
         assertTrue(bicep.contains("@secure()\nparam encryptionKey"), "the data key is a secure parameter");
+        // The data key is a Key Vault reference, not a plain app setting (#17).
+        assertEquals("encryptionKeyReference", settings.get("CERTFN_STORE_ENCRYPTION_KEY"));
+        assertTrue(bicep.contains("var encryptionKeyReference = '@Microsoft.KeyVault(SecretUri=${keySecret.properties.secretUriWithVersion})'"));
+        // certfn's store account opens with the identity only; the host's state lives in another account.
+        assertTrue(bicep.contains("allowSharedKeyAccess: false"), "shared keys off on certfn's store");
+        assertTrue(bicep.contains("AccountName=${hostStorage.name}"), "AzureWebJobsStorage is the host's own account");
+        assertTrue(bicep.contains("var name = toLower(prefix)") && !bicep.contains("'${prefix}"), "names in lower case");
+        // App Service authentication and certfn's trust in its header go together.
+        assertEquals("appServiceAuth ? 'true' : 'false'", settings.get("CERTFN_PLATFORM_AZURE_APP_SERVICE_AUTH"));
+        assertTrue(bicep.contains("resource authentication 'Microsoft.Web/sites/config@2023-12-01' = if (appServiceAuth)")
+                && bicep.contains("requireAuthentication: true") && bicep.contains("excludedPaths: [ '/healthz' ]"));
+        assertTrue(bicep.contains("{ name: 'WEBSITE_RUN_FROM_PACKAGE', value: '1' }"), "a re-run keeps the deployed package");
         assertTrue(bicep.contains("@allowed([ 'java', 'custom' ])\nparam workerRuntime string = 'java'")
                 && bicep.contains("{ name: 'FUNCTIONS_WORKER_RUNTIME', value: workerRuntime }"),
                 "one template for the Java worker and the native custom handler");

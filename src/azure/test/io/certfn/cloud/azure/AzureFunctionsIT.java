@@ -110,6 +110,12 @@ class AzureFunctionsIT {
             files.forEach(f -> libs.add(f.getFileName().toString()));
         }
         assertTrue(libs.stream().noneMatch(l -> l.contains("awssdk") || l.contains("google-cloud")), "only Azure's SDK: " + libs);
+        // The project's host.json, not the extension's default (extension bundle 3.x is deprecated; no route prefix
+        // must not rest on an app setting whose empty value some configuration paths ignore).
+        JsonNode host = JSON.readTree(APP.resolve("host.json").toFile());
+        assertEquals("[4.*, 5.0.0)", host.at("/extensionBundle/version").asText());
+        assertEquals("", host.at("/extensions/http/routePrefix").asText("(unset)"));
+        assertEquals("00:10:00", host.path("functionTimeout").asText());
     }
 
     @Test
