@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certfn.store.ObjectStore;
 import io.certfn.testing.AcmeStack;
 import io.certfn.testing.CertfnProcess;
+import io.certfn.testing.Closing;
 import io.certfn.testing.TestIssuer;
 import io.certfn.testing.TestStore;
 import java.net.http.HttpResponse;
@@ -64,15 +65,7 @@ class KeyCustodyIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (certfn != null) {
-            certfn.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
-        if (issuer != null) {
-            issuer.close();
-        }
+        Closing.all(certfn, stack, issuer);
     }
 
     private static Optional<String> checkpoint(ObjectStore objects, String name) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certfn.testing.AcmeStack;
 import io.certfn.testing.CertfnProcess;
+import io.certfn.testing.Closing;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -65,12 +66,7 @@ class LeCertServerClientsIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (certfn != null) {
-            certfn.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
+        Closing.all(certfn, stack);
     }
 
     private static String sh(Path dir, String script) throws Exception {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certfn.testing.AcmeStack;
 import io.certfn.testing.CertfnProcess;
+import io.certfn.testing.Closing;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.util.HashMap;
@@ -47,12 +48,7 @@ class OrderLimitsIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (certfn != null) {
-            certfn.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
+        Closing.all(certfn, stack);
     }
 
     private static HttpResponse<String> ask(String key, String name, String prefer) throws Exception {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import io.certfn.testing.AcmeStack;
 import io.certfn.testing.CertfnProcess;
+import io.certfn.testing.Closing;
 import io.certfn.testing.TestCerts;
 import io.certfn.testing.TestIssuer;
 import io.certfn.testing.TestStore;
@@ -83,15 +84,7 @@ class CertfnFetchIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (certfn != null) {
-            certfn.close();
-        }
-        if (google != null) {
-            google.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
+        Closing.all(certfn, google, stack);
     }
 
     /** One run of the script: its exit code and what it printed. */
@@ -372,12 +365,12 @@ class CertfnFetchIT {
         platform.createContext("/github", exchange -> {
             asked.add("github " + exchange.getRequestURI().getRawQuery());
             boolean ok = "bearer gh-request-token".equals(exchange.getRequestHeaders().getFirst("Authorization"));
-            answer(exchange, ok ? 200 : 401, ok ? "{\"count\":1,\"value\":\"" + idToken(AUDIENCE) + "\"}" : "{}");
+            TestIssuer.respond(exchange, ok ? 200 : 401, ok ? "{\"count\":1,\"value\":\"" + idToken(AUDIENCE) + "\"}" : "{}");
         });
         platform.createContext("/msi/token", exchange -> {
             asked.add("azure " + exchange.getRequestURI().getRawQuery());
             boolean ok = "identity-header-secret".equals(exchange.getRequestHeaders().getFirst("X-IDENTITY-HEADER"));
-            answer(exchange, ok ? 200 : 400, ok ? "{\"access_token\":\"" + idToken(AUDIENCE) + "\",\"token_type\":\"Bearer\"}" : "{}");
+            TestIssuer.respond(exchange, ok ? 200 : 400, ok ? "{\"access_token\":\"" + idToken(AUDIENCE) + "\",\"token_type\":\"Bearer\"}" : "{}");
         });
         platform.start();
         String base = "http://127.0.0.1:" + platform.getAddress().getPort();
@@ -406,15 +399,6 @@ class CertfnFetchIT {
             assertTrue(noHeader.out().contains("the azure token endpoint answered 400"), noHeader.out());
         } finally {
             platform.stop(0);
-        }
-    }
-
-    private static void answer(com.sun.net.httpserver.HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
         }
     }
 
