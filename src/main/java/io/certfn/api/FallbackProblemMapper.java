@@ -16,13 +16,17 @@ import org.jboss.logging.Logger;
 public class FallbackProblemMapper implements ExceptionMapper<Throwable> {
 
     private static final Logger LOG = Logger.getLogger(FallbackProblemMapper.class);
+    /** Stable codes for the framework's answers: never derived from a reason phrase, which may change. */
+    private static final java.util.Map<Integer, String> CODES = java.util.Map.of(
+            400, "bad_request", 404, "not_found", 405, "method_not_allowed", 406, "not_acceptable",
+            411, "length_required", 415, "unsupported_media_type");
 
     @Override
     public Response toResponse(Throwable e) {
         if (e instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
             int status = web.getResponse().getStatus();
             String title = web.getResponse().getStatusInfo().getReasonPhrase();
-            String code = title.toLowerCase().replace(' ', '_');
+            String code = CODES.getOrDefault(status, "http_" + status);
             return Response.status(status).type(Problem.MEDIA_TYPE)
                     .entity(Problem.of(title, status, code, null, e.getMessage(), null)).build();
         }

@@ -47,7 +47,9 @@ public class BearerTokenApiTest {
     void anotherGoogleAccountIsAStranger() throws Exception {
         String token = googleToken("someone@else.iam.gserviceaccount.com", AcmeStackResource.GOOGLE_AUDIENCE, 3600);
         Response r = post("/api/certificate", "{\"domain\":\"token.certfn.test\"}", "Authorization", "Bearer " + token);
-        assertEquals(403, r.statusCode());
+        assertEquals(403, r.statusCode(), r.asString());
+        assertEquals("domain_not_allowed", r.path("code"));
+        assertTrue(r.<String>path("detail").contains("No policy rule matches the caller google:"), r.<String>path("detail"));
     }
 
     @Test

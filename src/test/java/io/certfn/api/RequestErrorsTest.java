@@ -267,6 +267,12 @@ class RequestErrorsTest {
     }
 
     @Test
+    void aWrongMethodIsAProblemWithAStableCode() {
+        Response r = given().header("Authorization", STRANGER).get("/api/certificate");
+        problem(r, 405, "method_not_allowed");
+    }
+
+    @Test
     void unknownPathsAreProblems() {
         Response r = given().get("/api/nothing");
         problem(r, 404, "not_found");

@@ -78,6 +78,8 @@ class WarmPathIT {
 
         HttpResponse<String> badBody = certfn.post("/api/certificate", "APIKey " + OPS, "{\"domain\":");
         assertEquals(400, badBody.statusCode(), badBody.body());
+        assertEquals("invalid_body", JSON.readTree(badBody.body()).path("code").asText());
+        assertTrue(JSON.readTree(badBody.body()).path("detail").asText().contains("not valid JSON"), badBody.body());
 
         HttpResponse<String> waiting = certfn.post("/api/certificate", Map.of("Authorization", "APIKey " + OPS, "Prefer", "wait=5"), BODY);
         assertEquals(200, waiting.statusCode(), waiting.body());

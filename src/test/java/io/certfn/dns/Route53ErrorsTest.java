@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.certfn.testing.SystemProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 class Route53ErrorsTest {
 
     private HttpServer server;
+    private SystemProperties credentials;
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final AtomicInteger requests = new AtomicInteger();
     private volatile int status;
@@ -32,8 +34,7 @@ class Route53ErrorsTest {
 
     @BeforeEach
     void start() throws Exception {
-        System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
-        System.setProperty("aws.secretAccessKey", "secret-never-shown");
+        credentials = SystemProperties.set("aws.accessKeyId", "AKIDEXAMPLE", "aws.secretAccessKey", "secret-never-shown");
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             requests.incrementAndGet();
@@ -51,6 +52,7 @@ class Route53ErrorsTest {
 
     @AfterEach
     void stop() {
+        credentials.close();
         server.stop(0);
     }
 

@@ -58,10 +58,13 @@ public final class Stores {
         LocalServer moto = LocalServer.start("moto", List.of("moto_server", "-H", "127.0.0.1", "-p", "{port}"));
         // moto accepts any credentials; the default chain reads these system properties in this JVM
         // and the environment variables in certfn processes.
-        System.setProperty("aws.accessKeyId", "test");
-        System.setProperty("aws.secretAccessKey", "test-secret");
+        io.certfn.testing.SystemProperties credentials = io.certfn.testing.SystemProperties.set(
+                "aws.accessKeyId", "test", "aws.secretAccessKey", "test-secret");
         String endpoint = "http://127.0.0.1:" + moto.port();
-        Server server = new Server("s3", moto::close, prefix -> Map.of(
+        Server server = new Server("s3", () -> {
+            moto.close();
+            credentials.close(); // the next test class in this JVM runs without them
+        }, prefix -> Map.of(
                 "certfn.store.type", "s3",
                 "certfn.store.s3.bucket", BUCKET,
                 "certfn.store.s3.endpoint", endpoint,
