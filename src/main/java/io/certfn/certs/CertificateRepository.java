@@ -48,10 +48,18 @@ public class CertificateRepository {
      *         (altered, or a hash collision): it is never served
      */
     public Optional<Found> find(CertificateSpec spec) {
+        Optional<Found> found = findStored(spec);
+        return found.isPresent() ? found : moveLegacy(spec);
+    }
+
+    /**
+     * The stored certificate of {@code spec} under its id only, for the looks an order takes after
+     * {@link #find(CertificateSpec)} (which moved any old object) started it: one read per look.
+     *
+     * @throws IllegalStateException as {@link #find(CertificateSpec)}
+     */
+    public Optional<Found> findStored(CertificateSpec spec) {
         Optional<Found> found = find(spec.storageId());
-        if (found.isEmpty()) {
-            found = moveLegacy(spec);
-        }
         found.ifPresent(f -> requireIdentity(f.certificate(), spec));
         return found;
     }
@@ -83,7 +91,7 @@ public class CertificateRepository {
         store.deleteIfVersion(certificateKey(legacy), old.get().version());
         checkpoint(legacy).discard();
         LOG.infof("Stored certificate %s moved to %s", legacy, spec.storageId());
-        return find(spec.storageId());
+        return findStored(spec);
     }
 
     /** The stored certificate {@code id}, if there is a readable one. */

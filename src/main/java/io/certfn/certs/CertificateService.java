@@ -205,7 +205,7 @@ public class CertificateService {
         // While another instance orders it, what that instance stores is served as soon as it is stored.
         AtomicReference<StoredCertificate> storedMeanwhile = new AtomicReference<>();
         Optional<Lease> taken = leases.acquireUnless(repository.leaseKey(id), leaseWait, () -> {
-            repository.find(spec).map(CertificateRepository.Found::certificate)
+            repository.findStored(spec).map(CertificateRepository.Found::certificate)
                     .filter(cert -> !schedule.isDue(cert, Instant.now())).ifPresent(storedMeanwhile::set);
             return storedMeanwhile.get() != null;
         });
@@ -216,7 +216,7 @@ public class CertificateService {
         }
         try (Lease lease = taken.get()) {
             LOG.debugf("Lease for %s acquired", id);
-            Optional<CertificateRepository.Found> current = repository.find(spec);
+            Optional<CertificateRepository.Found> current = repository.findStored(spec);
             if (current.isPresent() && !schedule.isDue(current.get().certificate(), Instant.now())) {
                 cache.put(id, current.get().certificate(), Instant.now());
                 return new Outcome.Ready(current.get().certificate(), true);
@@ -231,7 +231,7 @@ public class CertificateService {
             if (!repository.save(id, cert, current.map(CertificateRepository.Found::version).orElse(null))) {
                 LOG.warnf("Certificate %s was written by another instance while this one held no valid lease (%s); serving the stored one",
                         id, lease.isHeld() ? "held" : "lost");
-                return repository.find(spec).map(f -> new Outcome.Ready(f.certificate(), true))
+                return repository.findStored(spec).map(f -> new Outcome.Ready(f.certificate(), true))
                         .orElse(new Outcome.Ready(cert, false));
             }
             LOG.debugf("Stored %s", id);

@@ -82,7 +82,7 @@ public class OrderLimits {
         orders++;
         return once(() -> {
             synchronized (this) {
-                ordersByCaller.computeIfPresent(who, (k, n) -> n > 1 ? n - 1 : null);
+                decrement(ordersByCaller, who);
                 orders--;
             }
         });
@@ -104,9 +104,14 @@ public class OrderLimits {
         waitsByCaller.put(who, mine + 1);
         return once(() -> {
             synchronized (this) {
-                waitsByCaller.computeIfPresent(who, (k, n) -> n > 1 ? n - 1 : null);
+                decrement(waitsByCaller, who);
             }
         });
+    }
+
+    /** One fewer for {@code who}; a caller at zero leaves the map, so it holds only callers with something running. */
+    private static void decrement(Map<String, Integer> counts, String who) {
+        counts.computeIfPresent(who, (k, n) -> n > 1 ? n - 1 : null);
     }
 
     private static Permit once(Runnable release) {
