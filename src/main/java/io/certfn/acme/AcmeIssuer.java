@@ -84,8 +84,10 @@ public class AcmeIssuer {
      * @throws AcmeFailure the CA refused, failed or rate-limited (the CA's problem in the detail)
      * @throws io.certfn.dns.DnsException the challenge record could not be published or seen
      * @throws InterruptedException when the thread is interrupted while waiting
+     * @throws RuntimeException what {@code fence} throws when this instance may no longer act on the order
      */
-    public IssuedChain issue(OrderRequest request, OrderCheckpoint checkpoint) throws InterruptedException {
+    public IssuedChain issue(OrderRequest request, OrderCheckpoint unfenced, OrderFence fence) throws InterruptedException {
+        OrderCheckpoint checkpoint = unfenced.fencedBy(fence);
         Login login = account.login();
         String step = "resuming the order";
         CompletableFuture<Void> removal = CompletableFuture.completedFuture(null);
@@ -103,6 +105,7 @@ public class AcmeIssuer {
                 // Made while the order is created and its challenges answered (an RSA key takes up to seconds).
                 key = request.csr().isPresent() ? CompletableFuture.completedFuture(null)
                         : CompletableFuture.supplyAsync(request.newKey(), beside);
+                fence.check("creating the order");
                 order = newOrder(login, request).create();
                 String orderUrl = order.getLocation().toString();
                 Instant created = Instant.now();
@@ -112,7 +115,7 @@ public class AcmeIssuer {
             }
             if (order.getStatus() == Status.PENDING) {
                 step = "validating the DNS-01 challenges";
-                removal = authorize(order, checkpoint, checkpointed, ahead);
+                removal = authorize(order, checkpoint, checkpointed, ahead, fence);
             }
             // The key is in the store before the CA can issue for it, or a resumed order could not use the certificate.
             join(checkpointed);
@@ -122,6 +125,7 @@ public class AcmeIssuer {
             failIfInvalid(order, status, checkpoint);
             if (status == Status.READY) {
                 step = "finalizing the order";
+                fence.check(step);
                 if (request.csr().isPresent()) {
                     order.execute(request.csr().get());
                 } else {
@@ -193,7 +197,7 @@ public class AcmeIssuer {
      * future); on failure it is done before this method throws.
      */
     private CompletableFuture<Void> authorize(Order order, OrderCheckpoint checkpoint, CompletableFuture<Void> checkpointed,
-            Map<String, Ahead> ahead) throws AcmeException, InterruptedException {
+            Map<String, Ahead> ahead, OrderFence fence) throws AcmeException, InterruptedException {
         List<ChallengeRecord> records = new ArrayList<>();
         Map<ChallengeRecord, CompletableFuture<List<InetSocketAddress>>> lookedUp = new HashMap<>();
         List<Dns01Challenge> challenges = new ArrayList<>();
@@ -233,6 +237,7 @@ public class AcmeIssuer {
             }
             if (!records.isEmpty()) {
                 for (ChallengeRecord record : records) {
+                    fence.check("publishing the challenge record " + record.name());
                     dns.publish(record);
                     published.add(record);
                 }
@@ -250,6 +255,7 @@ public class AcmeIssuer {
             }
             // A triggered challenge is worth resuming only if another instance can find the order.
             join(checkpointed);
+            fence.check("triggering the challenges");
             for (Dns01Challenge challenge : challenges) {
                 if (challenge.getStatus() == Status.PENDING) {
                     challenge.trigger();
@@ -269,10 +275,10 @@ public class AcmeIssuer {
             validated = true;
         } finally {
             if (!validated) {
-                remove(published);
+                remove(published, fence);
             }
         }
-        return CompletableFuture.runAsync(() -> remove(published), beside);
+        return CompletableFuture.runAsync(() -> remove(published, fence), beside);
     }
 
     /** Where a name's challenge record goes (after CNAMEs) and which servers must answer it, being looked up. */
@@ -314,9 +320,11 @@ public class AcmeIssuer {
         }
     }
 
-    private void remove(List<ChallengeRecord> published) {
+    /** Removes the records; those of an order another instance took over are left to it (it may share them). */
+    private void remove(List<ChallengeRecord> published, OrderFence fence) {
         for (ChallengeRecord record : published) {
             try {
+                fence.check("removing the challenge record " + record.name());
                 dns.remove(record);
             } catch (RuntimeException e) {
                 LOG.warnf("Could not remove TXT %s: %s", record.name(), e.getMessage());

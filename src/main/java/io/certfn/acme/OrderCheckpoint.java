@@ -13,4 +13,27 @@ public interface OrderCheckpoint {
 
     /** Forgets the order (finished, or unusable). */
     void discard();
+
+    /** This checkpoint, written only while {@code fence} allows it. */
+    default OrderCheckpoint fencedBy(OrderFence fence) {
+        OrderCheckpoint checkpoint = this;
+        return new OrderCheckpoint() {
+            @Override
+            public Optional<PendingOrder> load() {
+                return checkpoint.load();
+            }
+
+            @Override
+            public void save(PendingOrder order) {
+                fence.check("saving the order's checkpoint");
+                checkpoint.save(order);
+            }
+
+            @Override
+            public void discard() {
+                fence.check("discarding the order's checkpoint");
+                checkpoint.discard();
+            }
+        };
+    }
 }

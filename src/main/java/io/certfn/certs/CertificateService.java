@@ -3,12 +3,14 @@ package io.certfn.certs;
 import io.certfn.acme.AcmeIssuer;
 import io.certfn.acme.IssuedChain;
 import io.certfn.acme.OrderCheckpoint;
+import io.certfn.acme.OrderFence;
 import io.certfn.acme.OrderRequest;
 import io.certfn.auth.Caller;
 import io.certfn.config.CertfnConfig;
 import io.certfn.crypto.Pem;
 import io.certfn.error.CertfnException;
 import io.certfn.store.Lease;
+import io.certfn.store.LeaseLostException;
 import io.certfn.store.LeaseManager;
 import jakarta.inject.Singleton;
 import java.security.cert.X509Certificate;
@@ -197,8 +199,22 @@ public class CertificateService {
         return cause instanceof CertfnException known ? known : new IllegalStateException("Ordering " + spec.names() + " failed", cause);
     }
 
-    /** One order under the lease: look again, order or resume, store, release. */
+    /**
+     * One order under the lease. Should this instance stall mid-order long enough for another to
+     * take the lease over, it stops at its next side effect and serves what that one stores.
+     */
     private Outcome.Ready order(Caller caller, CertificateSpec spec) throws InterruptedException {
+        try {
+            return orderUnderLease(caller, spec);
+        } catch (LeaseLostException e) {
+            LOG.warnf("Order for %s stopped, its lease lost; waiting for the instance that took over to store the certificate",
+                    spec.storageId());
+            return orderUnderLease(caller, spec);
+        }
+    }
+
+    /** Look again, order or resume, store, release. */
+    private Outcome.Ready orderUnderLease(Caller caller, CertificateSpec spec) throws InterruptedException {
         String id = spec.storageId();
         Instant started = Instant.now();
         LOG.debugf("Job for %s started", id);
@@ -221,13 +237,15 @@ public class CertificateService {
                 cache.put(id, current.get().certificate(), Instant.now());
                 return new Outcome.Ready(current.get().certificate(), true);
             }
+            OrderFence fence = lease::confirm;
             OrderCheckpoint checkpoint = repository.checkpoint(id);
-            discardIfAlreadyStored(checkpoint, current);
+            discardIfAlreadyStored(checkpoint.fencedBy(fence), current);
             Optional<X509Certificate> replaces = current.map(f -> Pem.readCertificates(f.certificate().certificate()).get(0));
             IssuedChain chain = issuer.issue(new OrderRequest(spec.names(), spec.keyType()::generate,
-                    spec.csr().map(ClientCsr::der), spec.profile(), replaces), checkpoint);
+                    spec.csr().map(ClientCsr::der), spec.profile(), replaces), checkpoint, fence);
             LOG.debugf("Issued %s; storing it", id);
             StoredCertificate cert = toStored(spec, chain);
+            lease.confirm("storing the certificate");
             if (!repository.save(id, cert, current.map(CertificateRepository.Found::version).orElse(null))) {
                 LOG.warnf("Certificate %s was written by another instance while this one held no valid lease (%s); serving the stored one",
                         id, lease.isHeld() ? "held" : "lost");
@@ -236,7 +254,7 @@ public class CertificateService {
             }
             LOG.debugf("Stored %s", id);
             // Cleaned up before anyone is answered: a serverless host may freeze the process right after.
-            checkpoint.discard();
+            checkpoint.fencedBy(fence).discard();
             cache.put(id, cert, Instant.now());
             AuditLog.issued(caller, cert, current.isPresent(), Duration.between(started, Instant.now()));
             return new Outcome.Ready(cert, false);

@@ -19,7 +19,8 @@ import org.jboss.logging.Logger;
  * Leases on store keys (DESIGN §5): an object created with {@code putIfAbsent} holding the owner
  * and an expiry. An expired lease is taken over with {@code putIfVersion}, so of many instances
  * exactly one holds it; a crashed holder costs one expiry. Holders renew at a third of the
- * duration, from a heartbeat thread, so long steps do not lose the lease.
+ * duration, from a heartbeat thread, so long steps do not lose the lease, and confirm it before
+ * each side effect ({@link Lease#confirm}), so one that stalled past expiry never writes.
  */
 public class LeaseManager {
 
@@ -96,36 +97,79 @@ public class LeaseManager {
     public Optional<Lease> tryAcquire(String key) {
         String owner = Process.NAME + "/" + UUID.randomUUID();
         Optional<Versioned> current = store.get(key);
+        Instant now = clock.instant();
         Optional<String> version;
         if (current.isEmpty()) {
-            version = store.putIfAbsent(key, body(owner));
-        } else if (expiry(current.get()).isBefore(clock.instant())) {
+            version = store.putIfAbsent(key, body(owner, now));
+        } else if (expiry(current.get()).isBefore(now)) {
             LOG.infof("Taking over expired lease %s from %s", key, holder(current.get()));
-            version = store.putIfVersion(key, body(owner), current.get().version());
+            version = store.putIfVersion(key, body(owner, now), current.get().version());
         } else {
             return Optional.empty();
         }
         if (version.isEmpty()) {
             return Optional.empty();
         }
-        Lease lease = new Lease(this, key, owner, version.get());
+        Lease lease = new Lease(this, key, owner, version.get(), now);
         long period = Math.max(duration.toMillis() / 3, 10);
-        lease.startHeartbeat(heartbeats.scheduleWithFixedDelay(() -> renew(lease), period, period, TimeUnit.MILLISECONDS));
+        lease.startHeartbeat(heartbeats.scheduleWithFixedDelay(() -> beat(lease), period, period, TimeUnit.MILLISECONDS));
         return Optional.of(lease);
     }
 
-    private void renew(Lease lease) {
+    private void beat(Lease lease) {
         try {
-            Optional<String> v = store.putIfVersion(lease.key(), body(lease.owner()), lease.version());
-            if (v.isPresent()) {
-                lease.renewed(v.get());
-            } else {
-                LOG.warnf("Lost lease %s: another instance took it over", lease.key());
-                lease.lost();
+            synchronized (lease) {
+                if (lease.isHeld() && !renew(lease)) {
+                    LOG.warnf("Lost lease %s: another instance took it over", lease.key());
+                }
             }
         } catch (RuntimeException e) {
             // A failed renewal is retried at the next beat; the lease is only lost on conflict.
             LOG.warnf("Could not renew lease %s: %s", lease.key(), e.getMessage());
+        }
+    }
+
+    /** Extends the lease in the store; false (and the lease lost) when another instance took it over. Under the lease's lock. */
+    private boolean renew(Lease lease) {
+        Instant now = clock.instant();
+        Optional<String> v = store.putIfVersion(lease.key(), body(lease.owner(), now), lease.version());
+        if (v.isPresent()) {
+            lease.renewed(v.get(), now);
+            return true;
+        }
+        lease.lost();
+        return false;
+    }
+
+    /**
+     * See {@link Lease#confirm}. A renewal younger than a third of the lease needs no store call:
+     * nobody may take the lease over before it expires, two thirds later. Should the store fail
+     * while proving it, the side effect goes ahead only while the last renewal's expiry is ahead.
+     */
+    void confirm(Lease lease, String sideEffect) {
+        synchronized (lease) {
+            if (!lease.isHeld()) {
+                throw new LeaseLostException(lease.key(), sideEffect, duration);
+            }
+            Instant now = clock.instant();
+            if (now.isBefore(lease.renewedAt().plus(duration.dividedBy(3)))) {
+                return;
+            }
+            boolean renewed;
+            try {
+                renewed = renew(lease);
+            } catch (RuntimeException e) {
+                if (now.isBefore(lease.renewedAt().plus(duration))) {
+                    LOG.warnf("Could not renew lease %s before %s (%s); it is still held until it expires", lease.key(), sideEffect, e.getMessage());
+                    return;
+                }
+                throw e;
+            }
+            if (!renewed) {
+                LOG.warnf("Lost lease %s before %s: this instance stalled and another took over; leaving the work to it",
+                        lease.key(), sideEffect);
+                throw new LeaseLostException(lease.key(), sideEffect, duration);
+            }
         }
     }
 
@@ -137,10 +181,10 @@ public class LeaseManager {
         }
     }
 
-    private byte[] body(String owner) {
+    private byte[] body(String owner, Instant now) {
         try {
             return JSON.writeValueAsBytes(Map.of("owner", owner,
-                    "expiresAt", clock.instant().plus(duration).toString()));
+                    "expiresAt", now.plus(duration).toString()));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -1,6 +1,7 @@
 package io.certfn.certs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -132,6 +133,67 @@ abstract class ClusterContract {
             assertTrue(Duration.between(start, Instant.now()).toMillis() < 60_000);
             assertTrue(store.list("certs/").stream().noneMatch(k -> k.endsWith("/order.json") || k.endsWith("/lease")),
                     "no checkpoint or lease left behind: " + store.list(""));
+        }
+    }
+
+    /**
+     * DESIGN §5 fencing, as it happens on a function host: A is frozen mid-order (its TXT record
+     * published, waiting before the trigger), B takes the expired lease over and resumes the
+     * order, and A is thawed while B still works. A must stop at its next side effect (no
+     * trigger, no finalize, no DNS or store write), and serve what B stores.
+     */
+    @Test
+    void aLeaseHolderFrozenMidOrderAndThawedAfterATakeoverLeavesTheOrderToTheNewHolder() throws Exception {
+        String name = "frozen.certfn.test";
+        String body = "{\"domain\":\"" + name + "\"}";
+        try (CertfnProcess a = CertfnProcess.start(config("certfn.lease.duration", "2s", "certfn.dns.propagation-wait", "3s"));
+                CertfnProcess b = CertfnProcess.start(config("certfn.lease.duration", "2s", "certfn.dns.propagation-wait", "10s"))) {
+            int before = stack.orderCount();
+            CompletableFuture<HttpResponse<String>> fromA = postAsync(a, body);
+            awaitKey("/order.json", Duration.ofSeconds(30));
+            await(() -> !stack.txt("_acme-challenge." + name).isEmpty(), "A published its TXT record", a);
+            a.freeze();
+            Instant frozen = Instant.now();
+            CompletableFuture<HttpResponse<String>> fromB = postAsync(b, body);
+            await(() -> b.log().contains("Resuming ACME order"), "B took the expired lease over and resumed A's order", b);
+            // Thawed after its own wait is over, A would trigger and finalize at once, while B waits.
+            await(() -> Duration.between(frozen, Instant.now()).toSeconds() >= 3, "A's propagation wait is over", a);
+            a.thaw();
+
+            HttpResponse<String> answerA = fromA.get(90, java.util.concurrent.TimeUnit.SECONDS);
+            HttpResponse<String> answerB = fromB.get(90, java.util.concurrent.TimeUnit.SECONDS);
+            String logs = "\nA:\n" + a.log() + "\nB:\n" + b.log();
+            assertEquals(200, answerB.statusCode(), answerB.body() + logs);
+            assertEquals(200, answerA.statusCode(), answerA.body() + logs);
+            String serial = JSON.readTree(answerB.body()).path("serial").asText();
+            assertEquals(serial, JSON.readTree(answerA.body()).path("serial").asText(), "A serves B's certificate" + logs);
+            assertEquals(before + 1, stack.orderCount(), "one order, made by A and finished by B" + logs);
+            assertTrue(a.log().contains("Order for ") && a.log().contains("stopped, its lease lost"), "A stopped" + logs);
+            assertEquals(0, count(a.log(), "event=issued"), "A stored nothing" + logs);
+            assertEquals(1, count(b.log(), "event=issued caller=apiKey:cluster names=" + name + " serial=" + serial), logs);
+            assertFalse(b.log().contains("written by another instance"), "nobody wrote under B's lease" + logs);
+            assertTrue(store.list("certs/").stream().noneMatch(k -> k.endsWith("/order.json") || k.endsWith("/lease")),
+                    "no checkpoint or lease left behind: " + store.list(""));
+        }
+    }
+
+    private static CompletableFuture<HttpResponse<String>> postAsync(CertfnProcess target, String body) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return target.post("/api/certificate", "APIKey " + KEY, body);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String what, CertfnProcess process) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("not within 60 s: " + what + "\n" + process.log());
+            }
+            Thread.sleep(20);
         }
     }
 

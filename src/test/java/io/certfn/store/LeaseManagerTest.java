@@ -5,17 +5,83 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certfn.store.file.FileObjectStore;
+import io.certfn.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LeaseManagerTest {
+
+    /** Passes every call to another store; tests override the calls they watch. */
+    static class DelegatingStore implements ObjectStore {
+        private final ObjectStore delegate;
+
+        DelegatingStore(ObjectStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Optional<Versioned> get(String key) {
+            return delegate.get(key);
+        }
+
+        @Override
+        public Optional<String> putIfAbsent(String key, byte[] data) {
+            return delegate.putIfAbsent(key, data);
+        }
+
+        @Override
+        public Optional<String> putIfVersion(String key, byte[] data, String version) {
+            return delegate.putIfVersion(key, data, version);
+        }
+
+        @Override
+        public boolean deleteIfVersion(String key, String version) {
+            return delegate.deleteIfVersion(key, version);
+        }
+
+        @Override
+        public List<String> list(String prefix) {
+            return delegate.list(prefix);
+        }
+    }
+
+    private static Instant expiresAt(ObjectStore store, String key) {
+        return Instant.parse(field(store, key, "expiresAt"));
+    }
+
+    private static String owner(ObjectStore store, String key) {
+        return field(store, key, "owner");
+    }
+
+    private static String field(ObjectStore store, String key, String name) {
+        try {
+            return new ObjectMapper().readTree(store.get(key).orElseThrow().data()).path(name).asText();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 10 s: " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
 
     @TempDir
     Path dir;
@@ -32,7 +98,7 @@ class LeaseManagerTest {
     }
 
     @Test
-    void anExpiredLeaseIsTakenOverAndItsHolderLearnsItLostIt() throws Exception {
+    void anExpiredLeaseLeftByACrashedInstanceIsTakenOver() throws Exception {
         FileObjectStore store = new FileObjectStore(dir);
         // A holder whose heartbeat never runs in time: its lease lives 1 ms.
         String lease = "{\"owner\":\"crashed\",\"expiresAt\":\"" + Instant.now().minusSeconds(1) + "\"}";
@@ -45,11 +111,17 @@ class LeaseManagerTest {
 
     @Test
     void heartbeatKeepsALongHeldLeaseAlive() throws Exception {
-        LeaseManager leases = new LeaseManager(new FileObjectStore(dir), Duration.ofMillis(300), Clock.systemUTC());
-        try (Lease lease = leases.acquire("k", Duration.ofSeconds(1))) {
-            Thread.sleep(1000);
+        MutableClock clock = new MutableClock();
+        FileObjectStore store = new FileObjectStore(dir);
+        LeaseManager leases = new LeaseManager(store, Duration.ofMillis(300), clock);
+        try (Lease lease = leases.tryAcquire("k").orElseThrow()) {
+            Instant firstExpiry = expiresAt(store, "k");
+            clock.advance(Duration.ofMillis(250));
+            await(() -> expiresAt(store, "k").isAfter(firstExpiry), "the heartbeat renews the lease");
+            clock.advance(Duration.ofMillis(250));
+            assertTrue(clock.instant().isAfter(firstExpiry));
+            assertTrue(leases.tryAcquire("k").isEmpty(), "still held past its first expiry");
             assertTrue(lease.isHeld());
-            assertTrue(leases.tryAcquire("k").isEmpty(), "still held after three lease durations");
         }
         assertTrue(leases.tryAcquire("k").isPresent());
     }
@@ -65,18 +137,74 @@ class LeaseManagerTest {
     }
 
     @Test
-    void aWaiterGetsTheLeaseWhenTheHolderCrashes() throws Exception {
+    void aStalledHoldersLeaseIsTakenOverAtExpiryAndTheHolderLearnsItWhenItConfirms() {
+        MutableClock clock = new MutableClock();
         FileObjectStore store = new FileObjectStore(dir);
-        LeaseManager crashed = new LeaseManager(store, Duration.ofMillis(200), Clock.systemUTC());
-        Lease held = crashed.tryAcquire("k").orElseThrow();
-        held.lost(); // the heartbeat stops, as it would when the process dies; nothing is released
-        LeaseManager other = new LeaseManager(store, Duration.ofSeconds(30), Clock.systemUTC());
-        long start = System.nanoTime();
-        try (Lease lease = other.acquire("k", Duration.ofSeconds(5))) {
-            assertTrue(lease.isHeld());
-        }
-        assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() >= 100, "waited for the expiry");
-        assertFalse(held.isHeld());
+        // 30 s: the heartbeat (every 10 s) does not run during the test, as in a frozen process.
+        Lease stalled = new LeaseManager(store, Duration.ofSeconds(30), clock).tryAcquire("k").orElseThrow();
+        LeaseManager other = new LeaseManager(store, Duration.ofSeconds(30), clock);
+        clock.advance(Duration.ofSeconds(29));
+        assertTrue(other.tryAcquire("k").isEmpty(), "not before it expires");
+        clock.advance(Duration.ofSeconds(2));
+        Lease taken = other.tryAcquire("k").orElseThrow();
+        assertTrue(stalled.isHeld(), "a frozen holder cannot know yet");
+
+        LeaseLostException lost = assertThrows(LeaseLostException.class, () -> stalled.confirm("finalizing the order"));
+        assertEquals("lock_busy", lost.code());
+        assertTrue(lost.getMessage().contains("before finalizing the order"), lost.getMessage());
+        assertFalse(stalled.isHeld());
+        assertTrue(owner(store, "k").equals(taken.owner()), "the new holder's lease is untouched");
+        stalled.close();
+        assertTrue(store.get("k").isPresent(), "closing a lost lease releases nothing");
+        taken.confirm("storing the certificate");
+    }
+
+    @Test
+    void confirmingAFreshLeaseCostsNoStoreCallAndAnOlderOneIsRenewedFirst() {
+        MutableClock clock = new MutableClock();
+        FileObjectStore store = new FileObjectStore(dir);
+        Lease lease = new LeaseManager(store, Duration.ofSeconds(30), clock).tryAcquire("k").orElseThrow();
+        String version = store.get("k").orElseThrow().version();
+        Instant expiry = expiresAt(store, "k");
+        clock.advance(Duration.ofSeconds(9));
+        lease.confirm("publishing the challenge record");
+        assertEquals(version, store.get("k").orElseThrow().version(), "renewed 9 s ago of 30: no store call");
+        clock.advance(Duration.ofSeconds(2));
+        lease.confirm("triggering the challenges");
+        assertEquals(expiry.plusSeconds(11), expiresAt(store, "k"), "renewed before the side effect: a whole lease ahead");
+        assertTrue(lease.isHeld());
+        lease.close();
+        assertTrue(store.get("k").isEmpty());
+        assertThrows(LeaseLostException.class, () -> lease.confirm("storing the certificate"), "a released lease confirms nothing");
+    }
+
+    @Test
+    void closingWhileAHeartbeatIsInFlightStillReleasesTheLease() throws Exception {
+        FileObjectStore files = new FileObjectStore(dir);
+        CountDownLatch renewing = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        // The heartbeat's write lands in the store, then its answer is held up.
+        ObjectStore slowAnswers = new DelegatingStore(files) {
+            @Override
+            public Optional<String> putIfVersion(String key, byte[] data, String version) {
+                Optional<String> written = super.putIfVersion(key, data, version);
+                renewing.countDown();
+                try {
+                    finish.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return written;
+            }
+        };
+        Lease lease = new LeaseManager(slowAnswers, Duration.ofMillis(60), Clock.systemUTC()).tryAcquire("k").orElseThrow();
+        assertTrue(renewing.await(10, TimeUnit.SECONDS));
+        Thread closer = new Thread(lease::close);
+        closer.start();
+        await(() -> closer.getState() == Thread.State.BLOCKED || !closer.isAlive(), "close waits for the heartbeat");
+        finish.countDown();
+        closer.join(10_000);
+        assertTrue(files.get("k").isEmpty(), "released with the version the heartbeat wrote: " + files.list(""));
     }
 
     @Test

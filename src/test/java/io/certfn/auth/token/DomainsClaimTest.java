@@ -1,5 +1,6 @@
 package io.certfn.auth.token;
 
+import io.certfn.testing.MutableClock;
 import static io.certfn.auth.token.TokenTestSupport.claims;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,7 +27,7 @@ class DomainsClaimTest {
 
     private TestIssuer issuer;
     private PublicJsonWebKey key;
-    private final TokenTestSupport.MutableClock clock = new TokenTestSupport.MutableClock();
+    private final MutableClock clock = new MutableClock();
     private TokenVerifier verifier;
 
     @BeforeEach

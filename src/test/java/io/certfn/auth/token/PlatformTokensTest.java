@@ -1,5 +1,6 @@
 package io.certfn.auth.token;
 
+import io.certfn.testing.MutableClock;
 import static io.certfn.auth.token.TokenTestSupport.claims;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,7 +58,7 @@ class PlatformTokensTest {
     private TestIssuer keys;
     private PublicJsonWebKey rsa;
     private PublicJsonWebKey ec384;
-    private final TokenTestSupport.MutableClock clock = new TokenTestSupport.MutableClock();
+    private final MutableClock clock = new MutableClock();
     private TokenVerifier verifier;
 
     @BeforeEach

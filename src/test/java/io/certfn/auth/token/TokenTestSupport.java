@@ -3,10 +3,6 @@ package io.certfn.auth.token;
 import io.certfn.config.CertfnConfig;
 import io.certfn.testing.TestConfig;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
@@ -15,30 +11,6 @@ import org.jose4j.jwt.NumericDate;
 final class TokenTestSupport {
 
     private TokenTestSupport() {
-    }
-
-    /** A clock tests move by hand. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now = Instant.now();
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 
     static TokenVerifier verifier(Map<String, String> properties, Clock clock) {

@@ -1,5 +1,6 @@
 package io.certfn.auth.token;
 
+import io.certfn.testing.MutableClock;
 import static io.certfn.auth.token.TokenTestSupport.claims;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,14 +41,14 @@ class TokenVerifierTest {
 
     private TestIssuer issuer;
     private PublicJsonWebKey key;
-    private TokenTestSupport.MutableClock clock;
+    private MutableClock clock;
     private TokenVerifier verifier;
 
     @BeforeEach
     void start() throws Exception {
         issuer = new TestIssuer();
         key = issuer.newKey("RSA", "k1");
-        clock = new TokenTestSupport.MutableClock();
+        clock = new MutableClock();
         verifier = TokenTestSupport.verifier(Map.of(
                 "certfn.auth.oidc.issuer", issuer.url(),
                 "certfn.auth.oidc.audience", AUDIENCE + ",other-accepted-audience",
