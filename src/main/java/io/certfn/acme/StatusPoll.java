@@ -1,5 +1,6 @@
 package io.certfn.acme;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -22,10 +23,20 @@ final class StatusPoll {
     private StatusPoll() {
     }
 
+    /** How the poll waits between looks; tests pass one that moves their clock instead. */
+    interface Sleeper {
+        void sleep(Duration pause) throws InterruptedException;
+    }
+
     /** Until {@code resource} is in {@code statuses}; then that status. */
     static Status await(PollableResource resource, Set<Status> statuses, Duration timeout)
             throws AcmeException, InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
+        return await(resource, statuses, timeout, Clock.systemUTC(), pause -> Thread.sleep(pause.toMillis()));
+    }
+
+    static Status await(PollableResource resource, Set<Status> statuses, Duration timeout, Clock clock, Sleeper sleeper)
+            throws AcmeException, InterruptedException {
+        Instant deadline = clock.instant().plus(timeout);
         Status status = resource.getStatus();
         for (int attempt = 0; !statuses.contains(status); attempt++) {
             Optional<Instant> retryAfter = resource.fetch();
@@ -33,12 +44,12 @@ final class StatusPoll {
             if (statuses.contains(status)) {
                 break;
             }
-            Instant now = Instant.now();
-            Instant next = now.plus(interval(attempt, retryAfter, now));
-            if (next.isAfter(deadline)) {
+            Instant now = clock.instant();
+            Duration pause = interval(attempt, retryAfter, now);
+            if (now.plus(pause).isAfter(deadline)) {
                 throw new AcmeException("Timeout has been reached (status " + status + " after " + timeout.toSeconds() + " s)");
             }
-            Thread.sleep(Math.max(0, Duration.between(Instant.now(), next).toMillis()));
+            sleeper.sleep(pause);
         }
         return status;
     }

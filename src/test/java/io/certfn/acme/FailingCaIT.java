@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +33,28 @@ class FailingCaIT {
     @TempDir
     Path store;
 
+    /** The order is running once its checkpoint is in the store. */
+    private void awaitCheckpoint(CertfnProcess certfn) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (!hasCheckpoint()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("no order.json within 30 s:\n" + certfn.log());
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private boolean hasCheckpoint() throws java.io.IOException {
+        if (!Files.isDirectory(store.resolve("certs"))) {
+            return false;
+        }
+        try (Stream<Path> files = Files.walk(store.resolve("certs"))) {
+            return files.anyMatch(p -> p.getFileName().toString().equals("order.json"));
+        } catch (java.io.UncheckedIOException renamedWhileWalking) {
+            return false;
+        }
+    }
+
     @Test
     void caThatCannotSeeTheRecordGives502WithItsProblemAndLeavesNothingBehind() throws Exception {
         int deadPort;
@@ -43,7 +66,7 @@ class FailingCaIT {
                      "certfn.store.file.path", store.toString(), "certfn.auth.api-keys", "t=" + KEY))) {
             String body = "{\"domain\":\"blind.certfn.test\"}";
             CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> post(certfn, body));
-            Thread.sleep(300);
+            awaitCheckpoint(certfn);
             // Requests that come while the order runs wait on it (off the worker threads) and get its failure.
             List<CompletableFuture<HttpResponse<String>>> joined = Stream.generate(() -> CompletableFuture.supplyAsync(() -> post(certfn, body)))
                     .limit(4).toList();

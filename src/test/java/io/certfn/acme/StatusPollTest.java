@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.certfn.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -19,8 +20,16 @@ import org.shredzone.acme4j.exception.AcmeException;
 
 class StatusPollTest {
 
+    private final MutableClock clock = new MutableClock();
+    private final List<Duration> pauses = new ArrayList<>();
+    /** Waits by moving the test's clock, and records each wait. */
+    private final StatusPoll.Sleeper sleeper = pause -> {
+        pauses.add(pause);
+        clock.advance(pause);
+    };
+
     /** A CA's resource that answers the given statuses in turn, each with an optional Retry-After. */
-    private static final class Scripted implements PollableResource {
+    private final class Scripted implements PollableResource {
         private final Deque<Status> answers;
         private final Duration retryAfter;
         private final List<Instant> fetches = new ArrayList<>();
@@ -38,45 +47,57 @@ class StatusPollTest {
 
         @Override
         public Optional<Instant> fetch() {
-            fetches.add(Instant.now());
+            fetches.add(clock.instant());
             status = answers.isEmpty() ? status : answers.poll();
-            return retryAfter == null ? Optional.empty() : Optional.of(Instant.now().plus(retryAfter));
+            return retryAfter == null ? Optional.empty() : Optional.of(clock.instant().plus(retryAfter));
         }
+    }
+
+    private Status await(PollableResource resource, Duration timeout, Status... statuses) throws Exception {
+        return StatusPoll.await(resource, EnumSet.copyOf(List.of(statuses)), timeout, clock, sleeper);
     }
 
     @Test
     void withoutRetryAfterPollsStartFiftyMillisecondsApartAndDouble() throws Exception {
         Scripted challenge = new Scripted(null, Status.PENDING, Status.PROCESSING, Status.PROCESSING, Status.VALID);
-        Instant start = Instant.now();
-        assertEquals(Status.VALID, StatusPoll.await(challenge, EnumSet.of(Status.VALID, Status.INVALID), Duration.ofSeconds(10)));
+        assertEquals(Status.VALID, await(challenge, Duration.ofSeconds(10), Status.VALID, Status.INVALID));
         assertEquals(4, challenge.fetches.size());
-        long took = Duration.between(start, Instant.now()).toMillis();
-        assertTrue(took >= 330 && took < 2000, "about 50 + 100 + 200 ms of waits, not acme4j's 3 s each: " + took);
+        assertEquals(List.of(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(200)), pauses,
+                "not acme4j's 3 s each");
     }
 
     @Test
     void aRetryAfterFromTheCaIsWaitedFor() throws Exception {
         Scripted order = new Scripted(Duration.ofMillis(400), Status.PROCESSING, Status.VALID);
-        assertEquals(Status.VALID, StatusPoll.await(order, EnumSet.of(Status.VALID, Status.INVALID), Duration.ofSeconds(10)));
-        assertTrue(Duration.between(order.fetches.get(0), order.fetches.get(1)).toMillis() >= 390, "the CA asked for 400 ms");
+        assertEquals(Status.VALID, await(order, Duration.ofSeconds(10), Status.VALID, Status.INVALID));
+        assertEquals(List.of(Duration.ofMillis(400)), pauses, "the CA asked for 400 ms");
+        assertEquals(Duration.ofMillis(400), Duration.between(order.fetches.get(0), order.fetches.get(1)));
     }
 
     @Test
     void anAlreadyFinalStatusNeedsNoPollAndInvalidEndsTheWait() throws Exception {
         Scripted done = new Scripted(null);
         done.status = Status.READY;
-        assertEquals(Status.READY, StatusPoll.await(done, EnumSet.of(Status.READY, Status.VALID, Status.INVALID), Duration.ofSeconds(1)));
+        assertEquals(Status.READY, await(done, Duration.ofSeconds(1), Status.READY, Status.VALID, Status.INVALID));
         assertEquals(0, done.fetches.size());
         Scripted failed = new Scripted(null, Status.INVALID);
-        assertEquals(Status.INVALID, StatusPoll.await(failed, EnumSet.of(Status.VALID, Status.INVALID), Duration.ofSeconds(1)));
+        assertEquals(Status.INVALID, await(failed, Duration.ofSeconds(1), Status.VALID, Status.INVALID));
+        assertEquals(List.of(), pauses);
     }
 
     @Test
-    void theTimeoutEndsTheWaitWithTheLastStatus() {
+    void theTimeoutEndsTheWaitWithTheLastStatusBeforeAPauseThatWouldPassIt() {
         Scripted stuck = new Scripted(null);
-        AcmeException e = assertThrows(AcmeException.class,
-                () -> StatusPoll.await(stuck, EnumSet.of(Status.VALID, Status.INVALID), Duration.ofMillis(300)));
+        AcmeException e = assertThrows(AcmeException.class, () -> await(stuck, Duration.ofMillis(300), Status.VALID, Status.INVALID));
         assertTrue(e.getMessage().contains("PENDING"), e.getMessage());
+        assertEquals(List.of(Duration.ofMillis(50), Duration.ofMillis(100)), pauses, "50 + 100 + 200 would pass 300 ms");
+        assertEquals(3, stuck.fetches.size());
+    }
+
+    @Test
+    void theRealPollSleepsOnTheWallClock() throws Exception {
+        Scripted challenge = new Scripted(null, Status.VALID);
+        assertEquals(Status.VALID, StatusPoll.await(challenge, EnumSet.of(Status.VALID, Status.INVALID), Duration.ofSeconds(5)));
     }
 
     @Test
