@@ -1,5 +1,5 @@
 # certfn — the two commands of README: `make run` and `make test`.
-.PHONY: run test demo bench build clean native-check
+.PHONY: run test test-under-load demo bench build clean native-check
 
 # A local Pebble + Knot and certfn against them; prints a dev API key and a curl line.
 run: build
@@ -13,15 +13,24 @@ test:
 	@command -v moto_server >/dev/null || pip install --quiet 'moto[server]' >/dev/null 2>&1 || python3 -m pip install --quiet --user 'moto[server]' >/dev/null 2>&1 || true
 	@command -v moto_server >/dev/null || { echo "make test: moto_server (Python moto 5, the S3 test server) is not on PATH and could not be installed; install it with: pip install 'moto[server]'" >&2; exit 1; }
 	./mvnw -B verify
+	dev/check-skips.py
 	# The clouds' own checkers: cfn-lint over the SAM template, shellcheck over every script, gcloud's upload list.
 	dev/check-deploy.sh
 	# The Lambda build: its adapter driven with Function URL events through Quarkus' mock event server.
 	./mvnw -B -Paws test -Dtest='FunctionUrl*,ScheduledRenewal*' -Dsurefire.failIfNoSpecifiedTests=false
+	dev/check-skips.py
 	# The Azure Functions build: the packaged app driven through the Java worker's request model.
 	./mvnw -B -Pazure verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='AzureFunctionsIT'
+	dev/check-skips.py
 	# Native readiness of the Cloud Run and Lambda builds, where the native-check tool exists (the team's
 	# machines); elsewhere one line says it was not run (README: native builds where GraalVM exists).
 	@if [ -n "$(NATIVE_CHECK)" ]; then $(MAKE) native-check; else echo "make test: SKIPPED native-check: ../shared/native-check is not here (set NATIVE_CHECK=<path> to run it)"; fi
+
+# The suite while stress-ng keeps both cores busy, RUNS times in a row (default 3): what a shared CI
+# machine does to timing. Stops at the first failure; the logs are in .run/under-load-N.log.
+RUNS ?= 3
+test-under-load:
+	dev/test-under-load.sh $(RUNS)
 
 # The run stack, non-interactive: one certificate through the API, verified with openssl.
 demo: build

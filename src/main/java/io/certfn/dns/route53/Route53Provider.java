@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.route53.Route53Client;
@@ -33,6 +33,14 @@ import software.amazon.awssdk.services.route53.model.RRType;
  */
 public final class Route53Provider extends TxtRecordSetProvider {
 
+    /** As JsonHttp's providers: README says at most 4 attempts. */
+    static final int ATTEMPTS = 4;
+
+    /** Route 53's answers to credentials it does not accept (AWS common errors). */
+    private static final java.util.Set<String> REFUSED_CREDENTIALS = java.util.Set.of("InvalidClientTokenId",
+            "SignatureDoesNotMatch", "ExpiredToken", "IncompleteSignature", "MissingAuthenticationToken", "UnrecognizedClientException");
+    private static final java.util.Set<String> THROTTLED = java.util.Set.of("Throttling", "PriorRequestNotComplete");
+
     private final Route53Client route53;
     private final Optional<String> hostedZoneId;
     private final long ttl;
@@ -51,8 +59,10 @@ public final class Route53Provider extends TxtRecordSetProvider {
                 .region(Region.US_EAST_1)
                 .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(3)).socketTimeout(Duration.ofSeconds(20)).build())
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
-                // STANDARD: 3 attempts with jittered backoff, including Route 53's Throttling and PriorRequestNotComplete.
-                .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD)
+                // The SDK's standard strategy (jittered backoff, Route 53's Throttling and PriorRequestNotComplete
+                // included) with the attempts every DNS provider of certfn makes.
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(ATTEMPTS).build())
                         .apiCallTimeout(Duration.ofSeconds(30)).build());
         config.route53().endpoint().ifPresent(e -> builder.endpointOverride(URI.create(e)));
         return new Route53Provider(builder.build(), config.route53().hostedZoneId(), config.ttl());
@@ -136,12 +146,21 @@ public final class Route53Provider extends TxtRecordSetProvider {
         } catch (InvalidChangeBatchException e) {
             throw new ConcurrentChange();
         } catch (Route53Exception e) {
-            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? "" : e.awsErrorDetails().errorCode();
+            String said = "HTTP " + e.statusCode() + (code.isEmpty() ? "" : " " + code)
+                    + (e.awsErrorDetails() == null ? "" : ": " + e.awsErrorDetails().errorMessage());
+            if (THROTTLED.contains(code)) {
+                throw new DnsException("Route 53 kept throttling certfn's requests to " + what + " (" + said + ", after "
+                        + ATTEMPTS + " attempts); try again later.", e);
+            }
+            if (REFUSED_CREDENTIALS.contains(code)) {
+                throw new DnsException("Route 53 refused the AWS credentials certfn signed with, to " + what + " (" + said
+                        + "). Check the identity the function runs as: its role, or AWS_ACCESS_KEY_ID and the secret that goes with it.", e);
+            }
             String hint = e.statusCode() == 403 || "AccessDenied".equals(code)
                     ? " The function's role needs " + permission + " (see README: Route 53 permissions)."
                     : "NoSuchHostedZone".equals(code) ? " Check certfn.dns.route53.hosted-zone-id." : "";
-            throw new DnsException("Route 53 refused to " + what + ": " + (code == null ? "HTTP " + e.statusCode() : code)
-                    + " (" + e.awsErrorDetails().errorMessage() + ")." + hint, e);
+            throw new DnsException("Route 53 refused to " + what + " (" + said + ")." + hint, e);
         } catch (SdkException e) {
             throw new DnsException("Route 53 could not be reached to " + what + ": " + e.getMessage(), e);
         }

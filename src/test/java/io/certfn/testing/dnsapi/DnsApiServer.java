@@ -16,19 +16,12 @@ public interface DnsApiServer extends AutoCloseable {
     /** The {@code certfn.dns.*} settings for this server, with {@code token} as the credential where there is one. */
     Map<String, String> certfnConfig(String token);
 
-    /** The credential the server accepts. */
-    String token();
-
-    /** True when the server can be told to fail ({@link #failNext}) and checks credentials. */
-    boolean simulatesFailures();
-
     /**
-     * True when the server refuses a change based on a stale read (ETag, exact-match delete),
-     * as the real API does, so that several instances can be shown not to lose values.
+     * The credential the server accepts; any other given to {@link #certfnConfig} is refused as
+     * the provider refuses unknown credentials. Every server also refuses a change based on a
+     * stale read (ETag, exact-match delete), as the real API does.
      */
-    default boolean enforcesConditionalChanges() {
-        return simulatesFailures();
-    }
+    String token();
 
     /** Answers the next {@code times} requests with {@code status} (429 with {@code Retry-After: 0}). */
     void failNext(int status, int times);

@@ -107,11 +107,6 @@ abstract class FakeHttpApi implements DnsApiServer {
     }
 
     @Override
-    public boolean simulatesFailures() {
-        return true;
-    }
-
-    @Override
     public void failNext(int status, int times) {
         failStatus = status;
         failures.set(times);

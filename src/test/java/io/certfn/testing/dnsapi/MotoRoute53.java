@@ -18,8 +18,8 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
  * Route 53 served by moto_server (the same real AWS emulator as the S3 tests): hosted zones and
  * change batches. moto accepts any credentials, cannot be told to throttle, and applies a DELETE
  * of a record set that no longer matches (Route 53 rejects the whole batch with
- * InvalidChangeBatch), so the failure and cross-instance cases of the contract are skipped here;
- * {@code Route53ErrorsTest} covers Route 53's refusals.
+ * InvalidChangeBatch), so it runs the cases it models ({@code Route53MotoTest}); the contract
+ * runs on {@link FakeRoute53Api} and {@code Route53ErrorsTest} covers Route 53's refusals.
  */
 public final class MotoRoute53 implements DnsApiServer {
 
@@ -55,11 +55,6 @@ public final class MotoRoute53 implements DnsApiServer {
     @Override
     public String token() {
         return "unused";
-    }
-
-    @Override
-    public boolean simulatesFailures() {
-        return false;
     }
 
     @Override
