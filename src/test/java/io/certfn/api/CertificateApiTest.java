@@ -143,6 +143,7 @@ class CertificateApiTest {
     void obtainReplacesADueCertificate() throws Exception {
         String body = "{\"domain\":\"stale.certfn.test\"}";
         Response first = obtain(body);
+        assertEquals(200, first.statusCode(), first.asString());
         TestStore.makeDue("stale.certfn.test");
         Response second = obtain(body);
         assertEquals(200, second.statusCode());
@@ -296,6 +297,10 @@ class CertificateApiTest {
         assertEquals(500, r.statusCode(), r.asString());
         assertEquals("internal", r.path("code"));
         assertFalse(r.asString().contains("PRIVATE KEY"));
+        // README: an unexpected failure's detail gives an incident id for the server log, never a stack trace.
+        assertTrue(r.<String>path("detail").matches("An unexpected error occurred; the server log has the details under incident "
+                + "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\."), r.asString());
+        assertFalse(r.asString().contains("Exception") || r.asString().contains("\tat "), r.asString());
     }
 
     @Test

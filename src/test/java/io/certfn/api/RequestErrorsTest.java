@@ -254,6 +254,29 @@ class RequestErrorsTest {
     }
 
     @Test
+    void aChunkedBodyIsCutAtSixtyFourKibibytes() throws Exception {
+        assertEquals(413, chunked(paddedBody(64 * 1024 + 1)).statusCode());
+        java.net.http.HttpResponse<String> over = chunked(paddedBody(200 * 1024));
+        assertEquals(413, over.statusCode(), over.body());
+        assertTrue(over.body().contains("\"code\":\"body_too_large\""), over.body());
+        java.net.http.HttpResponse<String> at = chunked(paddedBody(64 * 1024));
+        assertEquals(403, at.statusCode(), "at the limit the body is read and the policy decides: " + at.body());
+    }
+
+    /** POSTs {@code body} without a Content-Length: the JDK client sends an InputStream chunked. */
+    private java.net.http.HttpResponse<String> chunked(String body) throws Exception {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(certificateUrl)
+                .header("Authorization", STRANGER).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                .build();
+        return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    @io.quarkus.test.common.http.TestHTTPResource("/api/certificate")
+    java.net.URI certificateUrl;
+
+    @Test
     void unknownFieldsAreIgnored() {
         problem(post("/api/certificate", "{\"domain\":\"a.certfn.test\",\"future\":{\"x\":1}}", "Authorization", STRANGER),
                 403, "domain_not_allowed");

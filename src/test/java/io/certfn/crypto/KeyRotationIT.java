@@ -124,6 +124,7 @@ class KeyRotationIT {
             JsonNode problem = JSON.readTree(r.body());
             assertEquals("internal", problem.path("code").asText());
             assertTrue(problem.path("detail").asText().contains("encryption key id '" + newIds.get(0) + "'"), r.body());
+            assertFalse(problem.path("detail").asText().contains("incident"), "an operator's mistake named, not an incident: " + r.body());
             assertFalse(r.body().contains(newKey) || r.body().contains(oldKey), "never a key in an answer");
         }
     }
