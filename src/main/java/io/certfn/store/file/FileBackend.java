@@ -20,6 +20,6 @@ public class FileBackend implements StoreBackend {
     @Override
     public ObjectStore open(CertfnConfig.Store config) {
         LOG.infof("Store: folder %s", config.file().path().toAbsolutePath());
-        return new FileObjectStore(config.file().path());
+        return new FileObjectStore(config.file().path(), config.timeout());
     }
 }

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
@@ -56,9 +57,20 @@ public final class FileObjectStore implements ObjectStore {
     private final Path tmp;
     private final Path lockFile;
     private final ReentrantLock jvmLock;
+    private final java.time.Duration timeout;
 
-    /** Opens (and creates if needed) the store folder {@code root}. */
+    /** Opens (and creates if needed) the store folder {@code root}; a write waits for the lock up to 15 s. */
     public FileObjectStore(Path root) {
+        this(root, java.time.Duration.ofSeconds(15));
+    }
+
+    /**
+     * Opens (and creates if needed) the store folder {@code root}; a write that cannot have the
+     * folder's lock within {@code timeout} ({@code certfn.store.timeout}) fails as the other
+     * backends' calls do, instead of waiting forever behind a stuck process.
+     */
+    public FileObjectStore(Path root, java.time.Duration timeout) {
+        this.timeout = timeout;
         this.root = root.toAbsolutePath().normalize();
         this.tmp = this.root.resolve(".tmp");
         this.lockFile = this.root.resolve(".lock");
@@ -205,13 +217,47 @@ public final class FileObjectStore implements ObjectStore {
     }
 
     private <T> T locked(IoAction<T> action) throws IOException {
-        jvmLock.lock();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            if (!jvmLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw lockTimeout();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageUnavailableException("Interrupted while waiting for the store folder's lock " + lockFile, e);
+        }
         try (FileChannel ch = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), PRIVATE_FILE);
-             var osLock = ch.lock()) {
+             var osLock = osLock(ch, deadline)) {
             return action.run();
         } finally {
             jvmLock.unlock();
         }
+    }
+
+    /** The OS lock, tried until {@code deadline}: FileChannel.lock has no timeout, and a stuck process would hold every write. */
+    private java.nio.channels.FileLock osLock(FileChannel ch, long deadline) throws IOException {
+        long pause = 1;
+        while (true) {
+            java.nio.channels.FileLock lock = ch.tryLock();
+            if (lock != null) {
+                return lock;
+            }
+            if (System.nanoTime() > deadline) {
+                throw lockTimeout();
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StorageUnavailableException("Interrupted while waiting for the store folder's lock " + lockFile, e);
+            }
+            pause = Math.min(pause * 2, 50);
+        }
+    }
+
+    private StorageUnavailableException lockTimeout() {
+        return new StorageUnavailableException("The store folder's lock " + lockFile + " was held by another process or thread for more than "
+                + timeout.toSeconds() + " s (certfn.store.timeout); is a process stuck, or is the folder on NFS?", null);
     }
 
     private Path path(String key) {
