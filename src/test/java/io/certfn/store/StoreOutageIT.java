@@ -95,4 +95,25 @@ class StoreOutageIT {
             assertFalse(r.body().contains("test-secret"));
         }
     }
+
+    @Test
+    void anUnreachableAzureBlobEndpointIs503NamingTheContainer() throws Exception {
+        int dead = CertfnProcess.freePort();
+        Map<String, String> azure = Map.of(
+                "certfn.store.type", "azure-blob",
+                "certfn.store.azure.container", "certs-outage",
+                "certfn.store.azure.connection-string", "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+                        + "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+                        + "BlobEndpoint=http://127.0.0.1:" + dead + "/devstoreaccount1;");
+        try (CertfnProcess certfn = CertfnProcess.start(config(azure))) {
+            HttpResponse<String> r = certfn.post("/api/certificate", "APIKey " + KEY, "{\"domain\":\"blob-down.certfn.test\"}");
+            assertEquals(503, r.statusCode(), r.body());
+            assertTrue(r.headers().firstValue("Retry-After").isPresent());
+            JsonNode problem = JSON.readTree(r.body());
+            assertEquals("storage_unavailable", problem.path("code").asText());
+            assertTrue(problem.path("detail").asText().contains("http://127.0.0.1:" + dead + "/devstoreaccount1/certs-outage/"), problem.toString());
+            assertTrue(problem.path("detail").asText().contains("could not be reached"), problem.toString());
+            assertFalse(r.body().contains("Eby8vdM02"), "never the account key");
+        }
+    }
 }

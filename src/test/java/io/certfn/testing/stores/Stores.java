@@ -42,7 +42,8 @@ public final class Stores {
         }
     }
 
-    private static ObjectStore build(Map<String, String> config) {
+    /** The backend {@code config} (certfn.store.* keys) opens, as certfn opens it. */
+    public static ObjectStore build(Map<String, String> config) {
         return StoreProducer.backend(TestConfig.of(config).store(), Backends.STORES);
     }
 
