@@ -185,6 +185,9 @@ class CertfnFetchIT {
         X509Certificate next = assertInstalled(dir, name);
         assertNotEquals(installed.getSerialNumber(), next.getSerialNumber(), "the renewed certificate is installed");
         assertEquals(2, reloads(dir), "a renewal reloads once");
+        // README (Audit log): a replacement of a stored certificate is audited as renewed, with its new serial.
+        assertTrue(certfn.log().lines().anyMatch(l -> l.contains("event=renewed caller=apiKey:")
+                && l.contains(" names=" + name + " serial=" + next.getSerialNumber().toString(16) + " ")), certfn.log());
         assertEquals(0, run(dir, env, args).exit());
         assertEquals(2, reloads(dir), "and not again");
         assertEquals(List.of(), leftovers(dir));

@@ -116,4 +116,23 @@ class StoreOutageIT {
             assertFalse(r.body().contains("Eby8vdM02"), "never the account key");
         }
     }
+
+    @Test
+    void aLeaseAnotherInstanceHoldsPastTheWaitIs503LockBusyNamingIt() throws Exception {
+        java.nio.file.Path folder = java.nio.file.Files.createTempDirectory("certfn-lock-busy");
+        String id = new io.certfn.certs.CertificateSpec(java.util.List.of("busy.certfn.test"), io.certfn.crypto.KeyType.EC256,
+                java.util.Optional.empty(), java.util.Optional.empty()).storageId();
+        String lease = "{\"owner\":\"another-instance\",\"expiresAt\":\"" + java.time.Instant.now().plusSeconds(3600) + "\"}";
+        io.certfn.testing.TestStore.store(folder).putIfAbsent("certs/" + id + "/lease", lease.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .orElseThrow();
+        try (CertfnProcess certfn = CertfnProcess.start(CertfnProcess.config(config(Map.of("certfn.store.file.path", folder.toString())),
+                "certfn.lease.max-wait", "1s"))) {
+            HttpResponse<String> r = certfn.post("/api/certificate", "APIKey " + KEY, "{\"domain\":\"busy.certfn.test\"}");
+            assertEquals(503, r.statusCode(), r.body());
+            assertTrue(r.headers().firstValue("Retry-After").isPresent(), r.headers().toString());
+            JsonNode problem = JSON.readTree(r.body());
+            assertEquals("lock_busy", problem.path("code").asText());
+            assertTrue(problem.path("detail").asText().contains("certs/" + id + "/lease"), problem.toString());
+        }
+    }
 }

@@ -1,0 +1,88 @@
+package io.certfn.certs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certfn.testing.AcmeStack;
+import io.certfn.testing.CertfnProcess;
+import io.certfn.testing.TestCerts;
+import io.certfn.testing.TestStore;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code POST /api/renewals} reports exactly what it found, on a store of its own: every count
+ * of the report (renewed, notDue, clientKey, deferred, failed) for a known set of certificates.
+ */
+class RenewalSweepReportIT {
+
+    private static final String KEY = "sweep-report-key-0123456789";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void theReportCountsEachStoredCertificateExactlyOnce() throws Exception {
+        Path store = Files.createTempDirectory("certfn-sweep-report");
+        try (AcmeStack stack = AcmeStack.start(Map.of())) {
+            Map<String, String> config = new HashMap<>(stack.certfnConfig());
+            config.put("certfn.store.file.path", store.toString());
+            config.put("certfn.auth.api-keys", "ops=" + KEY);
+            config.put("certfn.policy", "{\"rules\":[{\"name\":\"ops\",\"match\":{\"apiKey\":\"ops\"},\"domains\":[\"*\"]}]}");
+            config.put("certfn.renewal.sweep-interval", "0s");
+            try (CertfnProcess certfn = CertfnProcess.start(config)) {
+                String due = serial(certfn, "{\"domain\":\"due.report.certfn.test\"}");
+                String alsoDue = serial(certfn, "{\"domain\":\"also-due.report.certfn.test\"}");
+                String fresh = serial(certfn, "{\"domain\":\"fresh.report.certfn.test\"}");
+                var key = KeyPairGenerator.getInstance("EC").generateKeyPair();
+                String csr = TestCerts.csrPem(TestCerts.csr(key, "client.report.certfn.test")).replace("\n", "\\n");
+                serial(certfn, "{\"domain\":\"client.report.certfn.test\",\"csr\":\"" + csr + "\"}");
+                TestStore.makeDue(store, "due.report.certfn.test");
+                TestStore.makeDue(store, "also-due.report.certfn.test");
+                TestStore.makeDue(store, "client.report.certfn.test");
+
+                JsonNode report = sweep(certfn);
+                assertEquals(Map.of("checked", 4, "renewed", 2, "notDue", 1, "clientKey", 1, "failed", 0, "deferred", 0),
+                        counts(report), report.toString());
+                assertNotEquals(due, TestStore.serial(store, "due.report.certfn.test"));
+                assertNotEquals(alsoDue, TestStore.serial(store, "also-due.report.certfn.test"));
+                assertEquals(fresh, TestStore.serial(store, "fresh.report.certfn.test"));
+            }
+            // No time left for renewals: what is due is deferred, not failed and not dropped.
+            config.put("certfn.renewal.sweep-budget", "0s");
+            try (CertfnProcess certfn = CertfnProcess.start(config)) {
+                String due = TestStore.serial(store, "due.report.certfn.test");
+                TestStore.makeDue(store, "due.report.certfn.test");
+                JsonNode report = sweep(certfn);
+                assertEquals(Map.of("checked", 4, "renewed", 0, "notDue", 2, "clientKey", 1, "failed", 0, "deferred", 1),
+                        counts(report), report.toString());
+                assertEquals(due, TestStore.serial(store, "due.report.certfn.test"), "deferred: left for the next sweep");
+            }
+        }
+    }
+
+    private static String serial(CertfnProcess certfn, String body) throws Exception {
+        HttpResponse<String> r = certfn.post("/api/certificate", "APIKey " + KEY, body);
+        assertEquals(200, r.statusCode(), r.body() + certfn.log());
+        return JSON.readTree(r.body()).path("serial").asText();
+    }
+
+    private static JsonNode sweep(CertfnProcess certfn) throws Exception {
+        HttpResponse<String> r = certfn.post("/api/renewals", "APIKey " + KEY, "");
+        assertEquals(200, r.statusCode(), r.body() + certfn.log());
+        return JSON.readTree(r.body());
+    }
+
+    private static Map<String, Integer> counts(JsonNode report) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (String field : new String[] {"checked", "renewed", "notDue", "clientKey", "failed", "deferred"}) {
+            counts.put(field, report.path(field).asInt(-1));
+        }
+        return counts;
+    }
+}
