@@ -54,6 +54,7 @@ class RequestErrorsTest {
     void emptyBodyIsInvalidBody() {
         Response r = given().header("Authorization", STRANGER).post("/api/certificate");
         problem(r, 400, "invalid_body");
+        assertTrue(r.<String>path("detail").contains("empty"), r.<String>path("detail"));
     }
 
     @ParameterizedTest
@@ -74,7 +75,9 @@ class RequestErrorsTest {
             "{\"domain\":\"a.certfn.test\",\"keyType\":\"dsa1024\"}|invalid_key_type|keyType",
             "{\"domain\":\"a.certfn.test\",\"csr\":\"@@@\"}|invalid_csr|csr"})
     void fieldErrorsNameTheFieldInMetadata(String body, String code, String field) {
-        fieldProblem(post("/api/certificate", body, "Authorization", STRANGER), code, field);
+        Response r = fieldProblem(post("/api/certificate", body, "Authorization", STRANGER), code, field);
+        String detail = r.path("detail");
+        assertTrue(detail.contains(field) || detail.contains("bad_name.certfn.test"), "the detail names the field or the value: " + detail);
     }
 
     @ParameterizedTest
@@ -102,8 +105,10 @@ class RequestErrorsTest {
     @ParameterizedTest
     @ValueSource(strings = {"not json", "{\"domain\":\"bad_name\"}", "{}", "{\"domain\":\"a.certfn.test\",\"csr\":\"@@@\"}"})
     void theCredentialIsCheckedBeforeTheBody(String body) {
-        problem(post("/api/certificate", body), 401, "unauthenticated");
-        problem(post("/api/certificate", body, "Authorization", "APIKey not-a-known-key-0123456789"), 401, "invalid_credentials");
+        Response none = problem(post("/api/certificate", body), 401, "unauthenticated");
+        assertTrue(none.<String>path("detail").contains("APIKey") && none.<String>path("detail").contains("Bearer"), none.asString());
+        Response unknown = problem(post("/api/certificate", body, "Authorization", "APIKey not-a-known-key-0123456789"), 401, "invalid_credentials");
+        assertFalse(unknown.asString().contains("not-a-known-key"), "never echoes the key: " + unknown.asString());
         problem(post("/api/certificate/renew", body), 401, "unauthenticated");
     }
 
@@ -130,7 +135,8 @@ class RequestErrorsTest {
         for (int i = 0; i < 101; i++) {
             names.append(i == 0 ? "" : ",").append("\"n").append(i).append(".certfn.test\"");
         }
-        problem(post("/api/certificate", "{\"domains\":[" + names + "]}", "Authorization", STRANGER), 400, "invalid_domain");
+        Response r = problem(post("/api/certificate", "{\"domains\":[" + names + "]}", "Authorization", STRANGER), 400, "invalid_domain");
+        assertTrue(r.<String>path("detail").contains("100"), "names the limit: " + r.<String>path("detail"));
     }
 
     @Test

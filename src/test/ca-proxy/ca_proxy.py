@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""A test CA that answers like a production one: an HTTPS reverse proxy in front of Pebble.
+
+Pebble 2.4 never rate-limits, never refuses an order and has no ARI. This proxy forwards every
+ACME request to Pebble unchanged, keeping the client's Host header (Pebble builds its URLs from
+Host and checks each JWS "url" against it, so every later request comes back through the proxy
+without any rewriting), and can be told by the test to answer a resource itself the way a
+production CA does (RFC 8555 problem documents, Retry-After). It records the payload of every
+newOrder so tests can see what reached the CA.
+
+Control (plain JSON over the same HTTPS port, under /ca-proxy/):
+  POST /ca-proxy/fail    {"resource": "newOrder", "status": 429, "type": "rateLimited",
+                          "detail": "...", "retryAfter": 3600, "times": 1}
+  POST /ca-proxy/reset   forget every rule
+  GET  /ca-proxy/orders  the newOrder payloads seen, oldest first
+
+Usage: ca_proxy.py --port N --upstream https://127.0.0.1:PEBBLE --cert tls.pem --key tls.key
+Standard library only: it runs wherever `make test` runs.
+"""
+import argparse
+import base64
+import http.client
+import http.server
+import json
+import ssl
+import sys
+import threading
+import urllib.parse
+
+HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "content-length"}
+
+
+class State:
+    def __init__(self, upstream):
+        self.upstream = urllib.parse.urlsplit(upstream)
+        self.lock = threading.Lock()
+        self.rules = []
+        self.orders = []
+        self.paths = {}  # path -> directory resource name (newOrder, newAccount, ...)
+
+    def upstream_connection(self):
+        context = ssl._create_unverified_context()  # Pebble's own listener certificate; localhost only
+        return http.client.HTTPSConnection(self.upstream.hostname, self.upstream.port, context=context, timeout=60)
+
+    def learn_directory(self, host):
+        conn = self.upstream_connection()
+        conn.putrequest("GET", "/dir", skip_host=True)
+        conn.putheader("Host", host)
+        conn.endheaders()
+        directory = json.loads(conn.getresponse().read())
+        conn.close()
+        with self.lock:
+            for name, url in directory.items():
+                if isinstance(url, str) and url.startswith("https://"):
+                    self.paths[urllib.parse.urlsplit(url).path] = name
+
+    def resource(self, path):
+        with self.lock:
+            if path in self.paths:
+                return self.paths[path]
+        for prefix, name in (("/finalize-order/", "finalize"), ("/chalZ/", "challenge"), ("/authZ/", "authorization"),
+                             ("/certZ/", "certificate"), ("/my-order/", "order")):
+            if path.startswith(prefix):
+                return name
+        return path
+
+    def take_rule(self, resource):
+        with self.lock:
+            for rule in self.rules:
+                if rule["resource"] == resource and rule.get("times", 1) != 0:
+                    if rule.get("times", 1) > 0:
+                        rule["times"] = rule.get("times", 1) - 1
+                    return dict(rule)
+        return None
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    state = None
+
+    def log_message(self, fmt, *args):
+        sys.stderr.write("ca-proxy: " + (fmt % args) + "\n")
+
+    def body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def answer(self, status, body, headers=()):
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def control(self, payload):
+        state = self.state
+        if self.path == "/ca-proxy/fail":
+            with state.lock:
+                state.rules.append(json.loads(payload))
+        elif self.path == "/ca-proxy/reset":
+            with state.lock:
+                state.rules.clear()
+        elif self.path == "/ca-proxy/orders":
+            with state.lock:
+                return self.answer(200, json.dumps(state.orders).encode(), [("Content-Type", "application/json")])
+        else:
+            return self.answer(404, b"unknown control path")
+        self.answer(204, b"")
+
+    def fresh_nonce(self):
+        conn = self.state.upstream_connection()
+        conn.putrequest("HEAD", "/nonce-plz", skip_host=True)
+        conn.putheader("Host", self.headers.get("Host"))
+        conn.endheaders()
+        response = conn.getresponse()
+        response.read()
+        conn.close()
+        return response.getheader("Replay-Nonce")
+
+    def handle_any(self):
+        payload = self.body()
+        if self.path.startswith("/ca-proxy/"):
+            return self.control(payload)
+        state = self.state
+        if not state.paths:
+            state.learn_directory(self.headers.get("Host"))
+        resource = state.resource(urllib.parse.urlsplit(self.path).path)
+        if resource == "newOrder" and payload:
+            try:
+                jws = json.loads(payload)
+                inner = jws.get("payload", "")
+                decoded = base64.urlsafe_b64decode(inner + "=" * (-len(inner) % 4)) if inner else b"{}"
+                with state.lock:
+                    state.orders.append(json.loads(decoded))
+            except ValueError:
+                pass
+        rule = state.take_rule(resource)
+        if rule:
+            problem = {"type": "urn:ietf:params:acme:error:" + rule.get("type", "serverInternal"),
+                       "detail": rule.get("detail", "refused by the test CA"), "status": rule["status"]}
+            headers = [("Content-Type", "application/problem+json"), ("Replay-Nonce", self.fresh_nonce())]
+            if "retryAfter" in rule:
+                headers.append(("Retry-After", str(rule["retryAfter"])))
+            return self.answer(rule["status"], json.dumps(problem).encode(), headers)
+        conn = state.upstream_connection()
+        conn.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
+        for name, value in self.headers.items():
+            if name.lower() not in HOP_BY_HOP:
+                conn.putheader(name, value)
+        if payload or self.command in ("POST", "PUT"):
+            conn.putheader("Content-Length", str(len(payload)))
+        conn.endheaders(payload if payload else None)
+        response = conn.getresponse()
+        body = response.read()
+        conn.close()
+        headers = [(n, v) for n, v in response.getheaders() if n.lower() not in HOP_BY_HOP]
+        self.answer(response.status, body if self.command != "HEAD" else b"", headers)
+
+    do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = handle_any
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--upstream", required=True)
+    parser.add_argument("--cert", required=True)
+    parser.add_argument("--key", required=True)
+    args = parser.parse_args()
+    Handler.state = State(args.upstream)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(args.cert, args.key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    print("ca-proxy listening on 127.0.0.1:%d in front of %s" % (args.port, args.upstream), flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

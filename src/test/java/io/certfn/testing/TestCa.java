@@ -1,0 +1,167 @@
+package io.certfn.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * A test CA that answers like a production one: {@code src/test/ca-proxy/ca_proxy.py}, an HTTPS
+ * reverse proxy in front of a stack's Pebble that forwards everything and, when told, answers a
+ * resource itself as Let's Encrypt does (a 429 {@code rateLimited} with {@code Retry-After}, a
+ * refusal). It keeps the Host header, so Pebble's URLs lead back through it. Its TLS certificate
+ * is made here with openssl, and certfn trusts it through {@code certfn.acme.trust-store}.
+ */
+public final class TestCa implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AcmeStack stack;
+    private final Process process;
+    private final Path dir;
+    private final int port;
+    private final HttpClient http;
+
+    private TestCa(AcmeStack stack, Process process, Path dir, int port, HttpClient http) {
+        this.stack = stack;
+        this.process = process;
+        this.dir = dir;
+        this.port = port;
+        this.http = http;
+    }
+
+    /** Starts the proxy in front of {@code stack}'s Pebble. */
+    public static TestCa start(AcmeStack stack) throws Exception {
+        Path dir = Files.createTempDirectory("certfn-test-ca");
+        run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-subj", "/CN=certfn test CA proxy", "-addext", "subjectAltName=IP:127.0.0.1", "-days", "2",
+                "-keyout", dir.resolve("tls.key").toString(), "-out", dir.resolve("tls.pem").toString()));
+        int port = CertfnProcess.freePort();
+        URI pebble = URI.create(stack.get("ACME_DIRECTORY"));
+        Process process = new ProcessBuilder("python3", Path.of("src/test/ca-proxy/ca_proxy.py").toAbsolutePath().toString(),
+                "--port", Integer.toString(port), "--upstream", "https://" + pebble.getHost() + ":" + pebble.getPort(),
+                "--cert", dir.resolve("tls.pem").toString(), "--key", dir.resolve("tls.key").toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("proxy.log").toFile()).start();
+        TestCa ca = new TestCa(stack, process, dir, port, HttpClient.newBuilder().sslContext(trusting(dir.resolve("tls.pem")))
+                .connectTimeout(Duration.ofSeconds(5)).build());
+        ca.awaitListening();
+        return ca;
+    }
+
+    private static void run(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
+        }
+    }
+
+    private static SSLContext trusting(Path pem) throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (var in = Files.newInputStream(pem)) {
+            trust.setCertificateEntry("test-ca-proxy", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        return ssl;
+    }
+
+    private void awaitListening() throws Exception {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("ca_proxy.py exited:\n" + log());
+            }
+            try {
+                control("POST", "/ca-proxy/reset", "");
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException("ca_proxy.py did not start:\n" + log());
+    }
+
+    /** The ACME directory URL through the proxy. */
+    public String directory() {
+        return "https://127.0.0.1:" + port + "/dir";
+    }
+
+    /** The stack's certfn settings with the CA reached through this proxy. */
+    public Map<String, String> certfnConfig() {
+        Map<String, String> config = new HashMap<>(stack.certfnConfig());
+        config.put("certfn.acme.directory", directory());
+        config.put("certfn.acme.trust-store", dir.resolve("tls.pem").toString());
+        return config;
+    }
+
+    /**
+     * Answers the next {@code times} requests to {@code resource} (a directory name such as
+     * {@code newOrder}, or {@code finalize}, {@code challenge}) with an RFC 8555 problem of
+     * {@code type} (e.g. {@code rateLimited}) and, when not null, {@code Retry-After}.
+     */
+    public void fail(String resource, int status, String type, String detail, Integer retryAfterSeconds, int times) throws Exception {
+        Map<String, Object> rule = new LinkedHashMap<>();
+        rule.put("resource", resource);
+        rule.put("status", status);
+        rule.put("type", type);
+        rule.put("detail", detail);
+        rule.put("times", times);
+        if (retryAfterSeconds != null) {
+            rule.put("retryAfter", retryAfterSeconds);
+        }
+        control("POST", "/ca-proxy/fail", JSON.writeValueAsString(rule));
+    }
+
+    /** Forgets every rule: the proxy forwards everything again. */
+    public void reset() throws Exception {
+        control("POST", "/ca-proxy/reset", "");
+    }
+
+    /** The newOrder payloads the CA received, oldest first. */
+    public JsonNode orders() throws Exception {
+        return JSON.readTree(control("GET", "/ca-proxy/orders", null));
+    }
+
+    private String control(String method, String path, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10));
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException(method + " " + path + ": HTTP " + response.statusCode() + " " + response.body());
+        }
+        return response.body();
+    }
+
+    /** The proxy's output, for failure messages. */
+    public String log() {
+        try {
+            return Files.readString(dir.resolve("proxy.log"));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+    }
+}
