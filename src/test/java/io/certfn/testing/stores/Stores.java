@@ -54,9 +54,13 @@ public final class Stores {
                 "certfn.store.file.path", root.resolve(prefix.isEmpty() ? "root" : prefix).toString()));
     }
 
-    /** moto_server 5.x: honours S3's If-None-Match / If-Match atomically (TESTBED.md). */
+    /**
+     * moto 5.x's S3 (If-None-Match / If-Match), one request at a time: moto_server's threads let two
+     * of a hundred racing creates win under load (src/test/moto/moto_serialized.py says why).
+     */
     private static StoreServer moto() throws IOException, InterruptedException {
-        LocalServer moto = LocalServer.start("moto", List.of("moto_server", "-H", "127.0.0.1", "-p", "{port}"));
+        LocalServer moto = LocalServer.start("moto", List.of("python3",
+                Path.of("src/test/moto/moto_serialized.py").toAbsolutePath().toString(), "127.0.0.1", "{port}"));
         // moto accepts any credentials; the default chain reads these system properties in this JVM
         // and the environment variables in certfn processes.
         io.certfn.testing.SystemProperties credentials = io.certfn.testing.SystemProperties.set(
