@@ -10,6 +10,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -23,10 +26,15 @@ import org.xbill.DNS.Type;
 /**
  * Waits until every authoritative server of a record's zone (its NS set) answers with the
  * record's value, asking each directly (never a recursive resolver's cache), so whichever server
- * the CA asks has it.
+ * the CA asks has it. A server counts as answering when one of its addresses does: the cloud DNS
+ * services publish IPv6 addresses for their name servers, which a function with IPv4-only egress
+ * cannot reach, and the CA asks whichever address it can.
  */
 public final class PropagationCheck {
 
+    private static final Logger LOG = Logger.getLogger(PropagationCheck.class);
+    /** Addresses already reported unreachable: one warning each per process, not one per look. */
+    private static final Set<InetSocketAddress> UNREACHABLE = ConcurrentHashMap.newKeySet();
 
     private final DnsLookup lookup;
 
@@ -76,9 +84,9 @@ public final class PropagationCheck {
         for (int attempt = 0; ; attempt++) {
             missing.clear();
             for (Map.Entry<ChallengeRecord, List<InetSocketAddress>> entry : servers.entrySet()) {
-                for (InetSocketAddress server : entry.getValue()) {
-                    if (!answers(server, entry.getKey())) {
-                        missing.add(entry.getKey().name() + " at " + describe(server));
+                for (List<InetSocketAddress> server : byServer(entry.getValue()).values()) {
+                    if (server.stream().noneMatch(address -> answers(address, entry.getKey()))) {
+                        missing.add(entry.getKey().name() + " at " + String.join(" / ", server.stream().map(PropagationCheck::describe).toList()));
                     }
                 }
             }
@@ -92,6 +100,18 @@ public final class PropagationCheck {
             }
             Thread.sleep(pause(attempt).toMillis());
         }
+    }
+
+    /** The addresses grouped by the name server they belong to (its NS target name), in order: IPv4 first. */
+    static Map<String, List<InetSocketAddress>> byServer(List<InetSocketAddress> addresses) {
+        Map<String, List<InetSocketAddress>> servers = new LinkedHashMap<>();
+        for (InetSocketAddress address : addresses) {
+            String host = address.getAddress().toString();
+            int slash = host.indexOf('/');
+            String name = slash <= 0 ? address.getAddress().getHostAddress() : host.substring(0, slash);
+            servers.computeIfAbsent(name, n -> new ArrayList<>()).add(address);
+        }
+        return servers;
     }
 
     /** {@code ns1.example.net (192.0.2.1:53)}: the name the zone gives the server, and where it was asked. */
@@ -122,6 +142,10 @@ public final class PropagationCheck {
             }
             return false;
         } catch (IOException e) {
+            if (String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("unreachable") && UNREACHABLE.add(server)) {
+                LOG.warnf("Name server %s cannot be reached from this host (%s); it counts as answering when another of its "
+                        + "addresses does", describe(server), e.getMessage());
+            }
             return false;
         }
     }

@@ -65,6 +65,20 @@ class PropagationCheckTest {
         assertEquals("_acme-challenge.plain.certfn.test", lookup.canonicalName("_acme-challenge.plain.certfn.test"));
     }
 
+    /**
+     * Route 53, Cloudflare, Azure DNS and Cloud DNS publish AAAA records for their name servers; a
+     * function with IPv4-only egress cannot reach them, and the CA asks the address it can.
+     */
+    @Test
+    @Order(2)
+    void aNameServerAnswersWhenOneOfItsAddressesDoesAnUnreachableIpv6AddressIsNoFailure() throws Exception {
+        stack.addRecord("ns", Type.AAAA, "2001:db8::53"); // documentation prefix: routed nowhere
+        assertEquals(2, lookup.nameservers("certfn.test").size(), "ns.certfn.test has an A and an AAAA address");
+        ChallengeRecord record = new ChallengeRecord("_acme-challenge.v6.certfn.test", "value-v6");
+        dns.publish(record);
+        new PropagationCheck(lookup).await(List.of(record), Duration.ofSeconds(10));
+    }
+
     @Test
     @Order(3)
     void waitsForEveryNameServerAndNamesTheOnesWithoutTheRecord() throws Exception {
@@ -75,7 +89,7 @@ class PropagationCheckTest {
         // A second name server that never answers (nothing listens on 127.0.0.2), as a lagging secondary.
         stack.addRecord("ns2", Type.A, "127.0.0.2");
         stack.addRecord("@", Type.NS, "ns2.certfn.test.");
-        assertEquals(2, lookup.nameservers("certfn.test").size());
+        assertEquals(3, lookup.nameservers("certfn.test").size(), "ns (A and AAAA) and ns2");
         DnsException e = assertThrows(DnsException.class,
                 () -> new PropagationCheck(lookup).await(List.of(record), Duration.ofMillis(500)));
         assertTrue(e.getMessage().contains("_acme-challenge.prop.certfn.test at ns2.certfn.test (127.0.0.2:" + port + ")"), e.getMessage());
