@@ -10,9 +10,14 @@ newOrder so tests can see what reached the CA.
 
 Control (plain JSON over the same HTTPS port, under /ca-proxy/):
   POST /ca-proxy/fail    {"resource": "newOrder", "status": 429, "type": "rateLimited",
-                          "detail": "...", "retryAfter": 3600, "times": 1}
+                          "detail": "...", "retryAfter": 3600, "times": 1, "when": "replaces"}
+                         ("when": "replaces" matches only a newOrder that carries `replaces`)
   POST /ca-proxy/reset   forget every rule
   GET  /ca-proxy/orders  the newOrder payloads seen, oldest first
+  POST /ca-proxy/ari     {"start": RFC 3339, "end": RFC 3339, "explanationURL": "...", "retryAfter": 21600}
+                         turns ARI on (RFC 9773): the directory gains renewalInfo, and every
+                         certificate's renewal info is this window; GET /ca-proxy/renewal-info-fetches
+                         lists the certificate ids asked for
 
 Usage: ca_proxy.py --port N --upstream https://127.0.0.1:PEBBLE --cert tls.pem --key tls.key
 Standard library only: it runs wherever `make test` runs.
@@ -37,6 +42,8 @@ class State:
         self.rules = []
         self.orders = []
         self.paths = {}  # path -> directory resource name (newOrder, newAccount, ...)
+        self.ari = None  # the suggested window every certificate gets, once a test turns ARI on
+        self.ari_fetches = []
 
     def upstream_connection(self):
         context = ssl._create_unverified_context()  # Pebble's own listener certificate; localhost only
@@ -64,9 +71,11 @@ class State:
                 return name
         return path
 
-    def take_rule(self, resource):
+    def take_rule(self, resource, order=None):
         with self.lock:
             for rule in self.rules:
+                if rule.get("when") == "replaces" and not (order and "replaces" in order):
+                    continue
                 if rule["resource"] == resource and rule.get("times", 1) != 0:
                     if rule.get("times", 1) > 0:
                         rule["times"] = rule.get("times", 1) - 1
@@ -104,9 +113,29 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif self.path == "/ca-proxy/orders":
             with state.lock:
                 return self.answer(200, json.dumps(state.orders).encode(), [("Content-Type", "application/json")])
+        elif self.path == "/ca-proxy/ari":
+            with state.lock:
+                state.ari = json.loads(payload)
+        elif self.path == "/ca-proxy/renewal-info-fetches":
+            with state.lock:
+                return self.answer(200, json.dumps(state.ari_fetches).encode(), [("Content-Type", "application/json")])
+        elif self.path.startswith("/ca-proxy/renewal-info/"):
+            return self.renewal_info(self.path[len("/ca-proxy/renewal-info/"):])
         else:
             return self.answer(404, b"unknown control path")
         self.answer(204, b"")
+
+    def renewal_info(self, cert_id):
+        with self.state.lock:
+            ari = self.state.ari
+            self.state.ari_fetches.append(cert_id)
+        if ari is None:
+            return self.answer(404, b"")
+        info = {"suggestedWindow": {"start": ari["start"], "end": ari["end"]}}
+        if ari.get("explanationURL"):
+            info["explanationURL"] = ari["explanationURL"]
+        self.answer(200, json.dumps(info).encode(), [("Content-Type", "application/json"),
+                                                      ("Retry-After", str(ari.get("retryAfter", 21600)))])
 
     def fresh_nonce(self):
         conn = self.state.upstream_connection()
@@ -126,16 +155,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not state.paths:
             state.learn_directory(self.headers.get("Host"))
         resource = state.resource(urllib.parse.urlsplit(self.path).path)
+        order = None
         if resource == "newOrder" and payload:
             try:
                 jws = json.loads(payload)
                 inner = jws.get("payload", "")
-                decoded = base64.urlsafe_b64decode(inner + "=" * (-len(inner) % 4)) if inner else b"{}"
+                order = json.loads(base64.urlsafe_b64decode(inner + "=" * (-len(inner) % 4)) if inner else b"{}")
                 with state.lock:
-                    state.orders.append(json.loads(decoded))
+                    state.orders.append(order)
             except ValueError:
                 pass
-        rule = state.take_rule(resource)
+        rule = state.take_rule(resource, order)
         if rule:
             problem = {"type": "urn:ietf:params:acme:error:" + rule.get("type", "serverInternal"),
                        "detail": rule.get("detail", "refused by the test CA"), "status": rule["status"]}
@@ -155,7 +185,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         body = response.read()
         conn.close()
         headers = [(n, v) for n, v in response.getheaders() if n.lower() not in HOP_BY_HOP]
-        self.answer(response.status, body if self.command != "HEAD" else b"", headers)
+        if resource == "newNonce" or urllib.parse.urlsplit(self.path).path != "/dir" or state.ari is None:
+            return self.answer(response.status, body if self.command != "HEAD" else b"", headers)
+        directory = json.loads(body)
+        directory["renewalInfo"] = "https://%s/ca-proxy/renewal-info" % self.headers.get("Host")
+        self.answer(response.status, json.dumps(directory).encode(), headers)
 
     do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = handle_any
 

@@ -30,11 +30,13 @@ import org.shredzone.acme4j.Authorization;
 import org.shredzone.acme4j.Certificate;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Order;
+import org.shredzone.acme4j.Problem;
 import org.shredzone.acme4j.OrderBuilder;
 import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Dns01Challenge;
 import org.shredzone.acme4j.connector.Resource;
 import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeServerException;
 
 /**
  * Issues one certificate over DNS-01, reading like RFC 8555: order → for each authorization skip
@@ -106,7 +108,7 @@ public class AcmeIssuer {
                 key = request.csr().isPresent() ? CompletableFuture.completedFuture(null)
                         : CompletableFuture.supplyAsync(request.newKey(), beside);
                 fence.check("creating the order");
-                order = newOrder(login, request).create();
+                order = create(login, request);
                 String orderUrl = order.getLocation().toString();
                 Instant created = Instant.now();
                 checkpointed = key.thenAcceptAsync(keyPair -> checkpoint.save(
@@ -153,14 +155,45 @@ public class AcmeIssuer {
         }
     }
 
-    private OrderBuilder newOrder(Login login, OrderRequest request) throws AcmeException {
+    /**
+     * Creates the order, naming the certificate it replaces when the CA has ARI. A CA that refuses
+     * {@code replaces} (a replacement order already exists, the certificate is another account's or
+     * another CA's) is asked again without it, once: otherwise every later request and sweep would
+     * meet the same refusal until the certificate expired (lego, certmagic and cert-manager do the same).
+     */
+    private Order create(Login login, OrderRequest request) throws AcmeException {
+        boolean replacing = request.replaces().isPresent()
+                && login.getSession().resourceUrlOptional(Resource.RENEWAL_INFO).isPresent();
+        try {
+            return newOrder(login, request, replacing).create();
+        } catch (AcmeServerException e) {
+            if (!replacing || !refusesReplaces(e.getProblem())) {
+                throw e;
+            }
+            LOG.warnf("The CA refused to let the order for %s replace the stored certificate (%s); ordering without replaces",
+                    request.names(), AcmeErrors.describe(e.getProblem()));
+            return newOrder(login, request, false).create();
+        }
+    }
+
+    private static OrderBuilder newOrder(Login login, OrderRequest request, boolean replacing) {
         OrderBuilder builder = login.newOrder().domains(request.names());
         request.profile().ifPresent(builder::profile);
-        if (request.replaces().isPresent()
-                && login.getSession().resourceUrlOptional(Resource.RENEWAL_INFO).isPresent()) {
+        if (replacing) {
             builder.replaces(request.replaces().get());
         }
         return builder;
+    }
+
+    /** RFC 9773 §5: alreadyReplaced / conflict (409), or a refusal whose text is about {@code replaces}. */
+    static boolean refusesReplaces(Problem problem) {
+        String type = problem.getType().toString();
+        if (type.endsWith(":alreadyReplaced") || type.endsWith(":conflict")) {
+            return true;
+        }
+        boolean status409 = problem.asJSON().get("status").optional().map(v -> v.asInt() == 409).orElse(false);
+        boolean aboutReplaces = problem.getDetail().map(d -> d.toLowerCase(java.util.Locale.ROOT).contains("replace")).orElse(false);
+        return status409 || (aboutReplaces && (type.endsWith(":unauthorized") || type.endsWith(":malformed")));
     }
 
     private record Resumed(Order order, KeyPair keyPair) {

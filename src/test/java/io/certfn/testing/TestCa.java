@@ -119,7 +119,16 @@ public final class TestCa implements AutoCloseable {
      * {@code type} (e.g. {@code rateLimited}) and, when not null, {@code Retry-After}.
      */
     public void fail(String resource, int status, String type, String detail, Integer retryAfterSeconds, int times) throws Exception {
+        fail(resource, status, type, detail, retryAfterSeconds, times, false);
+    }
+
+    /** As {@link #fail(String, int, String, String, Integer, int)}; {@code onlyReplacing}: only a newOrder that carries {@code replaces}. */
+    public void fail(String resource, int status, String type, String detail, Integer retryAfterSeconds, int times,
+            boolean onlyReplacing) throws Exception {
         Map<String, Object> rule = new LinkedHashMap<>();
+        if (onlyReplacing) {
+            rule.put("when", "replaces");
+        }
         rule.put("resource", resource);
         rule.put("status", status);
         rule.put("type", type);
@@ -129,6 +138,26 @@ public final class TestCa implements AutoCloseable {
             rule.put("retryAfter", retryAfterSeconds);
         }
         control("POST", "/ca-proxy/fail", JSON.writeValueAsString(rule));
+    }
+
+    /**
+     * Turns ARI on (RFC 9773): the directory gains {@code renewalInfo} (acme4j reads the directory
+     * once per session, so before certfn's first order) and every certificate's suggested window
+     * is {@code start}..{@code end}.
+     */
+    public void ari(Instant start, Instant end, String explanationUrl) throws Exception {
+        Map<String, Object> ari = new LinkedHashMap<>();
+        ari.put("start", start.toString());
+        ari.put("end", end.toString());
+        if (explanationUrl != null) {
+            ari.put("explanationURL", explanationUrl);
+        }
+        control("POST", "/ca-proxy/ari", JSON.writeValueAsString(ari));
+    }
+
+    /** The certificate ids whose renewal info was asked for, oldest first. */
+    public JsonNode renewalInfoFetches() throws Exception {
+        return JSON.readTree(control("GET", "/ca-proxy/renewal-info-fetches", null));
     }
 
     /** Forgets every rule: the proxy forwards everything again. */

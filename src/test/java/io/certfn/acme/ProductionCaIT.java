@@ -1,0 +1,143 @@
+package io.certfn.acme;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certfn.testing.AcmeStack;
+import io.certfn.testing.CertfnProcess;
+import io.certfn.testing.Closing;
+import io.certfn.testing.TestCa;
+import io.certfn.testing.TestStore;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * What a production CA answers and Pebble 2.4 never does, through {@link TestCa} (a proxy in
+ * front of Pebble that also serves ARI): a rate limit with {@code Retry-After}, and refusals of
+ * {@code replaces}. The first test also proves the proxy itself transparent.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProductionCaIT {
+
+    private static final String KEY = "production-ca-key-0123456789";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private AcmeStack stack;
+    private TestCa ca;
+    private Path store;
+    private CertfnProcess certfn;
+
+    @BeforeAll
+    void start() throws Exception {
+        stack = AcmeStack.start(Map.of());
+        ca = TestCa.start(stack);
+        // ARI on before certfn's first order: acme4j reads the directory once per session.
+        ca.ari(Instant.now().plus(Duration.ofDays(60)), Instant.now().plus(Duration.ofDays(61)), null);
+        store = Files.createTempDirectory("certfn-production-ca");
+        certfn = CertfnProcess.start(CertfnProcess.config(ca.certfnConfig(),
+                "certfn.store.file.path", store.toString(), "certfn.auth.api-keys", "ops=" + KEY));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        Closing.all(certfn, ca, stack);
+    }
+
+    @BeforeEach
+    void forwardEverything() throws Exception {
+        ca.reset();
+    }
+
+    private HttpResponse<String> post(String path, String name) throws Exception {
+        return certfn.post(path, "APIKey " + KEY, "{\"domain\":\"" + name + "\"}");
+    }
+
+    /** The newOrder payloads the CA received for {@code name}, oldest first. */
+    private List<JsonNode> ordersFor(String name) throws Exception {
+        List<JsonNode> orders = new ArrayList<>();
+        for (JsonNode order : ca.orders()) {
+            if (order.path("identifiers").get(0).path("value").asText().equals(name)) {
+                orders.add(order);
+            }
+        }
+        return orders;
+    }
+
+    @Test
+    void aRateLimitedOrderIs429WithTheCasRetryAfterAndText() throws Exception {
+        HttpResponse<String> through = post("/api/certificate", "through.certfn.test");
+        assertEquals(200, through.statusCode(), through.body() + certfn.log() + ca.log());
+        assertEquals(1, ordersFor("through.certfn.test").size());
+
+        String text = "too many certificates (5) already issued for this exact set of identifiers in the last 168h0m0s";
+        ca.fail("newOrder", 429, "rateLimited", text, 3600, 1);
+        HttpResponse<String> limited = post("/api/certificate", "limited.certfn.test");
+        assertEquals(429, limited.statusCode(), limited.body() + certfn.log());
+        JsonNode problem = JSON.readTree(limited.body());
+        assertEquals("acme_rate_limited", problem.path("code").asText(), limited.body());
+        assertTrue(problem.path("detail").asText().contains(text), problem.toString());
+        assertTrue(problem.path("detail").asText().contains("urn:ietf:params:acme:error:rateLimited"), problem.toString());
+        long retryAfter = Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(retryAfter > 3500 && retryAfter <= 3600, "the CA's Retry-After: " + retryAfter);
+
+        HttpResponse<String> later = post("/api/certificate", "limited.certfn.test");
+        assertEquals(200, later.statusCode(), "the limit lifted, the next request orders: " + later.body());
+    }
+
+    /**
+     * RFC 9773 §5: a CA refuses {@code replaces} when a replacement order already exists (a
+     * checkpoint was lost), or the certificate is another account's or another CA's. The renewal
+     * must then succeed with a second order without it, not fail on every later request.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "409|alreadyReplaced|the certificate has already been replaced by another order",
+            "403|unauthorized|the certificate to be replaced was not issued to this account",
+            "404|malformed|the certificate to be replaced (replaces) is unknown to this CA"})
+    void aRefusedReplacesIsRetriedOnceWithoutIt(int status, String type, String detail) throws Exception {
+        String name = type.toLowerCase() + ".replaces.certfn.test";
+        HttpResponse<String> first = post("/api/certificate", name);
+        assertEquals(200, first.statusCode(), first.body() + certfn.log());
+        TestStore.makeDue(store, name);
+        ca.fail("newOrder", status, type, detail, null, 1, true);
+
+        HttpResponse<String> renewed = post("/api/certificate/renew", name);
+        assertEquals(200, renewed.statusCode(), renewed.body() + certfn.log());
+        assertNotEquals(JSON.readTree(first.body()).path("serial"), JSON.readTree(renewed.body()).path("serial"));
+        List<JsonNode> orders = ordersFor(name);
+        assertEquals(3, orders.size(), "issued, refused with replaces, ordered without: " + orders);
+        assertFalse(orders.get(0).has("replaces"));
+        assertTrue(orders.get(1).has("replaces"), "the renewal named the certificate it replaces: " + orders.get(1));
+        assertFalse(orders.get(2).has("replaces"), "and was asked again without it: " + orders.get(2));
+        assertTrue(certfn.log().contains("ordering without replaces"), certfn.log());
+    }
+
+    @Test
+    void anotherRefusalOfAReplacingOrderIsNotRetried() throws Exception {
+        String name = "caa.replaces.certfn.test";
+        assertEquals(200, post("/api/certificate", name).statusCode());
+        TestStore.makeDue(store, name);
+        ca.fail("newOrder", 403, "caa", "CAA record for certfn.test prevents issuance", null, 1, true);
+        HttpResponse<String> refused = post("/api/certificate/renew", name);
+        assertNotEquals(200, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("CAA record for certfn.test prevents issuance"), refused.body());
+        assertEquals(2, ordersFor(name).size(), "one order at issuance, one refused: no retry");
+    }
+}
