@@ -146,7 +146,8 @@ public class AcmeIssuer {
             Certificate certificate = order.getCertificate();
             List<X509Certificate> chain = certificate.getCertificateChain();
             LOG.debugf("Downloaded the certificate of order %s", order.getLocation());
-            return new IssuedChain(chain, keyPair, order.getLocation().toString(), renewalWindow(certificate));
+            return new IssuedChain(chain, keyPair, order.getLocation().toString(), renewalWindow(certificate),
+                    account.directory(), login.getAccountLocation().toString());
         } catch (AcmeException e) {
             throw AcmeErrors.translate(e, step, account.directory());
         } finally {
@@ -161,6 +162,16 @@ public class AcmeIssuer {
      * another CA's) is asked again without it, once: otherwise every later request and sweep would
      * meet the same refusal until the certificate expired (lego, certmagic and cert-manager do the same).
      */
+    /** The URL of the ACME account certfn orders with (registering it if needed). */
+    public String accountUrl() {
+        return account.login().getAccountLocation().toString();
+    }
+
+    /** The CA directory URL certfn orders from. */
+    public String directory() {
+        return account.directory();
+    }
+
     private Order create(Login login, OrderRequest request) throws AcmeException {
         boolean replacing = request.replaces().isPresent()
                 && login.getSession().resourceUrlOptional(Resource.RENEWAL_INFO).isPresent();

@@ -7,9 +7,11 @@ import java.util.Optional;
 
 /**
  * A certificate the CA issued: the chain (leaf first), the key pair it was made for (null in CSR
- * mode), the order it came from, and the CA's renewal window if it offers ARI.
+ * mode), the order it came from, the CA's renewal window if it offers ARI, and the directory and
+ * account that issued it.
  */
-public record IssuedChain(List<X509Certificate> chain, KeyPair keyPair, String orderUrl, Optional<RenewalWindow> window) {
+public record IssuedChain(List<X509Certificate> chain, KeyPair keyPair, String orderUrl, Optional<RenewalWindow> window,
+        String directory, String account) {
 
     /** The leaf certificate. */
     public X509Certificate leaf() {

@@ -240,7 +240,8 @@ public class CertificateService {
             OrderFence fence = lease::confirm;
             OrderCheckpoint checkpoint = repository.checkpoint(id);
             discardIfAlreadyStored(checkpoint.fencedBy(fence), current);
-            Optional<X509Certificate> replaces = current.map(f -> Pem.readCertificates(f.certificate().certificate()).get(0));
+            Optional<X509Certificate> replaces = current.map(CertificateRepository.Found::certificate).filter(this::sameCa)
+                    .map(cert -> Pem.readCertificates(cert.certificate()).get(0));
             IssuedChain chain = issuer.issue(new OrderRequest(spec.names(), spec.keyType()::generate,
                     spec.csr().map(ClientCsr::der), spec.profile(), replaces), checkpoint, fence);
             LOG.debugf("Issued %s; storing it", id);
@@ -259,6 +260,14 @@ public class CertificateService {
             AuditLog.issued(caller, cert, current.isPresent(), Duration.between(started, Instant.now()));
             return new Outcome.Ready(cert, false);
         }
+    }
+
+    /**
+     * Whether {@code cert} came from the directory and account certfn orders with now: only then
+     * may a new order name it in {@code replaces} (a CA refuses another account's or CA's certificate).
+     */
+    private boolean sameCa(StoredCertificate cert) {
+        return !cert.fromOtherDirectory(issuer.directory()) && (cert.account() == null || cert.account().equals(issuer.accountUrl()));
     }
 
     /** A checkpoint left by a crash after the certificate was stored belongs to that certificate. */
@@ -285,6 +294,8 @@ public class CertificateService {
                 schedule.renewAfter(notBefore, notAfter, chain.window()),
                 leaf.getSerialNumber().toString(16),
                 Instant.now(),
-                chain.orderUrl());
+                chain.orderUrl(),
+                chain.directory(),
+                chain.account());
     }
 }

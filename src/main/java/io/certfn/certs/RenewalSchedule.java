@@ -19,13 +19,20 @@ public class RenewalSchedule {
 
     private final double remainingShare;
     private final double emergencyShare;
+    private final String directory;
 
     @Inject
     public RenewalSchedule(CertfnConfig config) {
-        this(config.renewal().remainingShare(), config.renewal().emergencyShare());
+        this(config.renewal().remainingShare(), config.renewal().emergencyShare(), config.acme().directory());
     }
 
     RenewalSchedule(double remainingShare, double emergencyShare) {
+        this(remainingShare, emergencyShare, null);
+    }
+
+    /** {@code directory}: the configured CA; a certificate another directory issued is due at once (null: no check). */
+    RenewalSchedule(double remainingShare, double emergencyShare, String directory) {
+        this.directory = directory;
         if (!(remainingShare > 0 && remainingShare < 1)) {
             throw new IllegalArgumentException("certfn.renewal.remaining-share must be between 0 and 1, was " + remainingShare);
         }
@@ -59,7 +66,8 @@ public class RenewalSchedule {
     /** True when {@code cert} should be replaced at {@code now}. */
     public boolean isDue(StoredCertificate cert, Instant now) {
         Instant floor = cert.notAfter().minus(scaled(cert.lifetime(), emergencyShare));
-        return !now.isBefore(cert.renewAfter()) || !now.isBefore(floor);
+        // After a switch of CA (staging to production), what the old one issued is never served again.
+        return !now.isBefore(cert.renewAfter()) || !now.isBefore(floor) || cert.fromOtherDirectory(directory);
     }
 
     private static Duration scaled(Duration d, double share) {

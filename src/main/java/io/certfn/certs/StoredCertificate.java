@@ -16,6 +16,8 @@ import java.util.List;
  * @param serial hex serial number
  * @param renewAfter when it becomes due (DESIGN §2)
  * @param orderUrl the ACME order it came from
+ * @param directory the CA directory URL that issued it (null: stored before certfn recorded it)
+ * @param account the ACME account URL that ordered it (null: likewise)
  */
 // Read and written as JSON in the store, not through JAX-RS: kept for Jackson in a native image explicitly.
 @RegisterForReflection
@@ -30,12 +32,22 @@ public record StoredCertificate(
         Instant renewAfter,
         String serial,
         Instant issuedAt,
-        String orderUrl) {
+        String orderUrl,
+        String directory,
+        String account) {
 
     /** The same certificate with another form of its private key (sealed for the store, or opened). */
     public StoredCertificate withPrivateKey(String key) {
         return new StoredCertificate(names, keyType, certificate, issuerCert, key, notBefore, notAfter, renewAfter,
-                serial, issuedAt, orderUrl);
+                serial, issuedAt, orderUrl, directory, account);
+    }
+
+    /**
+     * True when another CA directory than {@code configured} issued it. Certificates stored before
+     * certfn recorded the directory (null) count as the configured one's: nothing says otherwise.
+     */
+    public boolean fromOtherDirectory(String configured) {
+        return directory != null && configured != null && !directory.equals(configured);
     }
 
     /** The lifetime from notBefore to notAfter. */

@@ -39,7 +39,8 @@ public final class TestStore {
         return certificateKey(store(), name);
     }
 
-    private static String certificateKey(ObjectStore store, String name) {
+    /** The store key of the certificate whose primary name is {@code name}, in {@code store}. */
+    public static String certificateKey(ObjectStore store, String name) {
         return store.list("certs/").stream()
                 .filter(k -> k.startsWith("certs/" + name + "-") && k.endsWith("/certificate.json"))
                 .findFirst().orElseThrow();
