@@ -113,6 +113,29 @@ public class AcmeAccount {
         }
     }
 
+    /**
+     * The CA no longer knows the account {@code gone} logged in as (deactivated, or the CA forgot
+     * it): a new key replaces it in the store, unless another thread or instance did so already,
+     * and the next {@link #login()} registers it. Certificates of the old account are then no
+     * longer named in {@code replaces} (their account differs).
+     */
+    public synchronized void forget(Login gone) {
+        if (login != gone) {
+            return;
+        }
+        String goneUrl = gone.getAccountLocation().toString();
+        Optional<Versioned> stored = store.get(key);
+        if (stored.isPresent() && goneUrl.equals(read(stored.get().data()).get("location"))) {
+            byte[] fresh = write(Map.of("keyPair", sealer.seal(Pem.keyPair(KeyType.EC256.generate()), key)));
+            if (store.putIfVersion(key, fresh, stored.get().version()).isPresent()) {
+                LOG.warnf("The CA no longer knows ACME account %s; a new account is registered at %s", goneUrl, config.directory());
+            }
+        }
+        login = null;
+        accountUrl = null;
+        accountKey = null;
+    }
+
     private Versioned storedOrCreated() {
         Optional<Versioned> stored = store.get(key);
         if (stored.isPresent()) {

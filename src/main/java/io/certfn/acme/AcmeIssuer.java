@@ -89,8 +89,36 @@ public class AcmeIssuer {
      * @throws RuntimeException what {@code fence} throws when this instance may no longer act on the order
      */
     public IssuedChain issue(OrderRequest request, OrderCheckpoint unfenced, OrderFence fence) throws InterruptedException {
+        try {
+            return issueAs(account.login(), request, unfenced, fence);
+        } catch (AccountGone gone) {
+            // Orders belong to their account: what the old one left cannot be resumed.
+            account.forget(gone.login);
+            unfenced.fencedBy(fence).discard();
+            return issueAs(account.login(), request, unfenced, fence);
+        }
+    }
+
+    /** The CA answered that the account certfn logged in as does not exist (any more), or is deactivated. */
+    private static final class AccountGone extends RuntimeException {
+        private final transient Login login;
+
+        AccountGone(Login login, AcmeServerException cause) {
+            super(cause.getMessage(), cause);
+            this.login = login;
+        }
+    }
+
+    /** RFC 8555 §7.3: accountDoesNotExist; a deactivated account is refused as unauthorized, naming it. */
+    static boolean accountGone(Problem problem) {
+        String type = problem.getType().toString();
+        String detail = problem.getDetail().orElse("").toLowerCase(java.util.Locale.ROOT);
+        return type.endsWith(":accountDoesNotExist")
+                || (type.endsWith(":unauthorized") && detail.contains("account") && detail.contains("deactivated"));
+    }
+
+    private IssuedChain issueAs(Login login, OrderRequest request, OrderCheckpoint unfenced, OrderFence fence) throws InterruptedException {
         OrderCheckpoint checkpoint = unfenced.fencedBy(fence);
-        Login login = account.login();
         String step = "resuming the order";
         CompletableFuture<Void> removal = CompletableFuture.completedFuture(null);
         Map<String, Ahead> ahead = lookAhead(request.names());
@@ -178,6 +206,9 @@ public class AcmeIssuer {
         try {
             return newOrder(login, request, replacing).create();
         } catch (AcmeServerException e) {
+            if (accountGone(e.getProblem())) {
+                throw new AccountGone(login, e);
+            }
             if (!replacing || !refusesReplaces(e.getProblem())) {
                 throw e;
             }

@@ -30,10 +30,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * What a production CA answers and Pebble 2.4 never does, through {@link TestCa} (a proxy in
- * front of Pebble that also serves ARI): a rate limit with {@code Retry-After}, and refusals of
- * {@code replaces}. The first test also proves the proxy itself transparent.
+ * front of Pebble that also serves ARI): a rate limit with {@code Retry-After}, refusals of
+ * {@code replaces}, and an account the CA no longer knows. The first test also proves the proxy itself transparent.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ProductionCaIT {
 
     private static final String KEY = "production-ca-key-0123456789";
@@ -139,5 +140,31 @@ class ProductionCaIT {
         assertNotEquals(200, refused.statusCode(), refused.body());
         assertTrue(refused.body().contains("CAA record for certfn.test prevents issuance"), refused.body());
         assertEquals(2, ordersFor(name).size(), "one order at issuance, one refused: no retry");
+    }
+
+    /**
+     * RFC 8555 §7.3: a CA that no longer knows the account (deactivated, or reset) answers
+     * accountDoesNotExist. certfn registers a new account once and goes on, instead of failing
+     * every order until someone deletes the stored account by hand. Last: it changes the account.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(100)
+    void anAccountTheCaNoLongerKnowsIsReplacedByANewOneAndTheOrderGoesOn() throws Exception {
+        String name = "new-account.certfn.test";
+        assertEquals(200, post("/api/certificate", "before-" + name).statusCode(), "the account is registered");
+        String before = accountLocation();
+        ca.fail("newOrder", 400, "accountDoesNotExist", "No account exists with the provided key", null, 1);
+        HttpResponse<String> r = post("/api/certificate", name);
+        assertEquals(200, r.statusCode(), r.body() + certfn.log());
+        assertNotEquals(before, accountLocation(), "a new account is stored");
+        assertEquals(2, ordersFor(name).size(), "refused for the old account, made with the new one");
+        assertTrue(certfn.log().contains("The CA no longer knows ACME account " + before), certfn.log());
+    }
+
+    private String accountLocation() throws Exception {
+        var objects = TestStore.store(store);
+        List<String> accounts = objects.list("acme/");
+        assertEquals(1, accounts.size(), accounts.toString());
+        return JSON.readTree(objects.get(accounts.get(0)).orElseThrow().data()).path("location").asText();
     }
 }
