@@ -208,6 +208,48 @@ public class CertificateRepository {
         };
     }
 
+    /** The failures in a row of {@code id}'s last orders, if the last one failed. */
+    public Optional<FailureRecord> failure(String id) {
+        return store.get(failureKey(id)).flatMap(v -> {
+            try {
+                return Optional.of(json.readValue(v.data(), FailureRecord.class));
+            } catch (IOException e) {
+                LOG.warnf("Failure record %s is unreadable; ignoring it: %s", failureKey(id), e.getMessage());
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** Records one more failed order of {@code id} (another instance writing at the same time may win: one record is enough). */
+    public FailureRecord recordFailure(String id, java.util.function.UnaryOperator<FailureRecord> next) {
+        String key = failureKey(id);
+        Optional<Versioned> current = store.get(key);
+        FailureRecord previous = current.flatMap(v -> {
+            try {
+                return Optional.of(json.readValue(v.data(), FailureRecord.class));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }).orElse(null);
+        FailureRecord record = next.apply(previous);
+        byte[] data = write(record);
+        if (current.isEmpty()) {
+            store.putIfAbsent(key, data);
+        } else {
+            store.putIfVersion(key, data, current.get().version());
+        }
+        return record;
+    }
+
+    /** Forgets {@code id}'s failures: its order succeeded. */
+    public void clearFailure(String id) {
+        store.get(failureKey(id)).ifPresent(v -> store.deleteIfVersion(failureKey(id), v.version()));
+    }
+
+    private static String failureKey(String id) {
+        return StoreKeys.of("certs", id, "failure.json");
+    }
+
     private static String certificateKey(String id) {
         return StoreKeys.of("certs", id, "certificate.json");
     }

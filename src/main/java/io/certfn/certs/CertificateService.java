@@ -47,6 +47,10 @@ public class CertificateService {
     private final OrderLimits limits;
     private final Duration leaseWait;
     private final Duration retryAfter;
+    private final Duration failureBackoff;
+    /** The failures a CA or DNS provider will answer the same way if asked again at once. */
+    private static final java.util.Set<String> BACKOFF_CODES = java.util.Set.of("acme_error", "dns_error", "acme_rate_limited",
+            "acme_rejected");
     private final Map<String, CompletableFuture<Outcome.Ready>> running = new ConcurrentHashMap<>();
     private final ExecutorService jobs = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "certfn-order");
@@ -64,6 +68,7 @@ public class CertificateService {
         this.limits = limits;
         this.leaseWait = config.lease().maxWait();
         this.retryAfter = config.request().retryAfter();
+        this.failureBackoff = config.renewal().failureBackoff();
     }
 
     /**
@@ -149,18 +154,19 @@ public class CertificateService {
                     order.close(); // another request started it meanwhile: join that one
                 } else {
                     job = mine;
-                    start(caller, spec, jobKey, mine, order);
+                    start(caller, spec, jobKey, mine, order, mode.equals("renew"));
                 }
             }
             return waitFor(job, spec, budget);
         }
     }
 
-    private void start(Caller caller, CertificateSpec spec, String jobKey, CompletableFuture<Outcome.Ready> mine, OrderLimits.Permit order) {
+    private void start(Caller caller, CertificateSpec spec, String jobKey, CompletableFuture<Outcome.Ready> mine, OrderLimits.Permit order,
+            boolean renewal) {
         try {
             jobs.execute(() -> {
                 try {
-                    Outcome.Ready result = order(caller, spec);
+                    Outcome.Ready result = order(caller, spec, renewal);
                     running.remove(jobKey, mine);
                     mine.complete(result);
                 } catch (Throwable t) {
@@ -203,18 +209,22 @@ public class CertificateService {
      * One order under the lease. Should this instance stall mid-order long enough for another to
      * take the lease over, it stops at its next side effect and serves what that one stores.
      */
-    private Outcome.Ready order(Caller caller, CertificateSpec spec) throws InterruptedException {
+    private Outcome.Ready order(Caller caller, CertificateSpec spec, boolean renewal) throws InterruptedException {
         try {
-            return orderUnderLease(caller, spec);
+            return orderUnderLease(caller, spec, renewal);
         } catch (LeaseLostException e) {
             LOG.warnf("Order for %s stopped, its lease lost; waiting for the instance that took over to store the certificate",
                     spec.storageId());
-            return orderUnderLease(caller, spec);
+            return orderUnderLease(caller, spec, renewal);
         }
     }
 
-    /** Look again, order or resume, store, release. */
-    private Outcome.Ready orderUnderLease(Caller caller, CertificateSpec spec) throws InterruptedException {
+    /**
+     * Look again, order or resume, store, release. {@code renewal}: for {@code /renew} and the
+     * sweep, which want a new certificate; a request is served a still valid one while ordering
+     * backs off after failures.
+     */
+    private Outcome.Ready orderUnderLease(Caller caller, CertificateSpec spec, boolean renewal) throws InterruptedException {
         String id = spec.storageId();
         Instant started = Instant.now();
         LOG.debugf("Job for %s started", id);
@@ -237,13 +247,29 @@ public class CertificateService {
                 cache.put(id, current.get().certificate(), Instant.now());
                 return new Outcome.Ready(current.get().certificate(), true);
             }
+            Optional<FailureRecord> failed = repository.failure(id);
+            Instant now = Instant.now();
+            if (failed.isPresent() && failed.get().active(now)) {
+                Optional<StoredCertificate> stillValid = current.map(CertificateRepository.Found::certificate)
+                        .filter(cert -> cert.notAfter().isAfter(now) && !cert.fromOtherDirectory(issuer.directory()));
+                if (!renewal && stillValid.isPresent()) {
+                    return new Outcome.Ready(stillValid.get(), true);
+                }
+                throw backoff(spec, id, failed.get(), now);
+            }
             OrderFence fence = lease::confirm;
             OrderCheckpoint checkpoint = repository.checkpoint(id);
             discardIfAlreadyStored(checkpoint.fencedBy(fence), current);
             Optional<X509Certificate> replaces = current.map(CertificateRepository.Found::certificate).filter(this::sameCa)
                     .map(cert -> Pem.readCertificates(cert.certificate()).get(0));
-            IssuedChain chain = issuer.issue(new OrderRequest(spec.names(), spec.keyType()::generate,
-                    spec.csr().map(ClientCsr::der), spec.profile(), replaces), checkpoint, fence);
+            IssuedChain chain;
+            try {
+                chain = issuer.issue(new OrderRequest(spec.names(), spec.keyType()::generate,
+                        spec.csr().map(ClientCsr::der), spec.profile(), replaces), checkpoint, fence);
+            } catch (CertfnException e) {
+                recordFailure(spec, id, checkpoint, e);
+                throw e;
+            }
             LOG.debugf("Issued %s; storing it", id);
             StoredCertificate cert = toStored(spec, chain);
             lease.confirm("storing the certificate");
@@ -256,10 +282,42 @@ public class CertificateService {
             LOG.debugf("Stored %s", id);
             // Cleaned up before anyone is answered: a serverless host may freeze the process right after.
             checkpoint.fencedBy(fence).discard();
+            if (failed.isPresent()) {
+                repository.clearFailure(id);
+            }
             cache.put(id, cert, Instant.now());
             AuditLog.issued(caller, cert, current.isPresent(), Duration.between(started, Instant.now()));
             return new Outcome.Ready(cert, false);
         }
+    }
+
+    /**
+     * Remembers a failed order in the store, so that no instance orders {@code id} again before
+     * its backoff ends: a CA's refusal or failed validation, a DNS failure, a rate limit. Not an
+     * order the next request can resume (its checkpoint is still there), nor a store or lease problem.
+     */
+    private void recordFailure(CertificateSpec spec, String id, OrderCheckpoint checkpoint, CertfnException e) {
+        if (!BACKOFF_CODES.contains(e.code())) {
+            return;
+        }
+        try {
+            if (checkpoint.load().isPresent()) {
+                return;
+            }
+            FailureRecord record = repository.recordFailure(id,
+                    previous -> FailureRecord.after(previous, e.code(), e.getMessage(), Instant.now(), failureBackoff, e.retryAfter()));
+            LOG.warnf("Order for %s failed (%d in a row): no instance orders it again before %s", spec.names(), record.count(),
+                    record.notBefore());
+        } catch (RuntimeException storeFailed) {
+            LOG.warnf("Could not record the failed order for %s: %s", spec.names(), storeFailed.getMessage());
+        }
+    }
+
+    private static IssuanceBackoffException backoff(CertificateSpec spec, String id, FailureRecord failed, Instant now) {
+        return new IssuanceBackoffException("The last order for " + String.join(", ", spec.names()) + " failed at " + failed.failedAt()
+                + " (" + failed.code() + ": " + failed.detail() + "). No certfn instance orders it again before " + failed.notBefore()
+                + " (failure " + failed.count() + " in a row; certfn.renewal.failure-backoff, doubling up to 6 h). Fix the cause, or "
+                + "delete certs/" + id + "/failure.json from the store to try at once.", Duration.between(now, failed.notBefore()));
     }
 
     /**

@@ -548,6 +548,16 @@ public interface CertfnConfig {
         Duration sweepBudget();
 
         /**
+         * {@code certfn.renewal.failure-backoff}: after an order for a certificate failed (the CA
+         * refused or could not validate, the DNS provider failed), no instance orders it again for
+         * this long; each further failure doubles the wait, up to 6 hours. Keeps a broken name
+         * under the CA's limits (Let's Encrypt: 5 failed validations per name per hour).
+         */
+        @WithName("failure-backoff")
+        @WithDefault("15m")
+        Duration failureBackoff();
+
+        /**
          * {@code certfn.renewal.sweep-interval}: how often one caller may run {@code POST
          * /api/renewals} on one instance; sooner is {@code 429 renew_too_soon}. A sweep reads and
          * opens every stored certificate, so it must not be a tool for wearing the server down.

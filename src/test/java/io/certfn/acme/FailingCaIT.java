@@ -87,11 +87,30 @@ class FailingCaIT {
             assertEquals(List.of(), stack.txt("_acme-challenge.blind.certfn.test"), "TXT record cleaned up");
             try (Stream<Path> files = Files.walk(store.resolve("certs"))) {
                 List<String> left = files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).toList();
-                assertEquals(List.of(), left, "no certificate, checkpoint or lease left in the store");
+                assertEquals(List.of("failure.json"), left, "no certificate, checkpoint or lease left; the failure is recorded");
             }
             assertFalse(certfn.log().contains("event=issued"), "no issuance audited");
             assertEquals(1, stack.orderCount(), "one order for all five requests");
+
+            // The CA would refuse again: no instance asks it before the backoff ends (Let's Encrypt
+            // pauses an account that keeps failing validations for a name).
+            assertBackingOff(post(certfn, body));
+            try (CertfnProcess other = CertfnProcess.start(CertfnProcess.config(stack.certfnConfig(),
+                    "certfn.store.file.path", store.toString(), "certfn.auth.api-keys", "t=" + KEY))) {
+                assertBackingOff(post(other, body));
+            }
+            assertEquals(1, stack.orderCount(), "still one order after two more requests on two instances");
         }
+    }
+
+    private static void assertBackingOff(HttpResponse<String> r) throws Exception {
+        assertEquals(429, r.statusCode(), r.body());
+        JsonNode problem = new ObjectMapper().readTree(r.body());
+        assertEquals("issuance_backoff", problem.path("code").asText(), r.body());
+        assertTrue(problem.path("detail").asText().contains("dns-01") && problem.path("detail").asText().contains("failure.json"),
+                "repeats the last failure and says how to clear it: " + r.body());
+        long retryAfter = Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(retryAfter > 800 && retryAfter <= 900, "certfn.renewal.failure-backoff (15 min) after one failure: " + retryAfter);
     }
 
     private static HttpResponse<String> post(CertfnProcess certfn, String body) {

@@ -98,8 +98,23 @@ class ProductionCaIT {
         long retryAfter = Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow());
         assertTrue(retryAfter > 3500 && retryAfter <= 3600, "the CA's Retry-After: " + retryAfter);
 
+        // Remembered until the CA's Retry-After, by every instance: the CA is not asked again meanwhile.
+        HttpResponse<String> again = post("/api/certificate", "limited.certfn.test");
+        assertEquals(429, again.statusCode(), again.body());
+        assertEquals("issuance_backoff", JSON.readTree(again.body()).path("code").asText(), again.body());
+        assertTrue(JSON.readTree(again.body()).path("detail").asText().contains(text), again.body());
+        long remembered = Long.parseLong(again.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(remembered > 3500 && remembered <= 3600, "the CA's Retry-After, not the shorter backoff: " + remembered);
+        assertEquals(1, ordersFor("limited.certfn.test").size(), "the CA was not asked again");
+
+        // Cleared by hand, as README says: the next request orders.
+        var objects = TestStore.store(store);
+        String failure = objects.list("certs/").stream().filter(k -> k.startsWith("certs/limited.certfn.test-") && k.endsWith("/failure.json"))
+                .findFirst().orElseThrow();
+        objects.deleteIfVersion(failure, objects.get(failure).orElseThrow().version());
         HttpResponse<String> later = post("/api/certificate", "limited.certfn.test");
-        assertEquals(200, later.statusCode(), "the limit lifted, the next request orders: " + later.body());
+        assertEquals(200, later.statusCode(), "the record deleted, the next request orders: " + later.body());
+        assertTrue(objects.get(failure).isEmpty(), "and a success leaves no record");
     }
 
     /**
