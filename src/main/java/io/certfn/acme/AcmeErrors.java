@@ -22,13 +22,51 @@ final class AcmeErrors {
                     limited.getRetryAfter().orElse(null), e);
         }
         if (e instanceof AcmeServerException server) {
-            return new AcmeFailure("The CA refused " + step + ": " + describe(server.getProblem()), e);
+            return refusal(server.getProblem(), "The CA refused " + step + ": " + describe(server.getProblem()), e);
         }
         if (e instanceof AcmeNetworkException) {
             return new AcmeFailure("The CA at " + directory + " cannot be reached while " + step + ": "
                     + rootMessage(e), e);
         }
         return new AcmeFailure("ACME failure while " + step + ": " + rootMessage(e), e);
+    }
+
+    /** ACME problem types (RFC 8555 §6.7) that asking again, unchanged, cannot fix. */
+    private static final java.util.Map<String, String> FINAL = java.util.Map.of(
+            "caa", " Add the CA to the name's CAA records (or remove the CAA record that excludes it).",
+            "rejectedIdentifier", " The CA will not issue for this name (its policy or a blocklist); ask another CA or another name.",
+            "unauthorized", " The account may not have this name or action at this CA.",
+            "badCSR", " Send a CSR the CA accepts (key type and size, signature, names).",
+            "badPublicKey", " Use a key type and size the CA accepts.",
+            "badSignatureAlgorithm", " Use a signature algorithm the CA accepts.",
+            "invalidContact", " Fix certfn.acme.email.",
+            "unsupportedIdentifier", " The CA does not issue for this kind of name.",
+            "externalAccountRequired", " The CA requires external account binding: set certfn.acme.eab.kid and certfn.acme.eab.hmac-key.");
+
+    /**
+     * 422 {@code acme_rejected} when {@code problem} (or, for an order, its one sub-problem
+     * type) is a refusal retrying cannot fix, with what to change; else 502 {@code acme_error}.
+     */
+    static AcmeFailure refusal(Problem problem, String detail, Throwable cause) {
+        String type = shortType(problem);
+        if (FINAL.containsKey(type)) {
+            return new AcmeRejected(type, detail + "." + FINAL.get(type), cause);
+        }
+        return cause == null ? new AcmeFailure(detail) : new AcmeFailure(detail, cause);
+    }
+
+    /** {@code caa} for {@code urn:ietf:params:acme:error:caa}; a compound problem's sub-problem type when they all agree. */
+    static String shortType(Problem problem) {
+        String type = problem.getType().toString();
+        String name = type.substring(type.lastIndexOf(':') + 1);
+        if (name.equals("compound")) {
+            java.util.Set<String> subs = new java.util.HashSet<>();
+            problem.getSubProblems().forEach(sub -> subs.add(shortType(sub)));
+            if (subs.size() == 1) {
+                return subs.iterator().next();
+            }
+        }
+        return name;
     }
 
     /** "type: detail", with sub-problems, as the CA said them. */

@@ -156,11 +156,15 @@ public class AcmeIssuer {
             if (status == Status.READY) {
                 step = "finalizing the order";
                 fence.check(step);
-                if (request.csr().isPresent()) {
-                    order.execute(request.csr().get());
-                } else {
-                    order.execute(keyPair);
-                }
+                Order finalizing = order;
+                retrying(step, () -> {
+                    if (request.csr().isPresent()) {
+                        finalizing.execute(request.csr().get());
+                    } else {
+                        finalizing.execute(keyPair);
+                    }
+                    return null;
+                });
             }
             LOG.debugf("Finalized order %s", order.getLocation());
             step = "waiting for the certificate";
@@ -200,11 +204,11 @@ public class AcmeIssuer {
         return account.directory();
     }
 
-    private Order create(Login login, OrderRequest request) throws AcmeException {
+    private Order create(Login login, OrderRequest request) throws AcmeException, InterruptedException {
         boolean replacing = request.replaces().isPresent()
                 && login.getSession().resourceUrlOptional(Resource.RENEWAL_INFO).isPresent();
         try {
-            return newOrder(login, request, replacing).create();
+            return retrying("creating the order", () -> newOrder(login, request, replacing).create());
         } catch (AcmeServerException e) {
             if (accountGone(e.getProblem())) {
                 throw new AccountGone(login, e);
@@ -214,8 +218,46 @@ public class AcmeIssuer {
             }
             LOG.warnf("The CA refused to let the order for %s replace the stored certificate (%s); ordering without replaces",
                     request.names(), AcmeErrors.describe(e.getProblem()));
-            return newOrder(login, request, false).create();
+            return retrying("creating the order", () -> newOrder(login, request, false).create());
         }
+    }
+
+    /** One request to the CA. */
+    private interface AcmeCall<T> {
+        T run() throws AcmeException;
+    }
+
+    /**
+     * Runs {@code call}, again after a transient failure of the CA (a 5xx or {@code serverInternal}
+     * answer, a dropped connection): at most {@value #TRIES} tries, 1 s then 2 s apart. A CA in an
+     * incident often answers the next try; a refusal is never asked twice.
+     */
+    private static <T> T retrying(String step, AcmeCall<T> call) throws AcmeException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.run();
+            } catch (AcmeException e) {
+                if (attempt >= TRIES || !isTransient(e)) {
+                    throw e;
+                }
+                LOG.infof("The CA failed %s (%s); trying again (%d of %d)", step, e.getMessage(), attempt + 1, TRIES);
+                Thread.sleep(1000L * attempt);
+            }
+        }
+    }
+
+    private static final int TRIES = 3;
+
+    static boolean isTransient(AcmeException e) {
+        if (e instanceof org.shredzone.acme4j.exception.AcmeNetworkException) {
+            return true;
+        }
+        if (e instanceof org.shredzone.acme4j.exception.AcmeRateLimitedException || !(e instanceof AcmeServerException server)) {
+            return false;
+        }
+        Problem problem = server.getProblem();
+        return problem.getType().toString().endsWith(":serverInternal")
+                || problem.asJSON().get("status").optional().map(v -> v.asInt() >= 500).orElse(false);
     }
 
     private static OrderBuilder newOrder(Login login, OrderRequest request, boolean replacing) {
@@ -259,7 +301,15 @@ public class AcmeIssuer {
             LOG.infof("Resuming ACME order %s (%s)", order.getLocation(), status);
             KeyPair keyPair = pending.get().keyPair() == null ? null : Pem.readKeyPair(pending.get().keyPair());
             return Optional.of(new Resumed(order, keyPair));
-        } catch (AcmeException | java.io.IOException | RuntimeException e) {
+        } catch (AcmeException e) {
+            if (isTransient(e)) {
+                // The CA is having trouble, not the order: the next request resumes it instead of ordering again.
+                throw AcmeErrors.translate(e, "resuming the order " + pending.get().orderUrl(), account.directory());
+            }
+            LOG.warnf("Stored order %s cannot be resumed (%s); starting a new one", pending.get().orderUrl(), e.getMessage());
+            checkpoint.discard();
+            return Optional.empty();
+        } catch (java.io.IOException | RuntimeException e) {
             LOG.warnf("Stored order %s cannot be resumed (%s); starting a new one", pending.get().orderUrl(), e.getMessage());
             checkpoint.discard();
             return Optional.empty();
@@ -333,7 +383,10 @@ public class AcmeIssuer {
             fence.check("triggering the challenges");
             for (Dns01Challenge challenge : challenges) {
                 if (challenge.getStatus() == Status.PENDING) {
-                    challenge.trigger();
+                    retrying("triggering the challenge", () -> {
+                        challenge.trigger();
+                        return null;
+                    });
                 }
             }
             LOG.debugf("Triggered %d challenge(s)", challenges.size());
@@ -343,8 +396,9 @@ public class AcmeIssuer {
                     checkpoint.discard();
                 }
                 if (status != Status.VALID) {
-                    throw new AcmeFailure("The CA could not validate the dns-01 challenge (status " + status + ")"
-                            + challenge.getError().map(p -> ": " + AcmeErrors.describe(p)).orElse(""));
+                    String detail = "The CA could not validate the dns-01 challenge (status " + status + ")"
+                            + challenge.getError().map(p -> ": " + AcmeErrors.describe(p)).orElse("");
+                    throw challenge.getError().map(p -> AcmeErrors.refusal(p, detail, null)).orElseGet(() -> new AcmeFailure(detail));
                 }
             }
             validated = true;
@@ -425,8 +479,8 @@ public class AcmeIssuer {
     private static void failIfInvalid(Order order, Status status, OrderCheckpoint checkpoint) {
         if (status == Status.INVALID) {
             checkpoint.discard();
-            throw new AcmeFailure("The CA marked the order invalid"
-                    + order.getError().map(p -> ": " + AcmeErrors.describe(p)).orElse("."));
+            String detail = "The CA marked the order invalid" + order.getError().map(p -> ": " + AcmeErrors.describe(p)).orElse(".");
+            throw order.getError().map(p -> AcmeErrors.refusal(p, detail, null)).orElseGet(() -> new AcmeFailure(detail));
         }
     }
 

@@ -157,6 +157,40 @@ class ProductionCaIT {
         assertEquals(2, ordersFor(name).size(), "one order at issuance, one refused: no retry");
     }
 
+    @Test
+    void aRefusalRetryingCannotFixIs422AcmeRejectedWithTheReasonAndWhatToChange() throws Exception {
+        String text = "Error creating new order :: Cannot issue for \"blocked.certfn.test\": The ACME server refuses to issue for this name";
+        ca.fail("newOrder", 400, "rejectedIdentifier", text, null, 1);
+        HttpResponse<String> r = post("/api/certificate", "blocked.certfn.test");
+        assertEquals(422, r.statusCode(), r.body());
+        JsonNode problem = JSON.readTree(r.body());
+        assertEquals("acme_rejected", problem.path("code").asText(), r.body());
+        assertEquals("rejectedIdentifier", problem.path("reason").asText(), r.body());
+        assertTrue(problem.path("detail").asText().contains(text), r.body());
+        assertTrue(problem.path("detail").asText().contains("another CA or another name"), "says what to change: " + r.body());
+        assertEquals(1, ordersFor("blocked.certfn.test").size(), "asked once: retrying cannot help");
+    }
+
+    @Test
+    void aCaFailingForAMomentIsAskedAgainAndTheOrderSucceeds() throws Exception {
+        ca.fail("newOrder", 503, "serverInternal", "The service is down for maintenance", 1, 2);
+        ca.fail("finalize", 500, "serverInternal", "Error finalizing order", null, 1);
+        HttpResponse<String> r = post("/api/certificate", "flaky.certfn.test");
+        assertEquals(200, r.statusCode(), r.body() + certfn.log());
+        assertEquals(3, ordersFor("flaky.certfn.test").size(), "two newOrder answered 503, the third made the order");
+        assertTrue(certfn.log().contains("trying again (2 of 3)") && certfn.log().contains("The CA failed finalizing the order"), certfn.log());
+    }
+
+    @Test
+    void aCaFailingThreeTimesIs502AcmeErrorWithItsText() throws Exception {
+        ca.fail("newOrder", 500, "serverInternal", "Error creating new order", null, 3);
+        HttpResponse<String> r = post("/api/certificate", "down.certfn.test");
+        assertEquals(502, r.statusCode(), r.body());
+        assertEquals("acme_error", JSON.readTree(r.body()).path("code").asText());
+        assertTrue(JSON.readTree(r.body()).path("detail").asText().contains("serverInternal: Error creating new order"), r.body());
+        assertEquals(3, ordersFor("down.certfn.test").size(), "three tries at most");
+    }
+
     /**
      * RFC 8555 §7.3: a CA that no longer knows the account (deactivated, or reset) answers
      * accountDoesNotExist. certfn registers a new account once and goes on, instead of failing
