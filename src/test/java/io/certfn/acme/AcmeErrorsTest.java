@@ -48,11 +48,28 @@ class AcmeErrorsTest {
                 + "\"detail\":\"Some identifiers were rejected\",\"subproblems\":[{\"type\":\"urn:ietf:params:acme:error:rejectedIdentifier\","
                 + "\"detail\":\"forbidden by policy\",\"identifier\":{\"type\":\"dns\",\"value\":\"bad.example\"}}]}"));
         AcmeFailure failure = AcmeErrors.translate(e, "creating the order", "https://ca.example/dir");
-        assertEquals(502, failure.status());
-        assertEquals("acme_error", failure.code());
+        // DESIGN §3: a refusal retrying cannot fix.
+        assertEquals(422, failure.status());
+        assertEquals("acme_rejected", failure.code());
+        assertEquals(java.util.Optional.of("rejectedIdentifier"), failure.reason());
         assertTrue(failure.getMessage().contains("rejectedIdentifier: Some identifiers were rejected"), failure.getMessage());
         assertTrue(failure.getMessage().contains("bad.example") && failure.getMessage().contains("forbidden by policy"));
         assertTrue(failure.retryAfter().isEmpty());
+    }
+
+    @Test
+    void aServerFailureIs502AndACompoundOfMixedRefusalsIsNotRejected() throws Exception {
+        var internal = new AcmeServerException(problem("{\"type\":\"urn:ietf:params:acme:error:serverInternal\",\"detail\":\"oops\"}"));
+        assertEquals("acme_error", AcmeErrors.translate(internal, "finalizing the order", "https://ca.example/dir").code());
+        var mixed = new AcmeServerException(problem("{\"type\":\"urn:ietf:params:acme:error:compound\",\"detail\":\"several\","
+                + "\"subproblems\":[{\"type\":\"urn:ietf:params:acme:error:caa\",\"detail\":\"CAA\"},"
+                + "{\"type\":\"urn:ietf:params:acme:error:dns\",\"detail\":\"SERVFAIL\"}]}"));
+        assertEquals("acme_error", AcmeErrors.translate(mixed, "validating", "https://ca.example/dir").code());
+        var caa = new AcmeServerException(problem("{\"type\":\"urn:ietf:params:acme:error:compound\",\"detail\":\"several\","
+                + "\"subproblems\":[{\"type\":\"urn:ietf:params:acme:error:caa\",\"detail\":\"CAA forbids\"}]}"));
+        AcmeFailure rejected = AcmeErrors.translate(caa, "validating", "https://ca.example/dir");
+        assertEquals("acme_rejected", rejected.code());
+        assertTrue(rejected.getMessage().contains("CAA records"), rejected.getMessage());
     }
 
     @Test
