@@ -14,6 +14,7 @@ Control (plain JSON over the same HTTPS port, under /ca-proxy/):
                          ("when": "replaces" matches only a newOrder that carries `replaces`)
   POST /ca-proxy/reset   forget every rule
   GET  /ca-proxy/orders  the newOrder payloads seen, oldest first
+  POST /ca-proxy/profiles {"classic": "description", "shortlived": "..."}: the directory's meta.profiles
   POST /ca-proxy/ari     {"start": RFC 3339, "end": RFC 3339, "explanationURL": "...", "retryAfter": 21600}
                          turns ARI on (RFC 9773): the directory gains renewalInfo, and every
                          certificate's renewal info is this window; GET /ca-proxy/renewal-info-fetches
@@ -43,6 +44,7 @@ class State:
         self.orders = []
         self.paths = {}  # path -> directory resource name (newOrder, newAccount, ...)
         self.ari = None  # the suggested window every certificate gets, once a test turns ARI on
+        self.profiles = None  # meta.profiles of the directory, once a test sets them
         self.ari_fetches = []
 
     def upstream_connection(self):
@@ -116,6 +118,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif self.path == "/ca-proxy/ari":
             with state.lock:
                 state.ari = json.loads(payload)
+        elif self.path == "/ca-proxy/profiles":
+            with state.lock:
+                state.profiles = json.loads(payload)
         elif self.path == "/ca-proxy/renewal-info-fetches":
             with state.lock:
                 return self.answer(200, json.dumps(state.ari_fetches).encode(), [("Content-Type", "application/json")])
@@ -185,10 +190,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         body = response.read()
         conn.close()
         headers = [(n, v) for n, v in response.getheaders() if n.lower() not in HOP_BY_HOP]
-        if resource == "newNonce" or urllib.parse.urlsplit(self.path).path != "/dir" or state.ari is None:
+        if urllib.parse.urlsplit(self.path).path != "/dir" or (state.ari is None and state.profiles is None):
             return self.answer(response.status, body if self.command != "HEAD" else b"", headers)
         directory = json.loads(body)
-        directory["renewalInfo"] = "https://%s/ca-proxy/renewal-info" % self.headers.get("Host")
+        if state.ari is not None:
+            directory["renewalInfo"] = "https://%s/ca-proxy/renewal-info" % self.headers.get("Host")
+        if state.profiles is not None:
+            directory.setdefault("meta", {})["profiles"] = state.profiles
         self.answer(response.status, json.dumps(directory).encode(), headers)
 
     do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = handle_any

@@ -205,6 +205,9 @@ public class AcmeIssuer {
     }
 
     private Order create(Login login, OrderRequest request) throws AcmeException, InterruptedException {
+        if (request.profile().isPresent()) {
+            checkProfile(login, request.profile().get());
+        }
         boolean replacing = request.replaces().isPresent()
                 && login.getSession().resourceUrlOptional(Resource.RENEWAL_INFO).isPresent();
         try {
@@ -219,6 +222,19 @@ public class AcmeIssuer {
             LOG.warnf("The CA refused to let the order for %s replace the stored certificate (%s); ordering without replaces",
                     request.names(), AcmeErrors.describe(e.getProblem()));
             return retrying("creating the order", () -> newOrder(login, request, false).create());
+        }
+    }
+
+    /** A profile the CA's directory does not list is refused before anything is ordered (acme4j would throw). */
+    private void checkProfile(Login login, String profile) throws AcmeException {
+        var metadata = login.getSession().getMetadata();
+        if (!metadata.isProfileAllowed()) {
+            throw new InvalidProfile("profile '" + profile + "' was asked for, but the CA at " + account.directory()
+                    + " offers no profiles; leave 'profile' out.");
+        }
+        if (!metadata.isProfileAllowed(profile)) {
+            throw new InvalidProfile("profile '" + profile + "' is not offered by the CA at " + account.directory()
+                    + "; it offers: " + String.join(", ", new java.util.TreeSet<>(metadata.getProfiles())) + ".");
         }
     }
 

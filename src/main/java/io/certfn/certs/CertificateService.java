@@ -354,6 +354,7 @@ public class CertificateService {
                 Instant.now(),
                 chain.orderUrl(),
                 chain.directory(),
-                chain.account());
+                chain.account(),
+                spec.profile().orElse(null));
     }
 }

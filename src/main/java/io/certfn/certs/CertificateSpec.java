@@ -28,8 +28,10 @@ public final class CertificateSpec {
         this.csr = csr;
         this.profile = profile;
         // A store key segment holds 128 characters: 63 of the name, a dash, the whole hash.
-        this.storageId = storageId(this.names, keyType, csr, 63, 64);
-        this.legacyStorageId = storageId(this.names, keyType, csr, 100, 16);
+        this.storageId = storageId(this.names, keyType, csr, profile, 63, 64);
+        // Releases before profiles were part of the identity stored every profile's certificate as
+        // the default's: none of them is taken over as this profile's.
+        this.legacyStorageId = profile.isPresent() ? storageId : storageId(this.names, keyType, csr, Optional.empty(), 100, 16);
     }
 
     /** All names, primary first. */
@@ -54,8 +56,8 @@ public final class CertificateSpec {
 
     /**
      * The certificate's identity in the store (DESIGN §2 "the same certificate"): the set of
-     * names regardless of order, and the key type or, in CSR mode, the client's public key, as a
-     * whole SHA-256. A name leads (the first in sort order) so an operator can find it in a listing.
+     * names regardless of order, the key type or, in CSR mode, the client's public key, and the
+     * ACME profile when one is asked for, as a whole SHA-256. A name leads (the first in sort order) so an operator can find it in a listing.
      */
     public String storageId() {
         return storageId;
@@ -74,10 +76,12 @@ public final class CertificateSpec {
         return csr.isPresent() ? "csr" : keyType.wireName();
     }
 
-    private static String storageId(List<String> names, KeyType keyType, Optional<ClientCsr> csr, int nameChars, int hexDigits) {
+    private static String storageId(List<String> names, KeyType keyType, Optional<ClientCsr> csr, Optional<String> profile,
+            int nameChars, int hexDigits) {
         String keyPart = csr.map(c -> "csr:" + c.spkiSha256()).orElse(keyType.wireName());
         List<String> sorted = DomainNames.sorted(names);
-        String identity = String.join(",", sorted) + "|" + keyPart;
+        // Without a profile the identity is what it always was, so stored certificates keep their ids.
+        String identity = String.join(",", sorted) + "|" + keyPart + profile.map(p -> "|profile:" + p).orElse("");
         String readable = sorted.get(0).replace("*", "_wildcard");
         if (readable.length() > nameChars) {
             readable = readable.substring(0, nameChars);

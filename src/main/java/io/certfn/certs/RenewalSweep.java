@@ -94,7 +94,8 @@ public class RenewalSweep {
                     continue;
                 }
                 try {
-                    CertificateSpec spec = new CertificateSpec(cert.names(), KeyType.parse(cert.keyType()), Optional.empty(), Optional.empty());
+                    CertificateSpec spec = new CertificateSpec(cert.names(), KeyType.parse(cert.keyType()), Optional.empty(),
+                            Optional.ofNullable(cert.profile()));
                     Outcome outcome = certificates.renew(caller, spec, left);
                     if (outcome instanceof Outcome.Ready) {
                         renewed++;

@@ -18,6 +18,7 @@ import java.util.List;
  * @param orderUrl the ACME order it came from
  * @param directory the CA directory URL that issued it (null: stored before certfn recorded it)
  * @param account the ACME account URL that ordered it (null: likewise)
+ * @param profile the ACME profile it was ordered with (null: the CA's default)
  */
 // Read and written as JSON in the store, not through JAX-RS: kept for Jackson in a native image explicitly.
 @RegisterForReflection
@@ -34,12 +35,13 @@ public record StoredCertificate(
         Instant issuedAt,
         String orderUrl,
         String directory,
-        String account) {
+        String account,
+        String profile) {
 
     /** The same certificate with another form of its private key (sealed for the store, or opened). */
     public StoredCertificate withPrivateKey(String key) {
         return new StoredCertificate(names, keyType, certificate, issuerCert, key, notBefore, notAfter, renewAfter,
-                serial, issuedAt, orderUrl, directory, account);
+                serial, issuedAt, orderUrl, directory, account, profile);
     }
 
     /**

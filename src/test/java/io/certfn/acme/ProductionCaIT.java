@@ -51,6 +51,7 @@ class ProductionCaIT {
         ca = TestCa.start(stack);
         // ARI on before certfn's first order: acme4j reads the directory once per session.
         ca.ari(Instant.now().plus(Duration.ofDays(60)), Instant.now().plus(Duration.ofDays(61)), null);
+        ca.profiles(Map.of("classic", "The default 90-day certificate", "shortlived", "A 6-day certificate"));
         store = Files.createTempDirectory("certfn-production-ca");
         certfn = CertfnProcess.start(CertfnProcess.config(ca.certfnConfig(),
                 "certfn.store.file.path", store.toString(), "certfn.auth.api-keys", "ops=" + KEY));
@@ -155,6 +156,54 @@ class ProductionCaIT {
         assertNotEquals(200, refused.statusCode(), refused.body());
         assertTrue(refused.body().contains("CAA record for certfn.test prevents issuance"), refused.body());
         assertEquals(2, ordersFor(name).size(), "one order at issuance, one refused: no retry");
+    }
+
+    @Test
+    void aProfileTheCaDoesNotOfferIs400InvalidProfileListingTheOffered() throws Exception {
+        HttpResponse<String> r = certfn.post("/api/certificate", "APIKey " + KEY, "{\"domain\":\"typo.certfn.test\",\"profile\":\"shortlive\"}");
+        assertEquals(400, r.statusCode(), r.body());
+        JsonNode problem = JSON.readTree(r.body());
+        assertEquals("invalid_profile", problem.path("code").asText(), r.body());
+        assertEquals("profile", problem.path("metadata").path("name").asText(), r.body());
+        assertTrue(problem.path("detail").asText().contains("'shortlive'") && problem.path("detail").asText().contains("classic, shortlived"), r.body());
+        assertEquals(0, ordersFor("typo.certfn.test").size(), "nothing ordered");
+    }
+
+    @Test
+    void theProfileReachesTheCaIsPartOfTheIdentityAndIsKeptByTheSweepsRenewal() throws Exception {
+        String name = "profiled.certfn.test";
+        String shortlived = "{\"domain\":\"" + name + "\",\"profile\":\"shortlived\"}";
+        HttpResponse<String> profiled = certfn.post("/api/certificate", "APIKey " + KEY, shortlived);
+        assertEquals(200, profiled.statusCode(), profiled.body() + certfn.log());
+        HttpResponse<String> plain = post("/api/certificate", name);
+        assertEquals(200, plain.statusCode(), plain.body());
+        assertNotEquals(JSON.readTree(profiled.body()).path("serial"), JSON.readTree(plain.body()).path("serial"),
+                "another profile is another certificate");
+        HttpResponse<String> again = certfn.post("/api/certificate", "APIKey " + KEY, shortlived);
+        assertEquals(JSON.readTree(profiled.body()).path("serial"), JSON.readTree(again.body()).path("serial"));
+        List<JsonNode> orders = ordersFor(name);
+        assertEquals(2, orders.size(), orders.toString());
+        assertEquals("shortlived", orders.get(0).path("profile").asText(), orders.toString());
+        assertFalse(orders.get(1).has("profile"), orders.toString());
+
+        var objects = TestStore.store(store);
+        String key = objects.list("certs/").stream().filter(k -> k.startsWith("certs/" + name + "-") && k.endsWith("/certificate.json"))
+                .filter(k -> {
+                    try {
+                        return "shortlived".equals(JSON.readTree(objects.get(k).orElseThrow().data()).path("profile").asText());
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).findFirst().orElseThrow();
+        var current = objects.get(key).orElseThrow();
+        var due = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(current.data());
+        due.put("renewAfter", Instant.now().minusSeconds(60).toString());
+        objects.putIfVersion(key, JSON.writeValueAsBytes(due), current.version()).orElseThrow();
+        HttpResponse<String> sweep = certfn.post("/api/renewals", "APIKey " + KEY, "");
+        assertEquals(200, sweep.statusCode(), sweep.body());
+        List<JsonNode> after = ordersFor(name);
+        assertEquals(3, after.size(), "the sweep renewed the profiled certificate: " + sweep.body());
+        assertEquals("shortlived", after.get(2).path("profile").asText(), "with its profile: " + after);
     }
 
     @Test

@@ -283,6 +283,13 @@ class RequestErrorsTest {
     java.net.URI certificateUrl;
 
     @Test
+    void aProfileFromACaWithoutProfilesIs400InvalidProfileNotA500() {
+        Response r = fieldProblem(post("/api/certificate", "{\"domain\":\"web.certfn.test\",\"profile\":\"shortlived\"}",
+                "Authorization", WEB), "invalid_profile", "profile");
+        assertTrue(r.<String>path("detail").contains("offers no profiles"), r.<String>path("detail"));
+    }
+
+    @Test
     void unknownFieldsAreIgnored() {
         problem(post("/api/certificate", "{\"domain\":\"a.certfn.test\",\"future\":{\"x\":1}}", "Authorization", STRANGER),
                 403, "domain_not_allowed");

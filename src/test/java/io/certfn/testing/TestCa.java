@@ -155,6 +155,11 @@ public final class TestCa implements AutoCloseable {
         control("POST", "/ca-proxy/ari", JSON.writeValueAsString(ari));
     }
 
+    /** Offers ACME profiles (name → description) in the directory's {@code meta.profiles}; before certfn's first order. */
+    public void profiles(Map<String, String> profiles) throws Exception {
+        control("POST", "/ca-proxy/profiles", JSON.writeValueAsString(profiles));
+    }
+
     /** The certificate ids whose renewal info was asked for, oldest first. */
     public JsonNode renewalInfoFetches() throws Exception {
         return JSON.readTree(control("GET", "/ca-proxy/renewal-info-fetches", null));
