@@ -51,6 +51,34 @@ public class AcmeAccount {
         this.json = json;
         this.key = StoreKeys.of("acme", "account-" + Hashes.sha256Hex(this.config.directory()).substring(0, 16) + ".json");
         this.provider = this.config.trustStore().map(TrustStoreProvider::new).orElse(null);
+        checkEab(this.config.eab());
+    }
+
+    /**
+     * External account binding settings are checked at start-up (they are otherwise read only
+     * at the first registration): both keys or neither, a MAC key that decodes, a known algorithm.
+     * Messages name the keys, never the values.
+     */
+    static void checkEab(CertfnConfig.Acme.Eab eab) {
+        if (eab.kid().isPresent() != eab.hmacKey().isPresent()) {
+            throw new IllegalStateException("certfn.acme.eab.kid and certfn.acme.eab.hmac-key go together: set both, from the CA's "
+                    + "external account binding credentials, or neither (" + (eab.kid().isPresent() ? "hmac-key" : "kid") + " is missing)");
+        }
+        if (!java.util.Set.of("HS256", "HS384", "HS512").contains(eab.macAlgorithm())) {
+            throw new IllegalStateException("certfn.acme.eab.mac-algorithm must be HS256, HS384 or HS512, not '" + eab.macAlgorithm() + "'");
+        }
+        eab.hmacKey().ifPresent(AcmeAccount::eabMacKey);
+    }
+
+    /** The MAC key as the CA gave it: base64url (RFC 8555), or plain base64 as some CA consoles show it. */
+    static byte[] eabMacKey(String encoded) {
+        String key = encoded.strip();
+        try {
+            return java.util.Base64.getUrlDecoder().decode(key.replace('+', '-').replace('/', '_').replace("=", ""));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("certfn.acme.eab.hmac-key is not base64url or base64 (as the CA shows it); "
+                    + "copy it again from the CA's console", null);
+        }
     }
 
     /** The CA's directory URL. */
@@ -150,8 +178,10 @@ public class AcmeAccount {
         AccountBuilder builder = new AccountBuilder().agreeToTermsOfService().useKeyPair(keyPair);
         config.email().ifPresent(builder::addEmail);
         if (config.eab().kid().isPresent()) {
-            builder.withKeyIdentifier(config.eab().kid().get(), config.eab().hmacKey().orElseThrow(() ->
-                    new IllegalStateException("certfn.acme.eab.hmac-key is required when certfn.acme.eab.kid is set")));
+            String algorithm = config.eab().macAlgorithm();
+            builder.withKeyIdentifier(config.eab().kid().get(), new javax.crypto.spec.SecretKeySpec(
+                    eabMacKey(config.eab().hmacKey().orElseThrow()), "Hmac" + "SHA" + algorithm.substring(2)));
+            builder.withMacAlgorithm(algorithm);
         }
         try {
             return builder.create(session).getLocation();

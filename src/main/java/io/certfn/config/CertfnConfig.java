@@ -112,6 +112,14 @@ public interface CertfnConfig {
             /** {@code certfn.acme.eab.hmac-key}: the base64url MAC key the CA gave. Secret. */
             @WithName("hmac-key")
             Optional<String> hmacKey();
+
+            /**
+             * {@code certfn.acme.eab.mac-algorithm}: how the binding is signed: HS256 (what Google
+             * Trust Services requires; ZeroSSL takes it too), HS384 or HS512.
+             */
+            @WithName("mac-algorithm")
+            @WithDefault("HS256")
+            String macAlgorithm();
         }
     }
 

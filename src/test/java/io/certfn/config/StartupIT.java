@@ -42,6 +42,19 @@ class StartupIT {
     }
 
     @Test
+    void incompleteOrMalformedExternalAccountBindingIsNamedWithoutItsValue() throws Exception {
+        assertStartupFailsNaming("certfn.acme.eab.kid and certfn.acme.eab.hmac-key go together",
+                CertfnProcess.config(valid(), "certfn.acme.eab.kid", "kid-from-the-ca"));
+        String log = CertfnProcess.startFailing(CertfnProcess.config(valid(), "certfn.acme.eab.kid", "kid-from-the-ca",
+                "certfn.acme.eab.hmac-key", "not*base64*secret"));
+        assertTrue(log.contains("certfn.acme.eab.hmac-key is not base64url or base64"), log);
+        assertFalse(log.contains("not*base64*secret"), "never the key: " + log);
+        assertStartupFailsNaming("certfn.acme.eab.mac-algorithm must be HS256, HS384 or HS512",
+                CertfnProcess.config(valid(), "certfn.acme.eab.kid", "k", "certfn.acme.eab.hmac-key", "c2VjcmV0",
+                        "certfn.acme.eab.mac-algorithm", "MD5"));
+    }
+
+    @Test
     void missingDnsServerIsNamed() throws Exception {
         Map<String, String> config = valid();
         config.remove("certfn.dns.rfc2136.server");
