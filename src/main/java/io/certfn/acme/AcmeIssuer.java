@@ -64,6 +64,7 @@ public class AcmeIssuer {
     private final Duration timeout;
     private final Duration propagationTimeout;
     private final Duration propagationWait;
+    private final Optional<String> preferredChain;
     private final ExecutorService beside = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "certfn-order-io");
         t.setDaemon(true);
@@ -78,6 +79,7 @@ public class AcmeIssuer {
         this.timeout = config.acme().timeout();
         this.propagationTimeout = config.dns().propagationTimeout();
         this.propagationWait = config.dns().propagationWait();
+        this.preferredChain = config.acme().preferredChain();
     }
 
     /**
@@ -175,7 +177,7 @@ public class AcmeIssuer {
                         + status + "); the next request resumes it.");
             }
             step = "downloading the certificate";
-            Certificate certificate = order.getCertificate();
+            Certificate certificate = preferred(order.getCertificate());
             List<X509Certificate> chain = certificate.getCertificateChain();
             LOG.debugf("Downloaded the certificate of order %s", order.getLocation());
             return new IssuedChain(chain, keyPair, order.getLocation().toString(), renewalWindow(certificate),
@@ -194,6 +196,20 @@ public class AcmeIssuer {
      * another CA's) is asked again without it, once: otherwise every later request and sweep would
      * meet the same refusal until the certificate expired (lego, certmagic and cert-manager do the same).
      */
+    /** The chain {@code certfn.acme.preferred-chain} names among the CA's default and alternates; else the default. */
+    private Certificate preferred(Certificate issued) {
+        if (preferredChain.isEmpty()) {
+            return issued;
+        }
+        Optional<Certificate> chosen = issued.findCertificate(preferredChain.get());
+        if (chosen.isEmpty()) {
+            List<X509Certificate> chain = issued.getCertificateChain();
+            LOG.warnf("The CA offers no chain issued by '%s' (certfn.acme.preferred-chain); serving its default, issued by %s",
+                    preferredChain.get(), chain.get(chain.size() - 1).getIssuerX500Principal().getName());
+        }
+        return chosen.orElse(issued);
+    }
+
     /** The URL of the ACME account certfn orders with (registering it if needed). */
     public String accountUrl() {
         return account.login().getAccountLocation().toString();

@@ -94,6 +94,14 @@ public interface CertfnConfig {
         /** {@code certfn.acme.email}: contact address for the ACME account. */
         Optional<String> email();
 
+        /**
+         * {@code certfn.acme.preferred-chain}: the common name of the root (the top issuer) of the
+         * chain to serve when the CA offers alternates (e.g. Let's Encrypt's {@code ISRG Root X2},
+         * a shorter ECDSA chain); the CA's default chain when it offers none by that issuer.
+         */
+        @WithName("preferred-chain")
+        Optional<String> preferredChain();
+
         /** {@code certfn.acme.trust-store}: PEM file of extra CA certificates for the CA's HTTPS. */
         @WithName("trust-store")
         Optional<Path> trustStore();

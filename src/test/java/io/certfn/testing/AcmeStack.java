@@ -133,6 +133,11 @@ public final class AcmeStack implements AutoCloseable {
 
     /** Pebble's root certificate (it makes a new one at every start). */
     public X509Certificate root() {
+        return root(0);
+    }
+
+    /** Pebble's root number {@code n}: 0 is the default chain's, the others its alternates' ({@code PEBBLE_ALTERNATE_ROOTS}). */
+    public X509Certificate root(int n) {
         try {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);
@@ -143,7 +148,7 @@ public final class AcmeStack implements AutoCloseable {
             SSLContext ssl = SSLContext.getInstance("TLS");
             ssl.init(null, tmf.getTrustManagers(), null);
             HttpClient client = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
-            HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create(get("PEBBLE_MANAGEMENT") + "/roots/0")).build(),
+            HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create(get("PEBBLE_MANAGEMENT") + "/roots/" + n)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             return (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(response.body()));
         } catch (Exception e) {
