@@ -210,6 +210,33 @@ public class AcmeIssuer {
         return chosen.orElse(issued);
     }
 
+    /** How long to wait before asking for renewal info again when the CA said nothing or failed (RFC 9773 §4.3). */
+    static final Duration ARI_RETRY = Duration.ofHours(6);
+
+    /**
+     * The CA's renewal info for {@code leaf}; empty when the CA has no ARI. A failure to ask is
+     * advice too: ask again in 6 hours, keep the current window.
+     */
+    public Optional<RenewalAdvice> renewalInfo(X509Certificate leaf) {
+        Login login = account.login();
+        Instant now = Instant.now();
+        try {
+            if (login.getSession().resourceUrlOptional(Resource.RENEWAL_INFO).isEmpty()) {
+                return Optional.empty();
+            }
+            var info = login.bindRenewalInfo(leaf);
+            Instant retryAfter = info.fetch().filter(now::isBefore).orElse(now.plus(ARI_RETRY));
+            Instant start = info.getSuggestedWindowStart();
+            Instant end = info.getSuggestedWindowEnd();
+            Optional<RenewalWindow> window = end.isBefore(start) ? Optional.empty() : Optional.of(new RenewalWindow(start, end));
+            return Optional.of(new RenewalAdvice(window, retryAfter, info.getExplanation()));
+        } catch (AcmeException | RuntimeException e) {
+            LOG.warnf("Could not read the CA's renewal info for serial %s (%s); asking again in 6 h", leaf.getSerialNumber().toString(16),
+                    e.getMessage());
+            return Optional.of(new RenewalAdvice(Optional.empty(), now.plus(ARI_RETRY), Optional.empty()));
+        }
+    }
+
     /** The URL of the ACME account certfn orders with (registering it if needed). */
     public String accountUrl() {
         return account.login().getAccountLocation().toString();

@@ -355,6 +355,7 @@ public class CertificateService {
                 chain.orderUrl(),
                 chain.directory(),
                 chain.account(),
-                spec.profile().orElse(null));
+                spec.profile().orElse(null),
+                null);
     }
 }

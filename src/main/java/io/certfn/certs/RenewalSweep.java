@@ -45,11 +45,13 @@ public class RenewalSweep {
     private final CertificateRepository repository;
     private final CertificateService certificates;
     private final RenewalSchedule schedule;
+    private final AriRefresh ari;
 
-    public RenewalSweep(CertificateRepository repository, CertificateService certificates, RenewalSchedule schedule) {
+    public RenewalSweep(CertificateRepository repository, CertificateService certificates, RenewalSchedule schedule, AriRefresh ari) {
         this.repository = repository;
         this.certificates = certificates;
         this.schedule = schedule;
+        this.ari = ari;
     }
 
     /**
@@ -68,7 +70,7 @@ public class RenewalSweep {
         for (String id : repository.ids()) {
             Optional<StoredCertificate> stored;
             try {
-                stored = repository.find(id).map(CertificateRepository.Found::certificate);
+                stored = repository.find(id).map(found -> ari.refresh(id, found));
             } catch (CertfnException e) {
                 // Whose it is cannot be known, so it is logged for the operator, not reported to the caller.
                 LOG.warnf("Renewal sweep: certificate %s cannot be read: %s %s", id, e.code(), e.getMessage());

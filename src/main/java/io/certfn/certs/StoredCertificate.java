@@ -19,6 +19,7 @@ import java.util.List;
  * @param directory the CA directory URL that issued it (null: stored before certfn recorded it)
  * @param account the ACME account URL that ordered it (null: likewise)
  * @param profile the ACME profile it was ordered with (null: the CA's default)
+ * @param ariCheckAfter when the sweep asks the CA's renewal info again (null: at the next sweep, if the CA has ARI)
  */
 // Read and written as JSON in the store, not through JAX-RS: kept for Jackson in a native image explicitly.
 @RegisterForReflection
@@ -36,12 +37,19 @@ public record StoredCertificate(
         String orderUrl,
         String directory,
         String account,
-        String profile) {
+        String profile,
+        Instant ariCheckAfter) {
 
     /** The same certificate with another form of its private key (sealed for the store, or opened). */
     public StoredCertificate withPrivateKey(String key) {
         return new StoredCertificate(names, keyType, certificate, issuerCert, key, notBefore, notAfter, renewAfter,
-                serial, issuedAt, orderUrl, directory, account, profile);
+                serial, issuedAt, orderUrl, directory, account, profile, ariCheckAfter);
+    }
+
+    /** The same certificate after a look at the CA's renewal info: due at {@code due}, to be looked at again after {@code next}. */
+    public StoredCertificate withRenewalInfo(Instant due, Instant next) {
+        return new StoredCertificate(names, keyType, certificate, issuerCert, privateKey, notBefore, notAfter, due,
+                serial, issuedAt, orderUrl, directory, account, profile, next);
     }
 
     /**

@@ -54,7 +54,8 @@ class ProductionCaIT {
         ca.profiles(Map.of("classic", "The default 90-day certificate", "shortlived", "A 6-day certificate"));
         store = Files.createTempDirectory("certfn-production-ca");
         certfn = CertfnProcess.start(CertfnProcess.config(ca.certfnConfig(),
-                "certfn.store.file.path", store.toString(), "certfn.auth.api-keys", "ops=" + KEY));
+                "certfn.store.file.path", store.toString(), "certfn.auth.api-keys", "ops=" + KEY,
+                "certfn.renewal.sweep-interval", "0s"));
     }
 
     @AfterAll
@@ -238,6 +239,34 @@ class ProductionCaIT {
         assertEquals("acme_error", JSON.readTree(r.body()).path("code").asText());
         assertTrue(JSON.readTree(r.body()).path("detail").asText().contains("serverInternal: Error creating new order"), r.body());
         assertEquals(3, ordersFor("down.certfn.test").size(), "three tries at most");
+    }
+
+    /**
+     * The CA moves a certificate's renewal window during its life (as Let's Encrypt does before
+     * revoking early): the next sweep reads it, logs the CA's explanation and renews at once,
+     * naming the certificate it replaces.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(90)
+    void aRenewalWindowTheCaMovesIsSeenByTheNextSweepAndRenewedWithReplaces() throws Exception {
+        String name = "ari-moved.certfn.test";
+        HttpResponse<String> first = post("/api/certificate", name);
+        assertEquals(200, first.statusCode(), first.body());
+        assertEquals(200, post("/api/certificate", name).statusCode());
+        assertEquals(1, ordersFor(name).size(), "not due: its window is 60 days away");
+        try {
+            ca.ari(Instant.now().minus(Duration.ofHours(2)), Instant.now().minus(Duration.ofHours(1)), "https://ca.example/incident-2026-11");
+            HttpResponse<String> sweep = certfn.post("/api/renewals", "APIKey " + KEY, "");
+            assertEquals(200, sweep.statusCode(), sweep.body());
+            assertEquals(0, JSON.readTree(sweep.body()).path("failed").asInt(), sweep.body() + certfn.log());
+            List<JsonNode> orders = ordersFor(name);
+            assertEquals(2, orders.size(), "renewed by the sweep: " + sweep.body());
+            assertTrue(orders.get(1).has("replaces"), "naming the certificate it replaces: " + orders.get(1));
+            assertTrue(certfn.log().contains("The CA moved the renewal window of [" + name + "]")
+                    && certfn.log().contains("https://ca.example/incident-2026-11"), certfn.log());
+        } finally {
+            ca.ari(Instant.now().plus(Duration.ofDays(60)), Instant.now().plus(Duration.ofDays(61)), null);
+        }
     }
 
     /**

@@ -1,0 +1,71 @@
+package io.certfn.certs;
+
+import io.certfn.acme.AcmeIssuer;
+import io.certfn.acme.RenewalAdvice;
+import io.certfn.crypto.Pem;
+import io.certfn.store.Lease;
+import io.certfn.store.LeaseManager;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Reads the CA's renewal info (ARI, RFC 9773) of stored certificates during their whole life, not
+ * only at issuance: a CA moves the window of certificates it must revoke early (Let's Encrypt's
+ * only early warning since OCSP ended). Each certificate is asked about when its last answer's
+ * {@code Retry-After} has passed, by one instance (under the certificate's lease, taken only if
+ * free); the answer is kept with the certificate, and its due time moves into a moved window.
+ */
+@Singleton
+public class AriRefresh {
+
+    private static final Logger LOG = Logger.getLogger(AriRefresh.class);
+
+    private final CertificateRepository repository;
+    private final AcmeIssuer issuer;
+    private final LeaseManager leases;
+    private final RenewalSchedule schedule;
+
+    public AriRefresh(CertificateRepository repository, AcmeIssuer issuer, LeaseManager leases, RenewalSchedule schedule) {
+        this.repository = repository;
+        this.issuer = issuer;
+        this.leases = leases;
+        this.schedule = schedule;
+    }
+
+    /** {@code found} as it stands after asking the CA, when that is due; else unchanged. Never throws for ARI's sake. */
+    public StoredCertificate refresh(String id, CertificateRepository.Found found) {
+        StoredCertificate cert = found.certificate();
+        Instant now = Instant.now();
+        if ("csr".equals(cert.keyType()) || cert.fromOtherDirectory(issuer.directory()) || schedule.isDue(cert, now)
+                || (cert.ariCheckAfter() != null && now.isBefore(cert.ariCheckAfter()))) {
+            return cert;
+        }
+        Optional<Lease> lease = leases.tryAcquire(repository.leaseKey(id));
+        if (lease.isEmpty()) {
+            return cert; // another instance is ordering or asking: its answer is stored
+        }
+        try (Lease held = lease.get()) {
+            Optional<RenewalAdvice> advice = issuer.renewalInfo(Pem.readCertificates(cert.certificate()).get(0));
+            if (advice.isEmpty()) {
+                return cert;
+            }
+            Instant due = cert.renewAfter();
+            if (advice.get().window().isPresent()) {
+                var window = advice.get().window().get();
+                if (due.isBefore(window.start()) || !due.isBefore(window.end())) {
+                    due = schedule.renewAfter(cert.notBefore(), cert.notAfter(), advice.get().window());
+                    LOG.warnf("The CA moved the renewal window of %s to %s .. %s; renewing after %s%s", cert.names(), window.start(),
+                            window.end(), due, advice.get().explanation().map(url -> " (the CA explains: " + url + ")").orElse(""));
+                }
+            }
+            StoredCertificate updated = cert.withRenewalInfo(due, advice.get().askAgainAfter());
+            held.confirm("storing the renewal info");
+            return repository.save(id, updated, found.version()) ? updated : cert;
+        } catch (RuntimeException e) {
+            LOG.warnf("Renewal info for %s not updated: %s", cert.names(), e.getMessage());
+            return cert;
+        }
+    }
+}
