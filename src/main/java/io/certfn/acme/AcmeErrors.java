@@ -55,6 +55,15 @@ final class AcmeErrors {
         return cause == null ? new AcmeFailure(detail) : new AcmeFailure(detail, cause);
     }
 
+    /**
+     * A failed validation (the challenge's or the order's error). Only {@code caa} is final here:
+     * an {@code unauthorized} or {@code dns} answer to a challenge usually means the record was not
+     * visible yet or not reachable, which the next attempt may fix: 502 {@code acme_error}.
+     */
+    static AcmeFailure validationFailure(Problem problem, String detail) {
+        return "caa".equals(shortType(problem)) ? refusal(problem, detail, null) : new AcmeFailure(detail);
+    }
+
     /** {@code caa} for {@code urn:ietf:params:acme:error:caa}; a compound problem's sub-problem type when they all agree. */
     static String shortType(Problem problem) {
         String type = problem.getType().toString();

@@ -457,7 +457,7 @@ public class AcmeIssuer {
                 if (status != Status.VALID) {
                     String detail = "The CA could not validate the dns-01 challenge (status " + status + ")"
                             + challenge.getError().map(p -> ": " + AcmeErrors.describe(p)).orElse("");
-                    throw challenge.getError().map(p -> AcmeErrors.refusal(p, detail, null)).orElseGet(() -> new AcmeFailure(detail));
+                    throw challenge.getError().map(p -> AcmeErrors.validationFailure(p, detail)).orElseGet(() -> new AcmeFailure(detail));
                 }
             }
             validated = true;
@@ -539,7 +539,7 @@ public class AcmeIssuer {
         if (status == Status.INVALID) {
             checkpoint.discard();
             String detail = "The CA marked the order invalid" + order.getError().map(p -> ": " + AcmeErrors.describe(p)).orElse(".");
-            throw order.getError().map(p -> AcmeErrors.refusal(p, detail, null)).orElseGet(() -> new AcmeFailure(detail));
+            throw order.getError().map(p -> AcmeErrors.validationFailure(p, detail)).orElseGet(() -> new AcmeFailure(detail));
         }
     }
 

@@ -73,6 +73,16 @@ class AcmeErrorsTest {
     }
 
     @Test
+    void aFailedValidationIsFinalOnlyForCaa() throws Exception {
+        var unseen = problem("{\"type\":\"urn:ietf:params:acme:error:unauthorized\",\"detail\":\"Incorrect TXT record\"}");
+        assertEquals("acme_error", AcmeErrors.validationFailure(unseen, "validating").code(), "the next attempt may see the record");
+        var caa = problem("{\"type\":\"urn:ietf:params:acme:error:caa\",\"detail\":\"CAA record prevents issuance\"}");
+        AcmeFailure rejected = AcmeErrors.validationFailure(caa, "validating");
+        assertEquals("acme_rejected", rejected.code());
+        assertEquals(java.util.Optional.of("caa"), rejected.reason());
+    }
+
+    @Test
     void unreachableCaNamesTheDirectory() {
         var e = new AcmeNetworkException(new java.net.ConnectException("Connection refused"));
         AcmeFailure failure = AcmeErrors.translate(e, "registering the ACME account", "https://ca.example/dir");
