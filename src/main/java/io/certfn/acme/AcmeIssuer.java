@@ -217,6 +217,15 @@ public class AcmeIssuer {
      * The CA's renewal info for {@code leaf}; empty when the CA has no ARI. A failure to ask is
      * advice too: ask again in 6 hours, keep the current window.
      */
+    /** Whether the CA's directory offers renewal info (read once per session; false when it cannot be read). */
+    public boolean offersRenewalInfo() {
+        try {
+            return account.login().getSession().resourceUrlOptional(Resource.RENEWAL_INFO).isPresent();
+        } catch (AcmeException | RuntimeException e) {
+            return false;
+        }
+    }
+
     public Optional<RenewalAdvice> renewalInfo(X509Certificate leaf) {
         Login login = account.login();
         Instant now = Instant.now();

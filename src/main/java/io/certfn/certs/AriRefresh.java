@@ -39,8 +39,8 @@ public class AriRefresh {
         StoredCertificate cert = found.certificate();
         Instant now = Instant.now();
         if ("csr".equals(cert.keyType()) || cert.fromOtherDirectory(issuer.directory()) || schedule.isDue(cert, now)
-                || (cert.ariCheckAfter() != null && now.isBefore(cert.ariCheckAfter()))) {
-            return cert;
+                || (cert.ariCheckAfter() != null && now.isBefore(cert.ariCheckAfter())) || !issuer.offersRenewalInfo()) {
+            return cert; // and no lease written for a CA without ARI
         }
         Optional<Lease> lease = leases.tryAcquire(repository.leaseKey(id));
         if (lease.isEmpty()) {

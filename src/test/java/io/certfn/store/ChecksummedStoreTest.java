@@ -131,38 +131,4 @@ class ChecksummedStoreTest {
         backend.putIfVersion("framed", Arrays.copyOf(framed.data(), framed.data().length - 1), framed.version());
         assertThrows(StorageUnavailableException.class, () -> store.getExternal("framed"));
     }
-
-    /** Passes every call through; tests override one. */
-    private static class ForwardingStore implements ObjectStore {
-        private final ObjectStore target;
-
-        ForwardingStore(ObjectStore target) {
-            this.target = target;
-        }
-
-        @Override
-        public Optional<Versioned> get(String key) {
-            return target.get(key);
-        }
-
-        @Override
-        public Optional<String> putIfAbsent(String key, byte[] data) {
-            return target.putIfAbsent(key, data);
-        }
-
-        @Override
-        public Optional<String> putIfVersion(String key, byte[] data, String version) {
-            return target.putIfVersion(key, data, version);
-        }
-
-        @Override
-        public boolean deleteIfVersion(String key, String version) {
-            return target.deleteIfVersion(key, version);
-        }
-
-        @Override
-        public List<String> list(String prefix) {
-            return target.list(prefix);
-        }
-    }
 }

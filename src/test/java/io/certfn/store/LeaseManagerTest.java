@@ -23,40 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LeaseManagerTest {
 
-    /** Passes every call to another store; tests override the calls they watch. */
-    static class DelegatingStore implements ObjectStore {
-        private final ObjectStore delegate;
-
-        DelegatingStore(ObjectStore delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public Optional<Versioned> get(String key) {
-            return delegate.get(key);
-        }
-
-        @Override
-        public Optional<String> putIfAbsent(String key, byte[] data) {
-            return delegate.putIfAbsent(key, data);
-        }
-
-        @Override
-        public Optional<String> putIfVersion(String key, byte[] data, String version) {
-            return delegate.putIfVersion(key, data, version);
-        }
-
-        @Override
-        public boolean deleteIfVersion(String key, String version) {
-            return delegate.deleteIfVersion(key, version);
-        }
-
-        @Override
-        public List<String> list(String prefix) {
-            return delegate.list(prefix);
-        }
-    }
-
     private static Instant expiresAt(ObjectStore store, String key) {
         return Instant.parse(field(store, key, "expiresAt"));
     }
@@ -184,7 +150,7 @@ class LeaseManagerTest {
         CountDownLatch renewing = new CountDownLatch(1);
         CountDownLatch finish = new CountDownLatch(1);
         // The heartbeat's write lands in the store, then its answer is held up.
-        ObjectStore slowAnswers = new DelegatingStore(files) {
+        ObjectStore slowAnswers = new ForwardingStore(files) {
             @Override
             public Optional<String> putIfVersion(String key, byte[] data, String version) {
                 Optional<String> written = super.putIfVersion(key, data, version);
