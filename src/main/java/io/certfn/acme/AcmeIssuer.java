@@ -65,6 +65,7 @@ public class AcmeIssuer {
     private final Duration propagationTimeout;
     private final Duration propagationWait;
     private final Optional<String> preferredChain;
+    private final Duration checkInterval;
     private final ExecutorService beside = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "certfn-order-io");
         t.setDaemon(true);
@@ -80,6 +81,7 @@ public class AcmeIssuer {
         this.propagationTimeout = config.dns().propagationTimeout();
         this.propagationWait = config.dns().propagationWait();
         this.preferredChain = config.acme().preferredChain();
+        this.checkInterval = config.renewal().checkInterval();
     }
 
     /**
@@ -180,7 +182,8 @@ public class AcmeIssuer {
             Certificate certificate = preferred(order.getCertificate());
             List<X509Certificate> chain = certificate.getCertificateChain();
             LOG.debugf("Downloaded the certificate of order %s", order.getLocation());
-            return new IssuedChain(chain, keyPair, order.getLocation().toString(), renewalWindow(certificate),
+            Optional<RenewalAdvice> advice = renewalInfo(chain.get(0));
+            return new IssuedChain(chain, keyPair, order.getLocation().toString(), advice,
                     account.directory(), login.getAccountLocation().toString());
         } catch (AcmeException e) {
             throw AcmeErrors.translate(e, step, account.directory());
@@ -190,12 +193,6 @@ public class AcmeIssuer {
         }
     }
 
-    /**
-     * Creates the order, naming the certificate it replaces when the CA has ARI. A CA that refuses
-     * {@code replaces} (a replacement order already exists, the certificate is another account's or
-     * another CA's) is asked again without it, once: otherwise every later request and sweep would
-     * meet the same refusal until the certificate expired (lego, certmagic and cert-manager do the same).
-     */
     /** The chain {@code certfn.acme.preferred-chain} names among the CA's default and alternates; else the default. */
     private Certificate preferred(Certificate issued) {
         if (preferredChain.isEmpty()) {
@@ -213,19 +210,40 @@ public class AcmeIssuer {
     /** How long to wait before asking for renewal info again when the CA said nothing or failed (RFC 9773 §4.3). */
     static final Duration ARI_RETRY = Duration.ofHours(6);
 
+    /** How long a look at whether the CA offers renewal info is trusted (acme4j reads the directory again on each look). */
+    private static final Duration ARI_OFFER_KNOWN = Duration.ofHours(1);
+    /** Whether the CA offers renewal info, and until when that answer is kept (null: not known yet). */
+    private volatile boolean ariOffered;
+    private volatile Instant ariOfferKnownUntil;
+
+    /** Whether the CA's directory offers renewal info; looked at once an hour (false while the directory cannot be read). */
+    public boolean offersRenewalInfo() {
+        Instant now = Instant.now();
+        Instant knownUntil = ariOfferKnownUntil;
+        if (knownUntil != null && now.isBefore(knownUntil)) {
+            return ariOffered;
+        }
+        boolean offered;
+        try {
+            offered = account.login().getSession().resourceUrlOptional(Resource.RENEWAL_INFO).isPresent();
+        } catch (AcmeException | RuntimeException e) {
+            offered = false;
+        }
+        ariOffered = offered;
+        ariOfferKnownUntil = now.plus(ARI_OFFER_KNOWN);
+        return offered;
+    }
+
+    /** {@link #offersRenewalInfo()} from memory, without blocking: true while not known. */
+    public boolean mayOfferRenewalInfo() {
+        Instant knownUntil = ariOfferKnownUntil;
+        return knownUntil == null || !Instant.now().isBefore(knownUntil) || ariOffered;
+    }
+
     /**
      * The CA's renewal info for {@code leaf}; empty when the CA has no ARI. A failure to ask is
      * advice too: ask again in 6 hours, keep the current window.
      */
-    /** Whether the CA's directory offers renewal info (read once per session; false when it cannot be read). */
-    public boolean offersRenewalInfo() {
-        try {
-            return account.login().getSession().resourceUrlOptional(Resource.RENEWAL_INFO).isPresent();
-        } catch (AcmeException | RuntimeException e) {
-            return false;
-        }
-    }
-
     public Optional<RenewalAdvice> renewalInfo(X509Certificate leaf) {
         Login login = account.login();
         Instant now = Instant.now();
@@ -237,12 +255,19 @@ public class AcmeIssuer {
             Instant retryAfter = info.fetch().filter(now::isBefore).orElse(now.plus(ARI_RETRY));
             Instant start = info.getSuggestedWindowStart();
             Instant end = info.getSuggestedWindowEnd();
-            Optional<RenewalWindow> window = end.isBefore(start) ? Optional.empty() : Optional.of(new RenewalWindow(start, end));
-            return Optional.of(new RenewalAdvice(window, retryAfter, info.getExplanation()));
+            if (end.isBefore(start)) {
+                LOG.warnf("The CA's renewal window for serial %s ends (%s) before it starts (%s); ignored", leaf.getSerialNumber().toString(16),
+                        end, start);
+                return Optional.of(RenewalAdvice.none(retryAfter));
+            }
+            // Begun, or ending before the next sweep could see it: now.
+            Instant renewAt = info.getRandomProposal(checkInterval).orElse(now);
+            return Optional.of(new RenewalAdvice(Optional.of(new RenewalWindow(start, end)), Optional.of(renewAt), retryAfter,
+                    info.getExplanation()));
         } catch (AcmeException | RuntimeException e) {
             LOG.warnf("Could not read the CA's renewal info for serial %s (%s); asking again in 6 h", leaf.getSerialNumber().toString(16),
                     e.getMessage());
-            return Optional.of(new RenewalAdvice(Optional.empty(), now.plus(ARI_RETRY), Optional.empty()));
+            return Optional.of(RenewalAdvice.none(now.plus(ARI_RETRY)));
         }
     }
 
@@ -256,6 +281,12 @@ public class AcmeIssuer {
         return account.directory();
     }
 
+    /**
+     * Creates the order, naming the certificate it replaces when the CA has ARI. A CA that refuses
+     * {@code replaces} (a replacement order already exists, the certificate is another account's or
+     * another CA's) is asked again without it, once: otherwise every later request and sweep would
+     * meet the same refusal until the certificate expired (lego, certmagic and cert-manager do the same).
+     */
     private Order create(Login login, OrderRequest request) throws AcmeException, InterruptedException {
         if (request.profile().isPresent()) {
             checkProfile(login, request.profile().get());
@@ -550,19 +581,6 @@ public class AcmeIssuer {
             String detail = "The CA marked the order invalid" + order.getError().map(p -> ": " + AcmeErrors.describe(p)).orElse(".");
             throw order.getError().map(p -> AcmeErrors.validationFailure(p, detail)).orElseGet(() -> new AcmeFailure(detail));
         }
-    }
-
-    private static Optional<RenewalWindow> renewalWindow(Certificate certificate) {
-        try {
-            if (certificate.hasRenewalInfo()) {
-                var info = certificate.getRenewalInfo();
-                return Optional.of(new RenewalWindow(info.getSuggestedWindowStart(), info.getSuggestedWindowEnd()));
-            }
-        } catch (RuntimeException e) {
-            // ARI is advice; without it the lifetime rule decides.
-            LOG.debugf("No renewal info: %s", e.getMessage());
-        }
-        return Optional.empty();
     }
 
     private static String stripDot(String name) {

@@ -13,9 +13,10 @@ import org.jboss.logging.Logger;
 /**
  * Reads the CA's renewal info (ARI, RFC 9773) of stored certificates during their whole life, not
  * only at issuance: a CA moves the window of certificates it must revoke early (Let's Encrypt's
- * only early warning since OCSP ended). Each certificate is asked about when its last answer's
- * {@code Retry-After} has passed, by one instance (under the certificate's lease, taken only if
- * free); the answer is kept with the certificate, and its due time moves into a moved window.
+ * only early warning since OCSP ended). The sweep asks about each certificate, and a request
+ * about its own, once the last answer's {@code Retry-After} has passed; one instance asks (under
+ * the certificate's lease, taken only if free, and only if the stored certificate still needs
+ * it); the answer is kept with the certificate, and its due time moves into a moved window.
  */
 @Singleton
 public class AriRefresh {
@@ -34,38 +35,63 @@ public class AriRefresh {
         this.schedule = schedule;
     }
 
+    /**
+     * Whether {@code cert} may need a look at the CA's renewal info, judged without blocking
+     * (from memory): false only when it surely does not, so a warm request stays in memory.
+     */
+    public boolean mayBeDue(StoredCertificate cert, Instant now) {
+        return lookPending(cert, now) && issuer.mayOfferRenewalInfo();
+    }
+
+    private boolean lookDue(StoredCertificate cert, Instant now) {
+        return lookPending(cert, now) && issuer.offersRenewalInfo(); // no lease written for a CA without ARI
+    }
+
+    private boolean lookPending(StoredCertificate cert, Instant now) {
+        return !cert.fromOtherDirectory(issuer.directory()) && !schedule.isDue(cert, now)
+                && (cert.ariCheckAfter() == null || !now.isBefore(cert.ariCheckAfter()));
+    }
+
     /** {@code found} as it stands after asking the CA, when that is due; else unchanged. Never throws for ARI's sake. */
     public StoredCertificate refresh(String id, CertificateRepository.Found found) {
         StoredCertificate cert = found.certificate();
-        Instant now = Instant.now();
-        if ("csr".equals(cert.keyType()) || cert.fromOtherDirectory(issuer.directory()) || schedule.isDue(cert, now)
-                || (cert.ariCheckAfter() != null && now.isBefore(cert.ariCheckAfter())) || !issuer.offersRenewalInfo()) {
-            return cert; // and no lease written for a CA without ARI
+        if (!lookDue(cert, Instant.now())) {
+            return cert;
         }
         Optional<Lease> lease = leases.tryAcquire(repository.leaseKey(id));
         if (lease.isEmpty()) {
             return cert; // another instance is ordering or asking: its answer is stored
         }
         try (Lease held = lease.get()) {
-            Optional<RenewalAdvice> advice = issuer.renewalInfo(Pem.readCertificates(cert.certificate()).get(0));
-            if (advice.isEmpty()) {
-                return cert;
+            // Read again under the lease: another instance may have asked since, and the CA is asked once.
+            Optional<CertificateRepository.Found> current = repository.find(id);
+            if (current.isEmpty() || !lookDue(current.get().certificate(), Instant.now())) {
+                return current.map(CertificateRepository.Found::certificate).orElse(cert);
             }
-            Instant due = cert.renewAfter();
-            if (advice.get().window().isPresent()) {
-                var window = advice.get().window().get();
-                if (due.isBefore(window.start()) || !due.isBefore(window.end())) {
-                    due = schedule.renewAfter(cert.notBefore(), cert.notAfter(), advice.get().window());
-                    LOG.warnf("The CA moved the renewal window of %s to %s .. %s; renewing after %s%s", cert.names(), window.start(),
-                            window.end(), due, advice.get().explanation().map(url -> " (the CA explains: " + url + ")").orElse(""));
-                }
-            }
-            StoredCertificate updated = cert.withRenewalInfo(due, advice.get().askAgainAfter());
-            held.confirm("storing the renewal info");
-            return repository.save(id, updated, found.version()) ? updated : cert;
+            return ask(id, current.get(), held);
         } catch (RuntimeException e) {
             LOG.warnf("Renewal info for %s not updated: %s", cert.names(), e.getMessage());
             return cert;
         }
+    }
+
+    private StoredCertificate ask(String id, CertificateRepository.Found found, Lease held) {
+        StoredCertificate cert = found.certificate();
+        Optional<RenewalAdvice> advice = issuer.renewalInfo(Pem.readCertificates(cert.certificate()).get(0));
+        if (advice.isEmpty()) {
+            return cert;
+        }
+        Instant due = cert.renewAfter();
+        if (advice.get().window().isPresent()) {
+            var window = advice.get().window().get();
+            if (due.isBefore(window.start()) || !due.isBefore(window.end())) {
+                due = schedule.renewAfter(cert.notBefore(), cert.notAfter(), advice.get().renewAt());
+                LOG.warnf("The CA moved the renewal window of %s to %s .. %s; renewing after %s%s", cert.names(), window.start(),
+                        window.end(), due, advice.get().explanation().map(url -> " (the CA explains: " + url + ")").orElse(""));
+            }
+        }
+        StoredCertificate updated = cert.withRenewalInfo(due, advice.get().askAgainAfter());
+        held.confirm("storing the renewal info");
+        return repository.save(id, updated, found.version()) ? updated : cert;
     }
 }

@@ -5,6 +5,7 @@ import io.certfn.acme.IssuedChain;
 import io.certfn.acme.OrderCheckpoint;
 import io.certfn.acme.OrderFence;
 import io.certfn.acme.OrderRequest;
+import io.certfn.acme.RenewalAdvice;
 import io.certfn.auth.Caller;
 import io.certfn.config.CertfnConfig;
 import io.certfn.crypto.Pem;
@@ -44,6 +45,7 @@ public class CertificateService {
     private final AcmeIssuer issuer;
     private final LeaseManager leases;
     private final RenewalSchedule schedule;
+    private final AriRefresh ari;
     private final OrderLimits limits;
     private final Duration leaseWait;
     private final Duration retryAfter;
@@ -59,12 +61,13 @@ public class CertificateService {
     });
 
     public CertificateService(CertificateRepository repository, CertificateCache cache, AcmeIssuer issuer,
-            LeaseManager leases, RenewalSchedule schedule, OrderLimits limits, CertfnConfig config) {
+            LeaseManager leases, RenewalSchedule schedule, AriRefresh ari, OrderLimits limits, CertfnConfig config) {
         this.repository = repository;
         this.cache = cache;
         this.issuer = issuer;
         this.leases = leases;
         this.schedule = schedule;
+        this.ari = ari;
         this.limits = limits;
         this.leaseWait = config.lease().maxWait();
         this.retryAfter = config.request().retryAfter();
@@ -90,9 +93,13 @@ public class CertificateService {
         }
         Instant now = Instant.now();
         Optional<CertificateRepository.Found> stored = repository.find(spec);
-        if (stored.isPresent() && !schedule.isDue(stored.get().certificate(), now)) {
-            cache.put(id, stored.get().certificate(), now);
-            return new Outcome.Ready(stored.get().certificate(), true);
+        if (stored.isPresent()) {
+            // Lazily, once per the CA's Retry-After: a window the CA moved is seen by the next request.
+            StoredCertificate cert = ari.refresh(id, stored.get());
+            if (!schedule.isDue(cert, Instant.now())) {
+                cache.put(id, cert, now);
+                return new Outcome.Ready(cert, true);
+            }
         }
         return await(caller, spec, budget, "obtain", stored.isEmpty());
     }
@@ -114,10 +121,13 @@ public class CertificateService {
         return new Outcome.Pending(spec, retryAfter);
     }
 
-    /** The certificate {@link #obtain} would answer from memory, without touching the store. */
+    /**
+     * The certificate {@link #obtain} would answer from memory, without touching the store or the
+     * CA: none when the certificate is due, or its renewal info may be due for a look.
+     */
     public Optional<StoredCertificate> cachedAndNotDue(CertificateSpec spec) {
         Instant now = Instant.now();
-        return cache.get(spec.storageId(), now).filter(cert -> !schedule.isDue(cert, now));
+        return cache.get(spec.storageId(), now).filter(cert -> !schedule.isDue(cert, now) && !ari.mayBeDue(cert, now));
     }
 
     /**
@@ -349,13 +359,13 @@ public class CertificateService {
                 chain.keyPair() == null ? null : Pem.privateKey(chain.keyPair().getPrivate()),
                 notBefore,
                 notAfter,
-                schedule.renewAfter(notBefore, notAfter, chain.window()),
+                schedule.renewAfter(notBefore, notAfter, chain.advice().flatMap(RenewalAdvice::renewAt)),
                 leaf.getSerialNumber().toString(16),
                 Instant.now(),
                 chain.orderUrl(),
                 chain.directory(),
                 chain.account(),
                 spec.profile().orElse(null),
-                null);
+                chain.advice().map(RenewalAdvice::askAgainAfter).orElse(null));
     }
 }

@@ -3,11 +3,9 @@ package io.certfn.certs;
 import io.certfn.config.CertfnConfig;
 import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
-import io.certfn.acme.RenewalWindow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Decides when a certificate is due, in a fixed order (DESIGN §2): the CA's ARI window when it
@@ -47,18 +45,14 @@ public class RenewalSchedule {
     /**
      * When a certificate valid from {@code notBefore} to {@code notAfter} becomes due.
      *
-     * @param ariWindow the CA's suggested renewal window (start, end), if it gave one
+     * @param ariRenewAt the point the CA's renewal window suggests, if it gave one (already chosen
+     *        at random in the window, RFC 9773 §4.2: see {@link io.certfn.acme.RenewalAdvice})
      */
-    public Instant renewAfter(Instant notBefore, Instant notAfter, Optional<RenewalWindow> ariWindow) {
+    public Instant renewAfter(Instant notBefore, Instant notAfter, Optional<Instant> ariRenewAt) {
         Duration lifetime = Duration.between(notBefore, notAfter);
         Instant floor = notAfter.minus(scaled(lifetime, emergencyShare));
-        if (ariWindow.isPresent()) {
-            Instant start = ariWindow.get().start();
-            Instant end = ariWindow.get().end();
-            long span = Math.max(0, Duration.between(start, end).toMillis());
-            // RFC 9773 asks clients to pick a random point in the window to spread load.
-            Instant chosen = start.plusMillis(span == 0 ? 0 : ThreadLocalRandom.current().nextLong(span));
-            return chosen.isBefore(floor) ? chosen : floor;
+        if (ariRenewAt.isPresent()) {
+            return ariRenewAt.get().isBefore(floor) ? ariRenewAt.get() : floor;
         }
         return notAfter.minus(scaled(lifetime, remainingShare));
     }

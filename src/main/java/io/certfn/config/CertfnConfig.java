@@ -581,5 +581,14 @@ public interface CertfnConfig {
         @WithName("sweep-interval")
         @WithDefault("60s")
         Duration sweepInterval();
+
+        /**
+         * {@code certfn.renewal.check-interval}: how often the scheduler runs the renewal sweep
+         * (the deploy templates: every 12 hours). Within a CA's renewal window the due time is
+         * picked so that a sweep still falls inside the window (RFC 9773 §4.2).
+         */
+        @WithName("check-interval")
+        @WithDefault("12h")
+        Duration checkInterval();
     }
 }

@@ -250,11 +250,13 @@ class ProductionCaIT {
     @org.junit.jupiter.api.Order(90)
     void aRenewalWindowTheCaMovesIsSeenByTheNextSweepAndRenewedWithReplaces() throws Exception {
         String name = "ari-moved.certfn.test";
-        HttpResponse<String> first = post("/api/certificate", name);
-        assertEquals(200, first.statusCode(), first.body());
-        assertEquals(200, post("/api/certificate", name).statusCode());
-        assertEquals(1, ordersFor(name).size(), "not due: its window is 60 days away");
         try {
+            ca.ari(Instant.now().plus(Duration.ofDays(60)), Instant.now().plus(Duration.ofDays(61)), null, 1);
+            HttpResponse<String> first = post("/api/certificate", name);
+            assertEquals(200, first.statusCode(), first.body());
+            assertEquals(200, post("/api/certificate", name).statusCode());
+            assertEquals(1, ordersFor(name).size(), "not due: its window is 60 days away");
+            awaitAskAgainAfter(name);
             ca.ari(Instant.now().minus(Duration.ofHours(2)), Instant.now().minus(Duration.ofHours(1)), "https://ca.example/incident-2026-11");
             HttpResponse<String> sweep = certfn.post("/api/renewals", "APIKey " + KEY, "");
             assertEquals(200, sweep.statusCode(), sweep.body());
@@ -266,6 +268,69 @@ class ProductionCaIT {
                     && certfn.log().contains("https://ca.example/incident-2026-11"), certfn.log());
         } finally {
             ca.ari(Instant.now().plus(Duration.ofDays(60)), Instant.now().plus(Duration.ofDays(61)), null);
+        }
+    }
+
+    /**
+     * RFC 9773 §4.3: a request also asks about its certificate once the CA's last
+     * {@code Retry-After} has passed, so a window moved between sweeps is seen. Two processes
+     * sharing the store are asked at once: the CA is asked once, and both then answer the new due time.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(80)
+    void requestsAskTheCaAgainAfterItsRetryAfterOnceAcrossTwoProcesses() throws Exception {
+        String name = "ari-lazy.certfn.test";
+        Instant windowStart = Instant.now().plus(Duration.ofDays(60));
+        try (CertfnProcess other = CertfnProcess.start(CertfnProcess.config(ca.certfnConfig(),
+                "certfn.store.file.path", store.toString(), "certfn.auth.api-keys", "ops=" + KEY))) {
+            ca.ari(windowStart, windowStart.plus(Duration.ofDays(1)), null, 1);
+            HttpResponse<String> first = post("/api/certificate", name);
+            assertEquals(200, first.statusCode(), first.body() + certfn.log());
+            Instant renewAfter = Instant.parse(JSON.readTree(first.body()).path("renewAfter").asText());
+            assertTrue(!renewAfter.isBefore(windowStart) && renewAfter.isBefore(windowStart.plus(Duration.ofHours(12))),
+                    "a random point of the window that a sweep every 12 h (certfn.renewal.check-interval) still meets: " + renewAfter);
+            int atIssuance = ca.renewalInfoFetches().size();
+            assertTrue(atIssuance >= 1, "asked at issuance");
+
+            Instant moved = Instant.now().plus(Duration.ofDays(10));
+            ca.ari(moved, moved.plus(Duration.ofDays(1)), "https://ca.example/incident-lazy", 3600);
+            awaitAskAgainAfter(name);
+            var both = List.of(certfn, other).stream()
+                    .map(p -> java.util.concurrent.CompletableFuture.supplyAsync(() -> postQuietly(p, name))).toList();
+            for (var answer : both) {
+                assertEquals(200, answer.join().statusCode(), answer.join().body() + certfn.log() + other.log());
+            }
+            assertEquals(atIssuance + 1, ca.renewalInfoFetches().size(), "one look for both processes: " + ca.renewalInfoFetches());
+            for (CertfnProcess p : List.of(certfn, other)) {
+                HttpResponse<String> later = postQuietly(p, name);
+                Instant shown = Instant.parse(JSON.readTree(later.body()).path("renewAfter").asText());
+                assertTrue(!shown.isBefore(moved) && shown.isBefore(moved.plus(Duration.ofDays(1))), "the moved window answered: " + later.body());
+            }
+            assertEquals(atIssuance + 1, ca.renewalInfoFetches().size(), "not asked again before the CA's Retry-After");
+            assertEquals(1, ordersFor(name).size(), "moved, not begun: nothing renewed yet");
+            assertTrue((certfn.log() + other.log()).contains("https://ca.example/incident-lazy"), "the explanation logged");
+        } finally {
+            ca.ari(Instant.now().plus(Duration.ofDays(60)), Instant.now().plus(Duration.ofDays(61)), null);
+        }
+    }
+
+    private HttpResponse<String> postQuietly(CertfnProcess process, String name) {
+        try {
+            return process.post("/api/certificate", "APIKey " + KEY, "{\"domain\":\"" + name + "\"}");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until the stored certificate's next look at the CA's renewal info is due (a second at most here). */
+    private void awaitAskAgainAfter(String name) throws Exception {
+        var objects = TestStore.store(store);
+        String key = objects.list("certs/").stream().filter(k -> k.startsWith("certs/" + name + "-") && k.endsWith("/certificate.json"))
+                .findFirst().orElseThrow();
+        Instant askAgain = Instant.parse(JSON.readTree(objects.get(key).orElseThrow().data()).path("ariCheckAfter").asText());
+        assertTrue(askAgain.isBefore(Instant.now().plus(Duration.ofSeconds(5))), "the CA's Retry-After of 1 s kept: " + askAgain);
+        while (Instant.now().isBefore(askAgain.plusMillis(10))) {
+            Thread.sleep(50);
         }
     }
 

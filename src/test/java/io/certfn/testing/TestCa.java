@@ -146,7 +146,13 @@ public final class TestCa implements AutoCloseable {
      * is {@code start}..{@code end}.
      */
     public void ari(Instant start, Instant end, String explanationUrl) throws Exception {
+        ari(start, end, explanationUrl, 21600);
+    }
+
+    /** {@link #ari(Instant, Instant, String)}, answered with {@code Retry-After: retryAfterSeconds} (6 h above). */
+    public void ari(Instant start, Instant end, String explanationUrl, int retryAfterSeconds) throws Exception {
         Map<String, Object> ari = new LinkedHashMap<>();
+        ari.put("retryAfter", retryAfterSeconds);
         ari.put("start", start.toString());
         ari.put("end", end.toString());
         if (explanationUrl != null) {
