@@ -22,6 +22,7 @@ import org.shredzone.acme4j.AccountBuilder;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.provider.AcmeProvider;
 
 /**
  * The ACME account: its key is made once and kept in the store (one per directory URL), it is
@@ -39,6 +40,8 @@ public class AcmeAccount {
     private final KeySealer sealer;
     private final ObjectMapper json;
     private final String key;
+    private final String legacyKey;
+    private final String directory;
     private final TrustStoreProvider provider;
     private volatile URL accountUrl;
     private volatile KeyPair accountKey;
@@ -49,8 +52,10 @@ public class AcmeAccount {
         this.store = store;
         this.sealer = sealer;
         this.json = json;
-        this.key = StoreKeys.of("acme", "account-" + Hashes.sha256Hex(this.config.directory()).substring(0, 16) + ".json");
         this.provider = this.config.trustStore().map(TrustStoreProvider::new).orElse(null);
+        this.directory = resolve(this.config.directory());
+        this.key = accountKey(directory);
+        this.legacyKey = accountKey(this.config.directory());
         checkEab(this.config.eab());
     }
 
@@ -81,9 +86,32 @@ public class AcmeAccount {
         }
     }
 
-    /** The CA's directory URL. */
+    /**
+     * The CA's directory URL, resolved: {@code acme://letsencrypt.org} and its https URL are one
+     * CA, with one account and one set of certificates.
+     */
     public String directory() {
-        return config.directory();
+        return directory;
+    }
+
+    /** The https URL of {@code configured} (an acme:// URL is resolved by acme4j's provider for that CA, offline). */
+    public static String resolve(String configured) {
+        try {
+            URI uri = URI.create(configured);
+            return new Session(uri).provider().resolve(uri).toString();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("certfn.acme.directory '" + configured + "' is not an ACME directory URL "
+                    + "(https://... or an acme4j acme:// URL such as acme://letsencrypt.org): " + e.getMessage(), e);
+        }
+    }
+
+    private static String accountKey(String directory) {
+        return StoreKeys.of("acme", "account-" + Hashes.sha256Hex(directory).substring(0, 16) + ".json");
+    }
+
+    /** Where the account of this directory is stored. */
+    String storeKey() {
+        return key;
     }
 
     /**
@@ -169,6 +197,22 @@ public class AcmeAccount {
         if (stored.isPresent()) {
             return stored.get();
         }
+        if (!legacyKey.equals(key)) {
+            // Releases before 2026-11-30 keyed the account by the directory as configured (acme://...).
+            Optional<Versioned> legacy = store.get(legacyKey);
+            if (legacy.isPresent()) {
+                Map<?, ?> fields = read(legacy.get().data());
+                String keyPem = sealer.open((String) fields.get("keyPair"), legacyKey);
+                Map<String, Object> moved = new java.util.HashMap<>();
+                moved.put("keyPair", sealer.seal(keyPem, key));
+                if (fields.get("location") != null) {
+                    moved.put("location", fields.get("location"));
+                }
+                store.putIfAbsent(key, write(moved));
+                LOG.infof("ACME account moved from %s to %s (keyed by the resolved directory URL)", legacyKey, key);
+                return store.get(key).orElseThrow(() -> new IllegalStateException("ACME account vanished from the store"));
+            }
+        }
         byte[] fresh = write(Map.of("keyPair", sealer.seal(Pem.keyPair(KeyType.EC256.generate()), key)));
         store.putIfAbsent(key, fresh);
         return store.get(key).orElseThrow(() -> new IllegalStateException("ACME account key vanished from the store"));
@@ -192,7 +236,8 @@ public class AcmeAccount {
 
     private Session session() {
         URI uri = URI.create(config.directory());
-        return provider == null ? new Session(uri) : new Session(uri, provider);
+        AcmeProvider base = provider == null ? new Session(uri).provider() : provider;
+        return new Session(uri, new RetryAfterProvider(base));
     }
 
     private Map<?, ?> read(byte[] data) {

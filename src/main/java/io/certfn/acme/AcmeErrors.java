@@ -21,6 +21,11 @@ final class AcmeErrors {
             return new AcmeRateLimited("The CA rate-limited " + step + ": " + describe(limited.getProblem()),
                     limited.getRetryAfter().orElse(null), e);
         }
+        if (e instanceof CaRetryAfterException busy) {
+            AcmeFailure failure = refusal(busy.getProblem(), "The CA failed " + step + ": " + describe(busy.getProblem())
+                    + "; it asks to be asked again after " + busy.retryAfter(), e);
+            return failure instanceof AcmeRejected ? failure : new AcmeFailure(failure.getMessage(), e, busy.retryAfter());
+        }
         if (e instanceof AcmeServerException server) {
             return refusal(server.getProblem(), "The CA refused " + step + ": " + describe(server.getProblem()), e);
         }

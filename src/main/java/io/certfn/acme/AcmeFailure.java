@@ -1,20 +1,44 @@
 package io.certfn.acme;
 
 import io.certfn.error.CertfnException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 
-/** The CA refused or failed, or could not be reached: 502 {@code acme_error}. */
+/** The CA refused or failed, or could not be reached: 502 {@code acme_error}, with the CA's Retry-After if it gave one. */
 public class AcmeFailure extends CertfnException {
 
+    private final Instant retryAt;
+
     public AcmeFailure(String detail) {
-        super(502, "acme_error", detail);
+        this(502, "acme_error", detail, null, null);
     }
 
     public AcmeFailure(String detail, Throwable cause) {
-        super(502, "acme_error", detail, cause);
+        this(502, "acme_error", detail, cause, null);
+    }
+
+    /** The CA failed and said when to ask again ({@code retryAt}, null when it did not). */
+    public AcmeFailure(String detail, Throwable cause, Instant retryAt) {
+        this(502, "acme_error", detail, cause, retryAt);
     }
 
     protected AcmeFailure(int status, String code, String detail, Throwable cause) {
+        this(status, code, detail, cause, null);
+    }
+
+    protected AcmeFailure(int status, String code, String detail, Throwable cause, Instant retryAt) {
         super(status, code, detail, cause);
+        this.retryAt = retryAt;
+    }
+
+    @Override
+    public Optional<Duration> retryAfter() {
+        if (retryAt == null) {
+            return Optional.empty();
+        }
+        Duration left = Duration.between(Instant.now(), retryAt);
+        return Optional.of(left.isNegative() ? Duration.ZERO : left);
     }
 
     @Override

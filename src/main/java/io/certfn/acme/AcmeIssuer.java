@@ -328,7 +328,8 @@ public class AcmeIssuer {
 
     /**
      * Runs {@code call}, again after a transient failure of the CA (a 5xx or {@code serverInternal}
-     * answer, a dropped connection): at most {@value #TRIES} tries, 1 s then 2 s apart. A CA in an
+     * answer, a dropped connection): at most {@value #TRIES} tries, 1 s then 2 s apart, or when the
+     * CA's {@code Retry-After} says, if later and within {@link #MAX_RETRY_WAIT}. A CA in an
      * incident often answers the next try; a refusal is never asked twice.
      */
     private static <T> T retrying(String step, AcmeCall<T> call) throws AcmeException, InterruptedException {
@@ -339,11 +340,23 @@ public class AcmeIssuer {
                 if (attempt >= TRIES || !isTransient(e)) {
                     throw e;
                 }
-                LOG.infof("The CA failed %s (%s); trying again (%d of %d)", step, e.getMessage(), attempt + 1, TRIES);
-                Thread.sleep(1000L * attempt);
+                Duration pause = Duration.ofSeconds(attempt);
+                if (e instanceof CaRetryAfterException busy) {
+                    Duration asked = Duration.between(Instant.now(), busy.retryAfter());
+                    if (asked.compareTo(MAX_RETRY_WAIT) > 0) {
+                        throw e; // longer than an order waits: the caller gets the CA's Retry-After
+                    }
+                    pause = asked.compareTo(pause) > 0 ? asked : pause;
+                }
+                LOG.infof("The CA failed %s (%s); trying again in %d ms (%d of %d)", step, e.getMessage(), pause.toMillis(), attempt + 1,
+                        TRIES);
+                Thread.sleep(pause.toMillis());
             }
         }
     }
+
+    /** The longest Retry-After of a failing CA an order waits out before giving up with it. */
+    static final Duration MAX_RETRY_WAIT = Duration.ofSeconds(30);
 
     private static final int TRIES = 3;
 

@@ -21,7 +21,7 @@ public class RenewalSchedule {
 
     @Inject
     public RenewalSchedule(CertfnConfig config) {
-        this(config.renewal().remainingShare(), config.renewal().emergencyShare(), config.acme().directory());
+        this(config.renewal().remainingShare(), config.renewal().emergencyShare(), io.certfn.acme.AcmeAccount.resolve(config.acme().directory()));
     }
 
     RenewalSchedule(double remainingShare, double emergencyShare) {

@@ -228,7 +228,37 @@ class ProductionCaIT {
         HttpResponse<String> r = post("/api/certificate", "flaky.certfn.test");
         assertEquals(200, r.statusCode(), r.body() + certfn.log());
         assertEquals(3, ordersFor("flaky.certfn.test").size(), "two newOrder answered 503, the third made the order");
-        assertTrue(certfn.log().contains("trying again (2 of 3)") && certfn.log().contains("The CA failed finalizing the order"), certfn.log());
+        assertTrue(certfn.log().contains("(2 of 3)") && certfn.log().contains("The CA failed finalizing the order"), certfn.log());
+    }
+
+    /** RFC 8555 §6.6: a CA in maintenance answers 503 with Retry-After; asking sooner is only refused again. */
+    @Test
+    void aCaUnavailableIsAskedAgainWhenItsRetryAfterSays() throws Exception {
+        ca.fail("newOrder", 503, "serverInternal", "The service is down for maintenance", 3, 1);
+        HttpResponse<String> r = post("/api/certificate", "maintenance.certfn.test");
+        assertEquals(200, r.statusCode(), r.body() + certfn.log());
+        assertEquals(2, ordersFor("maintenance.certfn.test").size());
+        var pause = java.util.regex.Pattern.compile("The CA failed creating the order \\(.*down for maintenance.*\\); trying again in (\\d+) ms")
+                .matcher(certfn.log());
+        long waited = -1;
+        while (pause.find()) {
+            waited = Long.parseLong(pause.group(1)); // this test's line is the last
+        }
+        assertTrue(waited > 2000, "the CA's 3 s, not certfn's own 1 s: " + waited + " ms\n" + certfn.log());
+    }
+
+    /** A Retry-After longer than an order waits: not waited out, but handed to the caller with the CA's text. */
+    @Test
+    void aCaUnavailableForLongIs502WithItsRetryAfter() throws Exception {
+        ca.fail("newOrder", 503, "serverInternal", "The service is down for maintenance", 120, 1);
+        HttpResponse<String> r = post("/api/certificate", "long-maintenance.certfn.test");
+        assertEquals(502, r.statusCode(), r.body());
+        JsonNode problem = JSON.readTree(r.body());
+        assertEquals("acme_error", problem.path("code").asText(), r.body());
+        assertTrue(problem.path("detail").asText().contains("down for maintenance"), r.body());
+        long retryAfter = Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(retryAfter > 100 && retryAfter <= 120, "the CA's Retry-After: " + retryAfter);
+        assertEquals(1, ordersFor("long-maintenance.certfn.test").size(), "not asked again before the CA said");
     }
 
     @Test
