@@ -12,6 +12,11 @@ Control (plain JSON over the same HTTPS port, under /ca-proxy/):
   POST /ca-proxy/fail    {"resource": "newOrder", "status": 429, "type": "rateLimited",
                           "detail": "...", "retryAfter": 3600, "times": 1, "when": "replaces"}
                          ("when": "replaces" matches only a newOrder that carries `replaces`)
+  POST /ca-proxy/fail    {"resource": "challenge", "hold": 20, "when": "trigger", "times": 1}
+                         forwards the request, then holds Pebble's answer for 20 s (a client that
+                         dies meanwhile has triggered the challenge but never heard back);
+                         "when": "trigger" matches only a challenge's trigger (payload {}), not a poll
+  GET  /ca-proxy/held    how many answers have been held so far
   POST /ca-proxy/reset   forget every rule
   GET  /ca-proxy/orders  the newOrder payloads seen, oldest first
   POST /ca-proxy/profiles {"classic": "description", "shortlived": "..."}: the directory's meta.profiles
@@ -31,6 +36,7 @@ import json
 import ssl
 import sys
 import threading
+import time
 import urllib.parse
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "content-length"}
@@ -46,6 +52,7 @@ class State:
         self.ari = None  # the suggested window every certificate gets, once a test turns ARI on
         self.profiles = None  # meta.profiles of the directory, once a test sets them
         self.ari_fetches = []
+        self.held = 0
 
     def upstream_connection(self):
         context = ssl._create_unverified_context()  # Pebble's own listener certificate; localhost only
@@ -73,10 +80,12 @@ class State:
                 return name
         return path
 
-    def take_rule(self, resource, order=None):
+    def take_rule(self, resource, order=None, inner=None):
         with self.lock:
             for rule in self.rules:
                 if rule.get("when") == "replaces" and not (order and "replaces" in order):
+                    continue
+                if rule.get("when") == "trigger" and inner != {}:
                     continue
                 if rule["resource"] == resource and rule.get("times", 1) != 0:
                     if rule.get("times", 1) > 0:
@@ -121,6 +130,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif self.path == "/ca-proxy/profiles":
             with state.lock:
                 state.profiles = json.loads(payload)
+        elif self.path == "/ca-proxy/held":
+            with state.lock:
+                return self.answer(200, json.dumps(state.held).encode(), [("Content-Type", "application/json")])
         elif self.path == "/ca-proxy/renewal-info-fetches":
             with state.lock:
                 return self.answer(200, json.dumps(state.ari_fetches).encode(), [("Content-Type", "application/json")])
@@ -161,17 +173,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
             state.learn_directory(self.headers.get("Host"))
         resource = state.resource(urllib.parse.urlsplit(self.path).path)
         order = None
-        if resource == "newOrder" and payload:
+        inner = None  # the JWS payload: None for a POST-as-GET
+        if payload:
             try:
-                jws = json.loads(payload)
-                inner = jws.get("payload", "")
-                order = json.loads(base64.urlsafe_b64decode(inner + "=" * (-len(inner) % 4)) if inner else b"{}")
-                with state.lock:
-                    state.orders.append(order)
+                encoded = json.loads(payload).get("payload", "")
+                inner = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))) if encoded else None
             except ValueError:
                 pass
-        rule = state.take_rule(resource, order)
-        if rule:
+        if resource == "newOrder" and inner is not None:
+            order = inner
+            with state.lock:
+                state.orders.append(order)
+        rule = state.take_rule(resource, order, inner)
+        if rule and "hold" not in rule:
             problem = {"type": "urn:ietf:params:acme:error:" + rule.get("type", "serverInternal"),
                        "detail": rule.get("detail", "refused by the test CA"), "status": rule["status"]}
             headers = [("Content-Type", "application/problem+json"), ("Replay-Nonce", self.fresh_nonce())]
@@ -190,9 +204,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
         body = response.read()
         conn.close()
         headers = [(n, v) for n, v in response.getheaders() if n.lower() not in HOP_BY_HOP]
-        if urllib.parse.urlsplit(self.path).path != "/dir" or (state.ari is None and state.profiles is None):
+        if rule and "hold" in rule:
+            with state.lock:
+                state.held += 1
+            time.sleep(rule["hold"])
+            try:
+                return self.answer(response.status, body, headers)
+            except (BrokenPipeError, ConnectionResetError):
+                return None  # the client is gone, as the test wanted
+        if urllib.parse.urlsplit(self.path).path != "/dir" or self.command == "HEAD" or response.status != 200:
             return self.answer(response.status, body if self.command != "HEAD" else b"", headers)
         directory = json.loads(body)
+        # As a production CA does (RFC 8555 section 9.7.6), so that a caa refusal can name them.
+        directory.setdefault("meta", {}).setdefault("caaIdentities", ["testca.certfn.test"])
         if state.ari is not None:
             directory["renewalInfo"] = "https://%s/ca-proxy/renewal-info" % self.headers.get("Host")
         if state.profiles is not None:

@@ -94,13 +94,31 @@ public class AcmeIssuer {
      */
     public IssuedChain issue(OrderRequest request, OrderCheckpoint unfenced, OrderFence fence) throws InterruptedException {
         try {
-            return issueAs(account.login(), request, unfenced, fence);
-        } catch (AccountGone gone) {
-            // Orders belong to their account: what the old one left cannot be resumed.
-            account.forget(gone.login);
-            unfenced.fencedBy(fence).discard();
-            return issueAs(account.login(), request, unfenced, fence);
+            try {
+                return issueAs(account.login(), request, unfenced, fence);
+            } catch (AccountGone gone) {
+                // Orders belong to their account: what the old one left cannot be resumed.
+                account.forget(gone.login);
+                unfenced.fencedBy(fence).discard();
+                return issueAs(account.login(), request, unfenced, fence);
+            }
+        } catch (AcmeRejected rejected) {
+            throw rejected.reason().filter("caa"::equals).isPresent() ? withCaaIdentities(rejected) : rejected;
         }
+    }
+
+    /** A {@code caa} refusal with the record that would allow this CA, from the identities its directory names. */
+    private AcmeRejected withCaaIdentities(AcmeRejected rejected) {
+        String identities;
+        try {
+            var names = account.login().getSession().getMetadata().getCaaIdentities();
+            identities = names.isEmpty() ? " The CA's directory names no CAA identity: see its documentation for the value to allow."
+                    : " The CA's CAA identities: " + names.stream().map(n -> "0 issue \"" + n + "\"")
+                            .collect(java.util.stream.Collectors.joining(" or ")) + ".";
+        } catch (AcmeException | RuntimeException e) {
+            identities = " (The CA's CAA identities could not be read: " + e.getMessage() + ".)";
+        }
+        return new AcmeRejected("caa", rejected.getMessage() + identities, rejected.getCause());
     }
 
     /** The CA answered that the account certfn logged in as does not exist (any more), or is deactivated. */
@@ -149,7 +167,9 @@ public class AcmeIssuer {
             }
             if (order.getStatus() == Status.PENDING) {
                 step = "validating the DNS-01 challenges";
-                removal = authorize(order, checkpoint, checkpointed, ahead, fence);
+                removal = authorize(order, checkpoint, checkpointed, ahead, fence, resumed.isPresent());
+            } else if (resumed.isPresent()) {
+                removal = removeLeftovers(order.getAuthorizations(), fence);
             }
             // The key is in the store before the CA can issue for it, or a resumed order could not use the certificate.
             join(checkpointed);
@@ -434,8 +454,10 @@ public class AcmeIssuer {
      * future); on failure it is done before this method throws.
      */
     private CompletableFuture<Void> authorize(Order order, OrderCheckpoint checkpoint, CompletableFuture<Void> checkpointed,
-            Map<String, Ahead> ahead, OrderFence fence) throws AcmeException, InterruptedException {
+            Map<String, Ahead> ahead, OrderFence fence, boolean resumed) throws AcmeException, InterruptedException {
         List<ChallengeRecord> records = new ArrayList<>();
+        // A resumed order's challenges that were answered before (valid, or being validated) may have left their records.
+        List<Authorization> answeredBefore = new ArrayList<>();
         Map<ChallengeRecord, CompletableFuture<List<InetSocketAddress>>> lookedUp = new HashMap<>();
         List<Dns01Challenge> challenges = new ArrayList<>();
         List<ChallengeRecord> published = new ArrayList<>();
@@ -443,6 +465,7 @@ public class AcmeIssuer {
         try {
             for (Authorization auth : order.getAuthorizations()) {
                 if (auth.getStatus() == Status.VALID) {
+                    answeredBefore.add(auth);
                     continue;
                 }
                 String identifier = auth.getIdentifier().getDomain();
@@ -469,6 +492,8 @@ public class AcmeIssuer {
                     if (known != null) {
                         lookedUp.put(record, known.servers());
                     }
+                } else {
+                    answeredBefore.add(auth);
                 }
                 challenges.add(challenge);
             }
@@ -517,9 +542,39 @@ public class AcmeIssuer {
         } finally {
             if (!validated) {
                 remove(published, fence);
+                if (resumed) {
+                    join(removeLeftovers(answeredBefore, fence));
+                }
             }
         }
-        return CompletableFuture.runAsync(() -> remove(published, fence), beside);
+        CompletableFuture<Void> leftovers = resumed ? removeLeftovers(answeredBefore, fence) : CompletableFuture.completedFuture(null);
+        return CompletableFuture.runAsync(() -> remove(published, fence), beside).thenCombine(leftovers, (a, b) -> null);
+    }
+
+    /**
+     * Removes the records an earlier attempt at a resumed order published for {@code authorizations}
+     * (whose challenges it answered before it stopped): the same name and value again, as DNS-01
+     * values depend only on the token and the account key. Removing a value that is gone is a no-op.
+     */
+    private CompletableFuture<Void> removeLeftovers(List<Authorization> authorizations, OrderFence fence) {
+        if (authorizations.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.runAsync(() -> {
+            List<ChallengeRecord> leftovers = new ArrayList<>();
+            for (Authorization auth : authorizations) {
+                try {
+                    auth.findChallenge(Dns01Challenge.class).ifPresent(challenge -> {
+                        String rrName = stripDot(challenge.getRRName(auth.getIdentifier()));
+                        leftovers.add(new ChallengeRecord(lookup.canonicalName(rrName), challenge.getDigest()));
+                    });
+                } catch (RuntimeException e) {
+                    LOG.warnf("Could not find the challenge record an earlier attempt left for %s: %s", auth.getIdentifier().getDomain(),
+                            e.getMessage());
+                }
+            }
+            remove(leftovers, fence);
+        }, beside);
     }
 
     /** Where a name's challenge record goes (after CNAMEs) and which servers must answer it, being looked up. */

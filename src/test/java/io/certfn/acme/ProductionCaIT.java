@@ -221,6 +221,18 @@ class ProductionCaIT {
         assertEquals(1, ordersFor("blocked.certfn.test").size(), "asked once: retrying cannot help");
     }
 
+    /** The CAA records exclude the CA: the detail names what to add, the CA's own CAA identities from its directory. */
+    @Test
+    void aCaaRefusalNamesTheCasCaaIdentities() throws Exception {
+        ca.fail("newOrder", 403, "caa", "CAA record for caa.certfn.test prevents issuance", null, 1);
+        HttpResponse<String> r = post("/api/certificate", "caa.certfn.test");
+        assertEquals(422, r.statusCode(), r.body());
+        JsonNode problem = JSON.readTree(r.body());
+        assertEquals("caa", problem.path("reason").asText(), r.body());
+        assertTrue(problem.path("detail").asText().contains("CAA record for caa.certfn.test prevents issuance"), r.body());
+        assertTrue(problem.path("detail").asText().contains("0 issue \"testca.certfn.test\""), "the record to add: " + r.body());
+    }
+
     @Test
     void aCaFailingForAMomentIsAskedAgainAndTheOrderSucceeds() throws Exception {
         ca.fail("newOrder", 503, "serverInternal", "The service is down for maintenance", 1, 2);
@@ -361,6 +373,38 @@ class ProductionCaIT {
         assertTrue(askAgain.isBefore(Instant.now().plus(Duration.ofSeconds(5))), "the CA's Retry-After of 1 s kept: " + askAgain);
         while (Instant.now().isBefore(askAgain.plusMillis(10))) {
             Thread.sleep(50);
+        }
+    }
+
+    /**
+     * An instance dies after triggering the challenge, before it could remove its TXT record. The
+     * instance that resumes the order finds the authorization answered (nothing to publish) and
+     * must still remove that record: the zone would otherwise keep one stale value per crash.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(85)
+    void aResumedOrderRemovesTheRecordsOfChallengesAnsweredBeforeACrash() throws Exception {
+        String name = "resumed.certfn.test";
+        String[] config = {"certfn.store.file.path", store.toString(), "certfn.auth.api-keys", "ops=" + KEY, "certfn.lease.duration", "2s"};
+        ca.holdChallengeTrigger(20);
+        int heldBefore = ca.held();
+        try (CertfnProcess doomed = CertfnProcess.start(CertfnProcess.config(ca.certfnConfig(), config))) {
+            var lost = java.util.concurrent.CompletableFuture.runAsync(() -> postQuietly(doomed, name));
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+            while (ca.held() == heldBefore) {
+                assertTrue(Instant.now().isBefore(deadline), "the challenge was never triggered: " + doomed.log());
+                Thread.sleep(50);
+            }
+            doomed.kill();
+            lost.exceptionally(t -> null);
+        }
+        assertFalse(stack.txt("_acme-challenge." + name).isEmpty(), "the killed instance left its record");
+        try (CertfnProcess survivor = CertfnProcess.start(CertfnProcess.config(ca.certfnConfig(), config))) {
+            HttpResponse<String> r = postQuietly(survivor, name);
+            assertEquals(200, r.statusCode(), r.body() + survivor.log());
+            assertTrue(survivor.log().contains("Resuming ACME order"), survivor.log());
+            assertEquals(List.of(), stack.txt("_acme-challenge." + name), "the record of the answered challenge removed");
+            assertEquals(1, ordersFor(name).size(), "resumed, not ordered again");
         }
     }
 

@@ -141,6 +141,20 @@ public final class TestCa implements AutoCloseable {
     }
 
     /**
+     * Forwards the next trigger of a challenge to Pebble, then holds Pebble's answer for {@code
+     * seconds}: the client has triggered it but does not hear back (and can be killed meanwhile).
+     */
+    public void holdChallengeTrigger(int seconds) throws Exception {
+        control("POST", "/ca-proxy/fail", JSON.writeValueAsString(Map.of("resource", "challenge", "hold", seconds, "when", "trigger",
+                "times", 1)));
+    }
+
+    /** How many answers the proxy has held so far ({@link #holdChallengeTrigger}). */
+    public int held() throws Exception {
+        return Integer.parseInt(control("GET", "/ca-proxy/held", null).strip());
+    }
+
+    /**
      * Turns ARI on (RFC 9773): the directory gains {@code renewalInfo} (acme4j reads the directory
      * once per session, so before certfn's first order) and every certificate's suggested window
      * is {@code start}..{@code end}.
