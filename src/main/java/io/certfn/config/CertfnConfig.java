@@ -155,6 +155,17 @@ public interface CertfnConfig {
          */
         Optional<String> resolver();
 
+        /**
+         * {@code certfn.dns.ip-version}: which addresses of the zone's name servers the
+         * propagation check asks: {@code auto} (all; a server counts as answering when one of its
+         * addresses does, an unreachable family is skipped with one warning), {@code 4} (IPv4
+         * only, for IPv4-only egress where IPv6 packets are dropped silently rather than refused)
+         * or {@code 6}.
+         */
+        @WithName("ip-version")
+        @WithDefault("auto")
+        String ipVersion();
+
         /** {@code certfn.dns.nameserver-port}: the port the zone's name servers are asked on (tests use another). */
         @WithName("nameserver-port")
         @WithDefault("53")

@@ -36,6 +36,7 @@ public final class DnsLookup {
 
     private final Optional<InetSocketAddress> configured;
     private final int nameserverPort;
+    private final IpVersion ipVersion;
     /** Built at the first lookup: dnsjava's resolver classes cost a cold process ~35 ms that a cached answer never needs. */
     private volatile Resolver resolver;
     private volatile String resolverName;
@@ -45,8 +46,35 @@ public final class DnsLookup {
      * @param nameserverPort the port authoritative servers are asked on (53; tests use another)
      */
     public DnsLookup(Optional<InetSocketAddress> resolver, int nameserverPort) {
+        this(resolver, nameserverPort, IpVersion.AUTO);
+    }
+
+    /** @param ipVersion which addresses of a zone's name servers are returned ({@code certfn.dns.ip-version}) */
+    public DnsLookup(Optional<InetSocketAddress> resolver, int nameserverPort, IpVersion ipVersion) {
         this.configured = resolver;
         this.nameserverPort = nameserverPort;
+        this.ipVersion = ipVersion;
+    }
+
+    /** {@code certfn.dns.ip-version}: the address families of name servers to ask. */
+    public enum IpVersion {
+        AUTO(Type.A, Type.AAAA), V4(Type.A), V6(Type.AAAA);
+
+        private final int[] types;
+
+        IpVersion(int... types) {
+            this.types = types;
+        }
+
+        /** {@code auto}, {@code 4} or {@code 6}; anything else is a start-up error naming the key. */
+        public static IpVersion parse(String value) {
+            return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "auto" -> AUTO;
+                case "4", "ipv4" -> V4;
+                case "6", "ipv6" -> V6;
+                default -> throw new IllegalStateException("certfn.dns.ip-version must be auto, 4 or 6, not '" + value + "'");
+            };
+        }
     }
 
     private Resolver resolver() {
@@ -134,14 +162,16 @@ public final class DnsLookup {
             }
         }
         if (servers.isEmpty()) {
-            throw new DnsException("No name servers found for zone " + zone + " at " + resolverName + ".");
+            throw new DnsException("No name servers found for zone " + zone + " at " + resolverName
+                    + (ipVersion == IpVersion.AUTO ? "." : " with an " + (ipVersion == IpVersion.V4 ? "IPv4" : "IPv6")
+                            + " address (certfn.dns.ip-version)."));
         }
         return servers;
     }
 
     private List<InetAddress> addresses(Name host) {
         List<InetAddress> addresses = new ArrayList<>();
-        for (int type : new int[] {Type.A, Type.AAAA}) {
+        for (int type : ipVersion.types) {
             for (Record r : ask(host, type).getSection(Section.ANSWER)) {
                 if (r instanceof ARecord a) {
                     addresses.add(a.getAddress());

@@ -39,6 +39,11 @@ abstract class DnsProviderContract {
         this.dns = provider(api.token());
     }
 
+    /** The API server the provider under test talks to. */
+    DnsApiServer api() {
+        return api;
+    }
+
     private DnsProvider provider(String token) {
         return DnsProducer.forConfig(api.dnsConfig(token), Backends.DNS);
     }

@@ -77,6 +77,17 @@ class PropagationCheckTest {
         ChallengeRecord record = new ChallengeRecord("_acme-challenge.v6.certfn.test", "value-v6");
         dns.publish(record);
         new PropagationCheck(lookup).await(List.of(record), Duration.ofSeconds(10));
+
+        // certfn.dns.ip-version: where IPv6 is dropped silently (each look would wait for it), ask IPv4 only.
+        Optional<InetSocketAddress> resolver = Optional.of(new InetSocketAddress("127.0.0.1", port));
+        DnsLookup v4 = new DnsLookup(resolver, port, DnsLookup.IpVersion.parse("4"));
+        assertEquals(List.of("ns.certfn.test (127.0.0.1:" + port + ")"), v4.nameservers("certfn.test").stream().map(PropagationCheck::describe).toList());
+        new PropagationCheck(v4).await(List.of(record), Duration.ofSeconds(10));
+        DnsLookup v6 = new DnsLookup(resolver, port, DnsLookup.IpVersion.parse("6"));
+        assertEquals(List.of("ns.certfn.test (2001:db8:0:0:0:0:0:53:" + port + ")"),
+                v6.nameservers("certfn.test").stream().map(PropagationCheck::describe).toList());
+        IllegalStateException bad = assertThrows(IllegalStateException.class, () -> DnsLookup.IpVersion.parse("ipv5"));
+        assertEquals("certfn.dns.ip-version must be auto, 4 or 6, not 'ipv5'", bad.getMessage());
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -25,6 +26,8 @@ import software.amazon.awssdk.services.route53.model.ResourceRecord;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 import software.amazon.awssdk.services.route53.model.Route53Exception;
 import software.amazon.awssdk.services.route53.model.RRType;
+import software.amazon.awssdk.services.route53.waiters.Route53Waiter;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 /**
  * Amazon Route 53 with the AWS SDK v2 and the function's role. One change batch deletes the TXT
@@ -44,11 +47,55 @@ public final class Route53Provider extends TxtRecordSetProvider {
     private final Route53Client route53;
     private final Optional<String> hostedZoneId;
     private final long ttl;
+    private final Duration syncTimeout;
+    /** The change this thread's last addition made, to await after the record set's lock is released. */
+    private final ThreadLocal<String> addedBy = new ThreadLocal<>();
 
-    Route53Provider(Route53Client route53, Optional<String> hostedZoneId, Duration ttl) {
+    Route53Provider(Route53Client route53, Optional<String> hostedZoneId, Duration ttl, Duration syncTimeout) {
         this.route53 = route53;
         this.hostedZoneId = hostedZoneId;
         this.ttl = ttl.toSeconds();
+        this.syncTimeout = syncTimeout;
+    }
+
+    /**
+     * Adds the value, then waits until Route 53 reports the change {@code INSYNC} (on all its
+     * name servers, as its API reference says to check before relying on it): before that, the
+     * propagation check may see the value at some servers while the CA asks another.
+     */
+    @Override
+    public void publish(ChallengeRecord record) {
+        addedBy.remove();
+        try {
+            super.publish(record);
+            String change = addedBy.get();
+            if (change != null) {
+                awaitInSync(change, record.name());
+            }
+        } finally {
+            addedBy.remove();
+        }
+    }
+
+    private void awaitInSync(String change, String fqdn) {
+        call("wait for the change of TXT " + fqdn + " to be INSYNC", "route53:GetChange", () -> {
+            try (Route53Waiter waiter = Route53Waiter.builder().client(route53).build()) {
+                var outcome = waiter.waitUntilResourceRecordSetsChanged(b -> b.id(change), o -> o.waitTimeout(syncTimeout)
+                        .maxAttempts(Integer.MAX_VALUE)
+                        .backoffStrategyV2(BackoffStrategy.exponentialDelayWithoutJitter(Duration.ofMillis(100), Duration.ofSeconds(5))));
+                if (outcome.matched().exception().isPresent()) {
+                    Throwable failed = outcome.matched().exception().get();
+                    throw failed instanceof SdkException sdk ? sdk : new IllegalStateException(failed);
+                }
+                return null;
+            } catch (SdkClientException e) {
+                if (String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("max wait time")) {
+                    throw new DnsException("Route 53 did not report the change of TXT " + fqdn + " (" + change + ") INSYNC within "
+                            + syncTimeout.toSeconds() + " s (certfn.dns.propagation-timeout); its name servers may not all have it yet.", e);
+                }
+                throw e;
+            }
+        });
     }
 
     /** From {@code certfn.dns.route53.*}: credentials from the default chain (the Lambda role). */
@@ -65,7 +112,7 @@ public final class Route53Provider extends TxtRecordSetProvider {
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(ATTEMPTS).build())
                         .apiCallTimeout(Duration.ofSeconds(30)).build());
         config.route53().endpoint().ifPresent(e -> builder.endpointOverride(URI.create(e)));
-        return new Route53Provider(builder.build(), config.route53().hostedZoneId(), config.ttl());
+        return new Route53Provider(builder.build(), config.route53().hostedZoneId(), config.ttl(), config.propagationTimeout());
     }
 
     @Override
@@ -124,8 +171,11 @@ public final class Route53Provider extends TxtRecordSetProvider {
         }
         try {
             return call("change TXT " + fqdn, "route53:ChangeResourceRecordSets", () -> {
-                route53.changeResourceRecordSets(b -> b.hostedZoneId(zone.id())
+                var changed = route53.changeResourceRecordSets(b -> b.hostedZoneId(zone.id())
                         .changeBatch(c -> c.comment("ACME challenge by certfn").changes(changes)));
+                if (values.size() > current.values().size() && changed.changeInfo() != null) {
+                    addedBy.set(changed.changeInfo().id());
+                }
                 return true;
             });
         } catch (ConcurrentChange e) {

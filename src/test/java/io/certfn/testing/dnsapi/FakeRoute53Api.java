@@ -28,7 +28,9 @@ import org.w3c.dom.NodeList;
  * the test's access key id, else 403 {@code InvalidClientTokenId}; throttling is 400 {@code
  * Throttling} ("Rate exceeded"), as Route 53 answers it. Requests reaching the second port are
  * answered as if signed with credentials AWS does not know, which is how a test gives one
- * provider wrong credentials while the SDK reads them from the process's default chain.
+ * provider wrong credentials while the SDK reads them from the process's default chain. A change
+ * is {@code PENDING} until GetChange has been asked about it {@link #inSyncAfter} times, then
+ * {@code INSYNC}, as Route 53 reports a change until all its name servers have it.
  */
 public final class FakeRoute53Api implements DnsApiServer {
 
@@ -45,6 +47,9 @@ public final class FakeRoute53Api implements DnsApiServer {
     private final Map<String, Map<String, RecordSet>> zones = new LinkedHashMap<>();
     private final AtomicInteger failures = new AtomicInteger();
     private final AtomicInteger ids = new AtomicInteger();
+    /** Change id → GetChange calls about it so far. */
+    private final Map<String, Integer> changePolls = new LinkedHashMap<>();
+    private volatile int inSyncAfter = 1;
 
     private final SystemProperties credentials;
 
@@ -90,6 +95,9 @@ public final class FakeRoute53Api implements DnsApiServer {
         Map<String, String> query = HttpQueries.parse(exchange.getRequestURI().getRawQuery());
         String method = exchange.getRequestMethod();
         synchronized (this) {
+            if (path.size() >= 3 && path.get(1).equals("change") && method.equals("GET")) {
+                return getChange(path.get(path.size() - 1));
+            }
             if (path.equals(List.of("2013-04-01", "hostedzone")) && method.equals("GET")) {
                 return listZones();
             }
@@ -169,8 +177,30 @@ public final class FakeRoute53Api implements DnsApiServer {
         }
         zone.clear();
         zone.putAll(next);
-        return new Reply(200, "<ChangeResourceRecordSetsResponse xmlns=\"" + NS + "\"><ChangeInfo><Id>/change/C" + ids.incrementAndGet()
+        String id = "C" + ids.incrementAndGet();
+        changePolls.put(id, 0);
+        return new Reply(200, "<ChangeResourceRecordSetsResponse xmlns=\"" + NS + "\"><ChangeInfo><Id>/change/" + id
                 + "</Id><Status>PENDING</Status><SubmittedAt>2026-11-30T00:00:00Z</SubmittedAt></ChangeInfo></ChangeResourceRecordSetsResponse>");
+    }
+
+    private Reply getChange(String id) {
+        if (!changePolls.containsKey(id)) {
+            return error(404, "NoSuchChange", "Could not find resource with ID: " + id);
+        }
+        int polls = changePolls.merge(id, 1, Integer::sum);
+        String status = polls >= inSyncAfter ? "INSYNC" : "PENDING";
+        return new Reply(200, "<GetChangeResponse xmlns=\"" + NS + "\"><ChangeInfo><Id>/change/" + id + "</Id><Status>" + status
+                + "</Status><SubmittedAt>2026-11-30T00:00:00Z</SubmittedAt></ChangeInfo></GetChangeResponse>");
+    }
+
+    /** Changes are INSYNC from the {@code polls}-th GetChange about them on (1: the first; {@code Integer.MAX_VALUE}: never). */
+    public void inSyncAfter(int polls) {
+        inSyncAfter = polls;
+    }
+
+    /** The GetChange calls made about each change, by change id, oldest change first. */
+    public synchronized Map<String, Integer> changePolls() {
+        return new LinkedHashMap<>(changePolls);
     }
 
     private static String recordSetXml(String name, RecordSet set) {
