@@ -409,6 +409,18 @@ class ProductionCaIT {
     }
 
     /**
+     * Route 53, Cloudflare, Azure DNS and Cloud DNS publish AAAA records for their name servers,
+     * which a function with IPv4-only egress cannot reach: the order must still be issued.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(95)
+    void aZoneWhoseNameServerHasAnUnreachableIpv6AddressIsIssued() throws Exception {
+        stack.addRecord("ns", org.xbill.DNS.Type.AAAA, "2001:db8::53"); // documentation prefix: routed nowhere
+        HttpResponse<String> r = post("/api/certificate", "v6-ns.certfn.test");
+        assertEquals(200, r.statusCode(), r.body() + certfn.log());
+    }
+
+    /**
      * RFC 8555 §7.3: a CA that no longer knows the account (deactivated, or reset) answers
      * accountDoesNotExist. certfn registers a new account once and goes on, instead of failing
      * every order until someone deletes the stored account by hand. Last: it changes the account.
