@@ -31,6 +31,7 @@ import org.shredzone.acme4j.Certificate;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.Problem;
+import org.shredzone.acme4j.RevocationReason;
 import org.shredzone.acme4j.OrderBuilder;
 import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Dns01Challenge;
@@ -288,6 +289,42 @@ public class AcmeIssuer {
             LOG.warnf("Could not read the CA's renewal info for serial %s (%s); asking again in 6 h", leaf.getSerialNumber().toString(16),
                     e.getMessage());
             return Optional.of(RenewalAdvice.none(now.plus(ARI_RETRY)));
+        }
+    }
+
+    /**
+     * Revokes {@code leaf} at the CA for the RFC 5280 reason {@code reasonCode}. {@code
+     * keyCompromise} is signed with the certificate's own key when certfn holds it ({@code
+     * certificateKey}; null in CSR mode): CAs take that as proof of the compromise and refuse the
+     * key for good (Let's Encrypt accepts keyCompromise only so); other reasons with the account.
+     * A certificate the CA already revoked counts as revoked.
+     *
+     * @throws AcmeFailure the CA refused or failed (its problem in the detail)
+     */
+    public void revoke(X509Certificate leaf, KeyPair certificateKey, int reasonCode) {
+        RevocationReason reason = RevocationReason.code(reasonCode);
+        String step = "revoking the certificate with serial " + leaf.getSerialNumber().toString(16);
+        try {
+            retrying(step, () -> {
+                if (reason == RevocationReason.KEY_COMPROMISE && certificateKey != null) {
+                    Certificate.revoke(account.login().getSession(), certificateKey, leaf, reason);
+                } else {
+                    Certificate.revoke(account.login(), leaf, reason);
+                }
+                return null;
+            });
+            LOG.infof("Revoked the certificate with serial %s for %s (%s)", leaf.getSerialNumber().toString(16),
+                    leaf.getSubjectX500Principal().getName(), reason);
+        } catch (AcmeServerException e) {
+            if (e.getProblem().getType().toString().endsWith(":alreadyRevoked")) {
+                return;
+            }
+            throw AcmeErrors.translate(e, step, account.directory());
+        } catch (AcmeException e) {
+            throw AcmeErrors.translate(e, step, account.directory());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AcmeFailure("Interrupted while " + step);
         }
     }
 

@@ -6,6 +6,8 @@ import io.certfn.auth.Caller;
 import io.certfn.certs.CertificateService;
 import io.certfn.certs.CertificateSpec;
 import io.certfn.certs.Outcome;
+import io.certfn.certs.RevocationReason;
+import io.certfn.certs.StoredCertificate;
 import io.certfn.certs.ServedKeys;
 import io.certfn.config.CertfnConfig;
 import io.certfn.error.CertfnException;
@@ -118,6 +120,27 @@ public class CertificateResource {
         return handle(authorization, prefer, request, Optional.empty(), body, certificates::renew);
     }
 
+    /**
+     * Revokes the stored certificate of the body's names (same body as a request, plus {@code
+     * reason}) for a caller the policy grants those names certificates; a renew-only rule may
+     * not. The next request for them orders a new certificate with a new key.
+     */
+    @POST
+    @Path("/revoke")
+    public Response revoke(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServerRequest request,
+            byte[] body) {
+        Caller caller = admission.authenticate(authorization, request, null);
+        CertificateSpec spec = RequestBody.read(body, json);
+        RevocationReason reason = RequestBody.reason(body, json);
+        admission.authorize(caller, spec.names());
+        StoredCertificate revoked = certificates.revoke(caller, spec, reason);
+        try {
+            return Response.ok(json.writeValueAsBytes(RevocationResponse.of(revoked)), MediaType.APPLICATION_JSON).build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot render the revocation", e);
+        }
+    }
+
     /** The full path: credential, body ({@code parsed} when already read), policy, then {@code action}. */
     private Response handle(String authorization, String prefer, HttpServerRequest request,
             Optional<CertificateSpec> parsed, byte[] body, Action action) {
@@ -156,8 +179,9 @@ public class CertificateResource {
     }
 
     private byte[] render(Outcome.Ready ready, CertificateSpec spec) {
-        String key = spec.storageId() + "|" + ready.certificate().serial() + "|" + ready.cached() + "|"
-                + String.join(",", spec.names());
+        // renewAfter too: the CA's renewal info moves it during the certificate's life.
+        String key = spec.storageId() + "|" + ready.certificate().serial() + "|" + ready.certificate().renewAfter() + "|"
+                + ready.cached() + "|" + String.join(",", spec.names());
         byte[] bytes = rendered.get(key);
         if (bytes == null) {
             // Rendered once when the requests a new certificate kept waiting are answered together.

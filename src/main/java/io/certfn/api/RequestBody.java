@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certfn.certs.CertificateSpec;
 import io.certfn.certs.ClientCsr;
 import io.certfn.certs.DomainNames;
+import io.certfn.certs.RevocationReason;
 import io.certfn.crypto.KeyType;
 import io.certfn.error.InvalidRequestException;
 import java.io.IOException;
@@ -28,7 +29,7 @@ public final class RequestBody {
 
     /** The members this API reads, by their lower-case spelling. */
     private static final Map<String, String> FIELDS = Map.of(
-            "domain", "domain", "domains", "domains", "keytype", "keyType", "csr", "csr", "profile", "profile");
+            "domain", "domain", "domains", "domains", "keytype", "keyType", "csr", "csr", "profile", "profile", "reason", "reason");
 
     /** The largest body accepted. */
     public static final int MAX_BYTES = 64 * 1024;
@@ -101,6 +102,20 @@ public final class RequestBody {
         csr.ifPresent(c -> c.requireNames(names));
         Optional<String> profile = optionalString(fields, "profile").filter(s -> !s.isBlank()).map(String::strip);
         return new CertificateSpec(names, keyType, csr, profile);
+    }
+
+    /**
+     * The {@code reason} of a revocation request (RFC 5280 names; {@code unspecified} when absent),
+     * from a body {@link #read} accepted.
+     *
+     * @throws InvalidRequestException naming the field and the accepted reasons
+     */
+    public static RevocationReason reason(byte[] body, ObjectMapper json) {
+        try {
+            return RevocationReason.parse(optionalString(members((ObjectNode) json.readTree(body)), "reason").orElse(null));
+        } catch (IOException e) {
+            throw InvalidRequestException.invalidBody("The request body could not be read: " + e.getMessage());
+        }
     }
 
     /**

@@ -32,6 +32,12 @@ public final class AuditLog {
         }
     }
 
+    /** A certificate was revoked at the CA. */
+    public static void revoked(Caller caller, StoredCertificate cert) {
+        LOG.infof("event=revoked caller=%s names=%s serial=%s reason=%s", caller.describe(), String.join(",", cert.names()), cert.serial(),
+                cert.revocationReason());
+    }
+
     /** A request was refused with {@code code} ({@code caller} null when unauthenticated). */
     public static void denied(Caller caller, List<String> names, String code) {
         LOG.infof("event=denied caller=%s names=%s code=%s",

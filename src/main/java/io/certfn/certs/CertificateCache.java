@@ -34,6 +34,11 @@ public class CertificateCache {
         return entry != null && now.isBefore(entry.until()) ? Optional.of(entry.certificate()) : Optional.empty();
     }
 
+    /** Forgets what is cached for {@code id} (it was revoked): the next request reads the store. */
+    public void forget(String id) {
+        entries.remove(id);
+    }
+
     /** Remembers {@code certificate} as the current one for {@code id}. */
     public void put(String id, StoredCertificate certificate, Instant now) {
         if (ttl.isZero()) {

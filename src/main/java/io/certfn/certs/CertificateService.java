@@ -149,6 +149,51 @@ public class CertificateService {
     }
 
     /**
+     * {@code POST /api/certificate/revoke}: revokes the stored certificate of {@code spec} at the CA
+     * (with the account; for {@code keyCompromise} signed with the certificate's own key, which the
+     * CA then refuses for good) and marks it revoked, under its lease, so that no instance serves
+     * it again and the next request orders a new one with a new key. Revoking again is answered
+     * with the stored revocation, without asking the CA.
+     *
+     * @throws CertificateNotFoundException when no certificate is stored for {@code spec}
+     */
+    public StoredCertificate revoke(Caller caller, CertificateSpec spec, RevocationReason reason) {
+        String id = spec.storageId();
+        Optional<Lease> taken;
+        try {
+            taken = leases.acquireUnless(repository.leaseKey(id), leaseWait, () -> false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            taken = Optional.empty();
+        }
+        if (taken.isEmpty()) {
+            throw new io.certfn.store.LockBusyException("The certificate " + id + " is being ordered by another instance (lease "
+                    + repository.leaseKey(id) + "); revoke it once that order is done.", retryAfter);
+        }
+        try (Lease lease = taken.get()) {
+            CertificateRepository.Found found = repository.find(spec).orElseThrow(() -> new CertificateNotFoundException(
+                    "No certificate is stored for " + String.join(", ", spec.names()) + " (key type " + spec.storedKeyType()
+                            + spec.profile().map(p -> ", profile " + p).orElse("") + "): there is nothing to revoke."));
+            StoredCertificate cert = found.certificate();
+            if (cert.isRevoked()) {
+                return cert;
+            }
+            java.security.KeyPair key = cert.privateKey() == null ? null
+                    : new java.security.KeyPair(Pem.readCertificates(cert.certificate()).get(0).getPublicKey(),
+                            Pem.readPrivateKey(cert.privateKey()));
+            issuer.revoke(Pem.readCertificates(cert.certificate()).get(0), key, reason.code());
+            StoredCertificate revoked = cert.revoked(Instant.now(), reason.wireName());
+            lease.confirm("marking the certificate revoked");
+            if (!repository.save(id, revoked, found.version())) {
+                LOG.warnf("Certificate %s changed in the store while it was revoked; the revoked serial %s is not served", id, cert.serial());
+            }
+            cache.forget(id);
+            AuditLog.revoked(caller, revoked);
+            return revoked;
+        }
+    }
+
+    /**
      * Joins the running job for {@code spec} or starts one; a new job counts against the caller's
      * {@link OrderLimits} ({@code newCertificate}: nothing is stored for it yet), and so does the wait.
      */
@@ -261,7 +306,7 @@ public class CertificateService {
             Instant now = Instant.now();
             if (failed.isPresent() && failed.get().active(now)) {
                 Optional<StoredCertificate> stillValid = current.map(CertificateRepository.Found::certificate)
-                        .filter(cert -> cert.notAfter().isAfter(now) && !cert.fromOtherDirectory(issuer.directory()));
+                        .filter(cert -> cert.notAfter().isAfter(now) && !cert.fromOtherDirectory(issuer.directory()) && !cert.isRevoked());
                 if (!renewal && stillValid.isPresent()) {
                     return new Outcome.Ready(stillValid.get(), true);
                 }
@@ -335,7 +380,8 @@ public class CertificateService {
      * may a new order name it in {@code replaces} (a CA refuses another account's or CA's certificate).
      */
     private boolean sameCa(StoredCertificate cert) {
-        return !cert.fromOtherDirectory(issuer.directory()) && (cert.account() == null || cert.account().equals(issuer.accountUrl()));
+        return !cert.isRevoked() && !cert.fromOtherDirectory(issuer.directory())
+                && (cert.account() == null || cert.account().equals(issuer.accountUrl()));
     }
 
     /** A checkpoint left by a crash after the certificate was stored belongs to that certificate. */
@@ -366,6 +412,8 @@ public class CertificateService {
                 chain.directory(),
                 chain.account(),
                 spec.profile().orElse(null),
-                chain.advice().map(RenewalAdvice::askAgainAfter).orElse(null));
+                chain.advice().map(RenewalAdvice::askAgainAfter).orElse(null),
+                null,
+                null);
     }
 }

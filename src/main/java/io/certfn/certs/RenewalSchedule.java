@@ -60,8 +60,8 @@ public class RenewalSchedule {
     /** True when {@code cert} should be replaced at {@code now}. */
     public boolean isDue(StoredCertificate cert, Instant now) {
         Instant floor = cert.notAfter().minus(scaled(cert.lifetime(), emergencyShare));
-        // After a switch of CA (staging to production), what the old one issued is never served again.
-        return !now.isBefore(cert.renewAfter()) || !now.isBefore(floor) || cert.fromOtherDirectory(directory);
+        // After a switch of CA (staging to production), what the old one issued is never served again; nor a revoked one.
+        return !now.isBefore(cert.renewAfter()) || !now.isBefore(floor) || cert.fromOtherDirectory(directory) || cert.isRevoked();
     }
 
     private static Duration scaled(Duration d, double share) {

@@ -20,6 +20,8 @@ import java.util.List;
  * @param account the ACME account URL that ordered it (null: likewise)
  * @param profile the ACME profile it was ordered with (null: the CA's default)
  * @param ariCheckAfter when the sweep asks the CA's renewal info again (null: at the next sweep, if the CA has ARI)
+ * @param revokedAt when certfn revoked it at the CA (null: not revoked); a revoked certificate is never served again
+ * @param revocationReason the RFC 5280 reason it was revoked for ({@code keyCompromise}, ...), or null
  */
 // Read and written as JSON in the store, not through JAX-RS: kept for Jackson in a native image explicitly.
 @RegisterForReflection
@@ -38,18 +40,31 @@ public record StoredCertificate(
         String directory,
         String account,
         String profile,
-        Instant ariCheckAfter) {
+        Instant ariCheckAfter,
+        Instant revokedAt,
+        String revocationReason) {
 
     /** The same certificate with another form of its private key (sealed for the store, or opened). */
     public StoredCertificate withPrivateKey(String key) {
         return new StoredCertificate(names, keyType, certificate, issuerCert, key, notBefore, notAfter, renewAfter,
-                serial, issuedAt, orderUrl, directory, account, profile, ariCheckAfter);
+                serial, issuedAt, orderUrl, directory, account, profile, ariCheckAfter, revokedAt, revocationReason);
     }
 
     /** The same certificate after a look at the CA's renewal info: due at {@code due}, to be looked at again after {@code next}. */
     public StoredCertificate withRenewalInfo(Instant due, Instant next) {
         return new StoredCertificate(names, keyType, certificate, issuerCert, privateKey, notBefore, notAfter, due,
-                serial, issuedAt, orderUrl, directory, account, profile, next);
+                serial, issuedAt, orderUrl, directory, account, profile, next, revokedAt, revocationReason);
+    }
+
+    /** The same certificate, revoked at {@code when} for {@code reason}. */
+    public StoredCertificate revoked(Instant when, String reason) {
+        return new StoredCertificate(names, keyType, certificate, issuerCert, privateKey, notBefore, notAfter, renewAfter,
+                serial, issuedAt, orderUrl, directory, account, profile, ariCheckAfter, when, reason);
+    }
+
+    /** True once certfn revoked it. */
+    public boolean isRevoked() {
+        return revokedAt != null;
     }
 
     /**

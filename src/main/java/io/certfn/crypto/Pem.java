@@ -62,18 +62,26 @@ public final class Pem {
 
     /** Reads a key pair written by {@link #keyPair} (EC or RSA). */
     public static KeyPair readKeyPair(String pem) {
+        PrivateKey privateKey = readPrivateKey(pem);
+        try {
+            KeyFactory factory = KeyFactory.getInstance(privateKey.getAlgorithm());
+            return new KeyPair(factory.generatePublic(new X509EncodedKeySpec(block(pem, "PUBLIC KEY"))), privateKey);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Stored key pair has an unreadable public key", e);
+        }
+    }
+
+    /** Reads the PKCS#8 private key ({@code BEGIN PRIVATE KEY}, EC or RSA) of {@code pem}. */
+    public static PrivateKey readPrivateKey(String pem) {
         byte[] privateDer = block(pem, "PRIVATE KEY");
-        byte[] publicDer = block(pem, "PUBLIC KEY");
         for (String algorithm : new String[] {"EC", "RSA"}) {
             try {
-                KeyFactory factory = KeyFactory.getInstance(algorithm);
-                return new KeyPair(factory.generatePublic(new X509EncodedKeySpec(publicDer)),
-                        factory.generatePrivate(new PKCS8EncodedKeySpec(privateDer)));
+                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(privateDer));
             } catch (GeneralSecurityException e) {
                 // not this algorithm; try the next
             }
         }
-        throw new IllegalStateException("Stored key pair is neither EC nor RSA");
+        throw new IllegalStateException("Stored private key is neither EC nor RSA");
     }
 
     private static byte[] block(String pem, String type) {

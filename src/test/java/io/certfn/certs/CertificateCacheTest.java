@@ -16,7 +16,7 @@ class CertificateCacheTest {
 
     private static StoredCertificate cert(String serial) {
         return new StoredCertificate(List.of("a.example"), "ec256", "", "", null, T0, T0.plus(Duration.ofDays(45)),
-                T0.plus(Duration.ofDays(30)), serial, T0, "https://ca/order/" + serial, null, null, null, null);
+                T0.plus(Duration.ofDays(30)), serial, T0, "https://ca/order/" + serial, null, null, null, null, null, null);
     }
 
     private static CertificateCache cache(String ttl) {

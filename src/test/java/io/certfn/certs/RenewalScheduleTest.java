@@ -45,7 +45,7 @@ class RenewalScheduleTest {
         assertTrue(production.isDue(fromCa, T0), "issued by https://ca/directory: after a switch of CA, never served");
         assertFalse(new RenewalSchedule(1.0 / 3, 0.1, "https://ca/directory").isDue(fromCa, T0));
         StoredCertificate legacy = new StoredCertificate(List.of("a.example"), "ec256", "", "", null, T0, T0.plus(Duration.ofDays(45)),
-                T0.plus(Duration.ofDays(30)), "01", T0, "https://ca/order/1", null, null, null, null);
+                T0.plus(Duration.ofDays(30)), "01", T0, "https://ca/order/1", null, null, null, null, null, null);
         assertFalse(production.isDue(legacy, T0), "stored before the directory was recorded: nothing says it is another CA's");
     }
 
@@ -73,6 +73,6 @@ class RenewalScheduleTest {
 
     private static StoredCertificate cert(Instant renewAfter) {
         return new StoredCertificate(List.of("a.example"), "ec256", "", "", null, T0, T0.plus(Duration.ofDays(45)),
-                renewAfter, "01", T0, "https://ca/order/1", "https://ca/directory", "https://ca/acct/1", null, null);
+                renewAfter, "01", T0, "https://ca/order/1", "https://ca/directory", "https://ca/acct/1", null, null, null, null);
     }
 }

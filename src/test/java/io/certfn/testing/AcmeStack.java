@@ -139,6 +139,26 @@ public final class AcmeStack implements AutoCloseable {
     /** Pebble's root number {@code n}: 0 is the default chain's, the others its alternates' ({@code PEBBLE_ALTERNATE_ROOTS}). */
     public X509Certificate root(int n) {
         try {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(management("/roots/" + n)));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot fetch Pebble's root", e);
+        }
+    }
+
+    /**
+     * What Pebble's management API says of the certificate with {@code serialHex}: {@code Valid}
+     * or {@code Revoked}, and for a revoked one its {@code Reason} code.
+     */
+    public com.fasterxml.jackson.databind.JsonNode certificateStatus(String serialHex) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(management("/cert-status-by-serial/" + serialHex));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private byte[] management(String path) {
+        try {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
@@ -148,11 +168,17 @@ public final class AcmeStack implements AutoCloseable {
             SSLContext ssl = SSLContext.getInstance("TLS");
             ssl.init(null, tmf.getTrustManagers(), null);
             HttpClient client = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
-            HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create(get("PEBBLE_MANAGEMENT") + "/roots/" + n)).build(),
+            HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create(get("PEBBLE_MANAGEMENT") + path)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
-            return (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(response.body()));
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot fetch Pebble's root", e);
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("Pebble's management API: GET " + path + " answered " + response.statusCode());
+            }
+            return response.body();
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("Pebble's management API: GET " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

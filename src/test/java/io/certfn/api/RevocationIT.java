@@ -1,0 +1,116 @@
+package io.certfn.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certfn.testing.AcmeStack;
+import io.certfn.testing.CertfnProcess;
+import io.certfn.testing.Closing;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code POST /api/certificate/revoke} against Pebble, whose management API tells whether the CA
+ * revoked the certificate: every caller of a name shares its key, so a leaked key must be
+ * revocable and replaceable through certfn.
+ */
+class RevocationIT {
+
+    private static final String OPS = "revoke-ops-key-0123456789";
+    private static final String OTHER = "revoke-other-key-0123456789";
+    private static final String SCHEDULER = "revoke-scheduler-key-0123456789";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static AcmeStack stack;
+    private static CertfnProcess certfn;
+    private static CertfnProcess second;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = AcmeStack.start(Map.of());
+        Path store = Files.createTempDirectory("certfn-revoke");
+        Map<String, String> config = new HashMap<>(stack.certfnConfig());
+        config.put("certfn.store.file.path", store.toString());
+        config.put("certfn.auth.api-keys", "ops=" + OPS + ",other=" + OTHER + ",scheduler=" + SCHEDULER);
+        config.put("certfn.store.cache-ttl", "1s");
+        config.put("certfn.policy", "{\"rules\":[{\"name\":\"ops\",\"match\":{\"apiKey\":\"ops\"},\"domains\":[\"*.certfn.test\"]},"
+                + "{\"name\":\"other\",\"match\":{\"apiKey\":\"other\"},\"domains\":[\"other.certfn.test\"]},"
+                + "{\"name\":\"scheduler\",\"match\":{\"apiKey\":\"scheduler\"},\"domains\":[\"*.certfn.test\"],\"actions\":[\"renew\"]}]}");
+        certfn = CertfnProcess.start(config);
+        second = CertfnProcess.start(config);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        Closing.all(certfn, second, stack);
+    }
+
+    private static HttpResponse<String> post(CertfnProcess process, String path, String key, String body) throws Exception {
+        return process.post(path, "APIKey " + key, body);
+    }
+
+    @Test
+    void aRevokedCertificateIsRevokedAtTheCaNeverServedAgainAndReplacedWithANewKey() throws Exception {
+        String body = "{\"domain\":\"leaked.certfn.test\"}";
+        JsonNode first = JSON.readTree(post(certfn, "/api/certificate", OPS, body).body());
+        // The other instance has it in memory too: the revocation must reach it through the store.
+        assertEquals(first.path("serial").asText(), JSON.readTree(post(second, "/api/certificate", OPS, body).body()).path("serial").asText());
+
+        HttpResponse<String> revoked = post(certfn, "/api/certificate/revoke", OPS, "{\"domain\":\"leaked.certfn.test\",\"reason\":\"keyCompromise\"}");
+        assertEquals(200, revoked.statusCode(), revoked.body() + certfn.log());
+        JsonNode answer = JSON.readTree(revoked.body());
+        assertEquals("revoked", answer.path("status").asText());
+        assertEquals(first.path("serial").asText(), answer.path("serial").asText());
+        assertEquals("keyCompromise", answer.path("reason").asText());
+        JsonNode atCa = stack.certificateStatus(first.path("serial").asText());
+        assertEquals("Revoked", atCa.path("Status").asText(), atCa.toString());
+        assertTrue(certfn.log().contains("event=revoked caller=apiKey:ops names=leaked.certfn.test serial=" + first.path("serial").asText()
+                + " reason=keyCompromise"), certfn.log());
+
+        HttpResponse<String> again = post(certfn, "/api/certificate/revoke", OPS, "{\"domain\":\"leaked.certfn.test\",\"reason\":\"keyCompromise\"}");
+        assertEquals(200, again.statusCode(), "revoking again answers the stored revocation: " + again.body());
+
+        Thread.sleep(1_100); // the other instance's memory (certfn.store.cache-ttl, 1 s here) has expired
+        for (CertfnProcess instance : new CertfnProcess[] {certfn, second}) {
+            HttpResponse<String> next = post(instance, "/api/certificate", OPS, body);
+            assertEquals(200, next.statusCode(), next.body() + instance.log());
+            JsonNode renewed = JSON.readTree(next.body());
+            assertNotEquals(first.path("serial").asText(), renewed.path("serial").asText(), "never the revoked one");
+            assertNotEquals(first.path("privateKey").asText(), renewed.path("privateKey").asText(), "a new key");
+        }
+    }
+
+    @Test
+    void onlyACallerGrantedTheNamesMayRevokeAndOnlyWhatIsStored() throws Exception {
+        assertEquals(200, post(certfn, "/api/certificate", OPS, "{\"domain\":\"kept.certfn.test\"}").statusCode());
+        HttpResponse<String> scheduler = post(certfn, "/api/certificate/revoke", SCHEDULER, "{\"domain\":\"kept.certfn.test\"}");
+        assertEquals(403, scheduler.statusCode(), "a renew-only rule may not revoke: " + scheduler.body());
+        assertEquals("domain_not_allowed", JSON.readTree(scheduler.body()).path("code").asText());
+        HttpResponse<String> stranger = post(certfn, "/api/certificate/revoke", OTHER, "{\"domain\":\"kept.certfn.test\"}");
+        assertEquals(403, stranger.statusCode(), stranger.body());
+
+        HttpResponse<String> badReason = post(certfn, "/api/certificate/revoke", OPS, "{\"domain\":\"kept.certfn.test\",\"reason\":\"because\"}");
+        assertEquals(400, badReason.statusCode(), badReason.body());
+        assertTrue(JSON.readTree(badReason.body()).path("detail").asText().contains(
+                "unspecified, keyCompromise, affiliationChanged, superseded, cessationOfOperation"), badReason.body());
+
+        HttpResponse<String> none = post(certfn, "/api/certificate/revoke", OPS, "{\"domain\":\"never-issued.certfn.test\"}");
+        assertEquals(404, none.statusCode(), none.body());
+        assertEquals("not_found", JSON.readTree(none.body()).path("code").asText());
+        assertTrue(JSON.readTree(none.body()).path("detail").asText().contains("No certificate is stored for never-issued.certfn.test"),
+                none.body());
+
+        HttpResponse<String> superseded = post(certfn, "/api/certificate/revoke", OPS, "{\"domain\":\"kept.certfn.test\",\"reason\":\"superseded\"}");
+        assertEquals(200, superseded.statusCode(), superseded.body() + certfn.log());
+        assertEquals("Revoked", stack.certificateStatus(JSON.readTree(superseded.body()).path("serial").asText()).path("Status").asText());
+    }
+}
