@@ -50,6 +50,7 @@ public class CertificateService {
     private final Duration leaseWait;
     private final Duration retryAfter;
     private final Duration failureBackoff;
+    private final boolean reuseKey;
     /** The failures a CA or DNS provider will answer the same way if asked again at once. */
     private static final java.util.Set<String> BACKOFF_CODES = java.util.Set.of("acme_error", "dns_error", "acme_rate_limited",
             "acme_rejected");
@@ -72,6 +73,7 @@ public class CertificateService {
         this.leaseWait = config.lease().maxWait();
         this.retryAfter = config.request().retryAfter();
         this.failureBackoff = config.renewal().failureBackoff();
+        this.reuseKey = config.renewal().reuseKey();
     }
 
     /**
@@ -178,9 +180,7 @@ public class CertificateService {
             if (cert.isRevoked()) {
                 return cert;
             }
-            java.security.KeyPair key = cert.privateKey() == null ? null
-                    : new java.security.KeyPair(Pem.readCertificates(cert.certificate()).get(0).getPublicKey(),
-                            Pem.readPrivateKey(cert.privateKey()));
+            java.security.KeyPair key = cert.privateKey() == null ? null : keyPair(cert);
             issuer.revoke(Pem.readCertificates(cert.certificate()).get(0), key, reason.code());
             StoredCertificate revoked = cert.revoked(Instant.now(), reason.wireName());
             lease.confirm("marking the certificate revoked");
@@ -319,7 +319,7 @@ public class CertificateService {
                     .map(cert -> Pem.readCertificates(cert.certificate()).get(0));
             IssuedChain chain;
             try {
-                chain = issuer.issue(new OrderRequest(spec.names(), spec.keyType()::generate,
+                chain = issuer.issue(new OrderRequest(spec.names(), keyFor(spec, current),
                         spec.csr().map(ClientCsr::der), spec.profile(), replaces), checkpoint, fence);
             } catch (CertfnException e) {
                 recordFailure(spec, id, checkpoint, e);
@@ -382,6 +382,24 @@ public class CertificateService {
     private boolean sameCa(StoredCertificate cert) {
         return !cert.isRevoked() && !cert.fromOtherDirectory(issuer.directory())
                 && (cert.account() == null || cert.account().equals(issuer.accountUrl()));
+    }
+
+    /**
+     * The key of the new certificate: a new one, or with {@code certfn.renewal.reuse-key} the one
+     * of the certificate it renews — never one revoked as compromised.
+     */
+    private java.util.function.Supplier<java.security.KeyPair> keyFor(CertificateSpec spec, Optional<CertificateRepository.Found> current) {
+        Optional<StoredCertificate> renewed = current.map(CertificateRepository.Found::certificate)
+                .filter(cert -> reuseKey && cert.privateKey() != null && !"keyCompromise".equals(cert.revocationReason()));
+        if (renewed.isEmpty()) {
+            return spec.keyType()::generate;
+        }
+        java.security.KeyPair kept = keyPair(renewed.get());
+        return () -> kept;
+    }
+
+    private static java.security.KeyPair keyPair(StoredCertificate cert) {
+        return new java.security.KeyPair(Pem.readCertificates(cert.certificate()).get(0).getPublicKey(), Pem.readPrivateKey(cert.privateKey()));
     }
 
     /** A checkpoint left by a crash after the certificate was stored belongs to that certificate. */

@@ -594,6 +594,15 @@ public interface CertfnConfig {
         Duration sweepInterval();
 
         /**
+         * {@code certfn.renewal.reuse-key}: a renewal keeps the certificate's key (for SPKI
+         * pinning and DANE 3 1 1, and le-cert-server's behaviour) instead of a new one; never
+         * after a {@code keyCompromise} revocation.
+         */
+        @WithName("reuse-key")
+        @WithDefault("false")
+        boolean reuseKey();
+
+        /**
          * {@code certfn.renewal.check-interval}: how often the scheduler runs the renewal sweep
          * (the deploy templates: every 12 hours). Within a CA's renewal window the due time is
          * picked so that a sweep still falls inside the window (RFC 9773 §4.2).

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certfn.testing.AcmeStack;
 import io.certfn.testing.CertfnProcess;
 import io.certfn.testing.Closing;
+import io.certfn.testing.TestStore;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,12 +34,13 @@ class RevocationIT {
     private static AcmeStack stack;
     private static CertfnProcess certfn;
     private static CertfnProcess second;
+    private static Map<String, String> config;
 
     @BeforeAll
     static void start() throws Exception {
         stack = AcmeStack.start(Map.of());
         Path store = Files.createTempDirectory("certfn-revoke");
-        Map<String, String> config = new HashMap<>(stack.certfnConfig());
+        config = new HashMap<>(stack.certfnConfig());
         config.put("certfn.store.file.path", store.toString());
         config.put("certfn.auth.api-keys", "ops=" + OPS + ",other=" + OTHER + ",scheduler=" + SCHEDULER);
         config.put("certfn.store.cache-ttl", "1s");
@@ -112,5 +114,37 @@ class RevocationIT {
         HttpResponse<String> superseded = post(certfn, "/api/certificate/revoke", OPS, "{\"domain\":\"kept.certfn.test\",\"reason\":\"superseded\"}");
         assertEquals(200, superseded.statusCode(), superseded.body() + certfn.log());
         assertEquals("Revoked", stack.certificateStatus(JSON.readTree(superseded.body()).path("serial").asText()).path("Status").asText());
+    }
+
+    /** certfn.renewal.reuse-key: renewals keep the key (SPKI pinning, DANE 3 1 1), but never a compromised one. */
+    @Test
+    void withReuseKeyARenewalKeepsTheKeyUntilItIsRevokedAsCompromised() throws Exception {
+        Path store = Files.createTempDirectory("certfn-reuse-key");
+        Map<String, String> reusing = new HashMap<>(config);
+        reusing.put("certfn.store.file.path", store.toString());
+        reusing.put("certfn.store.cache-ttl", "0s");
+        reusing.put("certfn.renewal.reuse-key", "true");
+        String body = "{\"domain\":\"pinned.certfn.test\"}";
+        try (CertfnProcess pinned = CertfnProcess.start(reusing)) {
+            JsonNode first = JSON.readTree(post(pinned, "/api/certificate", OPS, body).body());
+            TestStore.makeDue(store, "pinned.certfn.test");
+            JsonNode renewed = JSON.readTree(post(pinned, "/api/certificate", OPS, body).body());
+            assertNotEquals(first.path("serial").asText(), renewed.path("serial").asText(), "renewed");
+            assertEquals(first.path("privateKey").asText(), renewed.path("privateKey").asText(), "with the same key");
+
+            assertEquals(200, post(pinned, "/api/certificate/revoke", OPS, "{\"domain\":\"pinned.certfn.test\",\"reason\":\"keyCompromise\"}")
+                    .statusCode());
+            JsonNode replaced = JSON.readTree(post(pinned, "/api/certificate", OPS, body).body());
+            assertNotEquals(renewed.path("serial").asText(), replaced.path("serial").asText());
+            assertNotEquals(renewed.path("privateKey").asText(), replaced.path("privateKey").asText(), "a compromised key is never reused");
+        }
+        // Without the setting (the default), every renewal has a new key.
+        String other = "{\"domain\":\"rotated.certfn.test\"}";
+        JsonNode before = JSON.readTree(post(certfn, "/api/certificate", OPS, other).body());
+        TestStore.makeDue(Path.of(config.get("certfn.store.file.path")), "rotated.certfn.test");
+        Thread.sleep(1_100); // certfn.store.cache-ttl (1 s here): the due certificate is read again
+        JsonNode after = JSON.readTree(post(certfn, "/api/certificate", OPS, other).body());
+        assertNotEquals(before.path("serial").asText(), after.path("serial").asText());
+        assertNotEquals(before.path("privateKey").asText(), after.path("privateKey").asText());
     }
 }
