@@ -17,6 +17,8 @@ Control (plain JSON over the same HTTPS port, under /ca-proxy/):
                          dies meanwhile has triggered the challenge but never heard back);
                          "when": "trigger" matches only a challenge's trigger (payload {}), not a poll
   GET  /ca-proxy/held    how many answers have been held so far
+  POST /ca-proxy/echo-profile {"profile": "classic"}: newOrder answers name this profile (as a CA
+                         with profiles does; Pebble 2.4 names none); {} stops it; reset too
   POST /ca-proxy/reset   forget every rule
   GET  /ca-proxy/orders  the newOrder payloads seen, oldest first
   POST /ca-proxy/profiles {"classic": "description", "shortlived": "..."}: the directory's meta.profiles
@@ -53,6 +55,7 @@ class State:
         self.profiles = None  # meta.profiles of the directory, once a test sets them
         self.ari_fetches = []
         self.held = 0
+        self.echo_profile = None
 
     def upstream_connection(self):
         context = ssl._create_unverified_context()  # Pebble's own listener certificate; localhost only
@@ -121,6 +124,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif self.path == "/ca-proxy/reset":
             with state.lock:
                 state.rules.clear()
+                state.echo_profile = None
+        elif self.path == "/ca-proxy/echo-profile":
+            with state.lock:
+                state.echo_profile = json.loads(payload).get("profile")
         elif self.path == "/ca-proxy/orders":
             with state.lock:
                 return self.answer(200, json.dumps(state.orders).encode(), [("Content-Type", "application/json")])
@@ -212,6 +219,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.answer(response.status, body, headers)
             except (BrokenPipeError, ConnectionResetError):
                 return None  # the client is gone, as the test wanted
+        if resource == "newOrder" and response.status == 201 and state.echo_profile is not None:
+            created = json.loads(body)
+            created["profile"] = state.echo_profile
+            return self.answer(response.status, json.dumps(created).encode(), headers)
         if urllib.parse.urlsplit(self.path).path != "/dir" or self.command == "HEAD" or response.status != 200:
             return self.answer(response.status, body if self.command != "HEAD" else b"", headers)
         directory = json.loads(body)

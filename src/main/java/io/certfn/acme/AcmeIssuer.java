@@ -67,6 +67,7 @@ public class AcmeIssuer {
     private final Duration propagationWait;
     private final Optional<String> preferredChain;
     private final Duration checkInterval;
+    private final Optional<String> defaultProfile;
     private final ExecutorService beside = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "certfn-order-io");
         t.setDaemon(true);
@@ -83,6 +84,7 @@ public class AcmeIssuer {
         this.propagationWait = config.dns().propagationWait();
         this.preferredChain = config.acme().preferredChain();
         this.checkInterval = config.renewal().checkInterval();
+        this.defaultProfile = config.acme().profile().map(String::strip);
     }
 
     /**
@@ -160,6 +162,7 @@ public class AcmeIssuer {
                         : CompletableFuture.supplyAsync(request.newKey(), beside);
                 fence.check("creating the order");
                 order = create(login, request);
+                checkEchoedProfile(order, request);
                 String orderUrl = order.getLocation().toString();
                 Instant created = Instant.now();
                 checkpointed = key.thenAcceptAsync(keyPair -> checkpoint.save(
@@ -365,16 +368,36 @@ public class AcmeIssuer {
         }
     }
 
-    /** A profile the CA's directory does not list is refused before anything is ordered (acme4j would throw). */
+    /**
+     * A profile the CA's directory does not list is refused before anything is ordered (acme4j
+     * would throw); the server's default ({@code certfn.acme.profile}) is named as such.
+     */
     private void checkProfile(Login login, String profile) throws AcmeException {
         var metadata = login.getSession().getMetadata();
+        String asked = defaultProfile.filter(profile::equals).isPresent()
+                ? "certfn.acme.profile '" + profile + "' (the server's default profile)" : "profile '" + profile + "'";
+        String fix = asked.startsWith("certfn") ? "change or unset certfn.acme.profile" : "leave 'profile' out";
         if (!metadata.isProfileAllowed()) {
-            throw new InvalidProfile("profile '" + profile + "' was asked for, but the CA at " + account.directory()
-                    + " offers no profiles; leave 'profile' out.");
+            throw new InvalidProfile(asked + " was asked for, but the CA at " + account.directory() + " offers no profiles; " + fix + ".");
         }
         if (!metadata.isProfileAllowed(profile)) {
-            throw new InvalidProfile("profile '" + profile + "' is not offered by the CA at " + account.directory()
+            throw new InvalidProfile(asked + " is not offered by the CA at " + account.directory()
                     + "; it offers: " + String.join(", ", new java.util.TreeSet<>(metadata.getProfiles())) + ".");
+        }
+    }
+
+    /**
+     * The profile the CA created the order with, where it says (RFC draft acme-profiles §4), must
+     * be the one asked for: a certificate of another profile would be stored and served as this one.
+     */
+    private static void checkEchoedProfile(Order order, OrderRequest request) {
+        if (request.profile().isEmpty()) {
+            return;
+        }
+        Optional<String> echoed = order.getJSON().get("profile").optional().map(v -> v.asString());
+        if (echoed.isPresent() && !echoed.get().equals(request.profile().get())) {
+            throw new AcmeFailure("The CA created the order " + order.getLocation() + " with profile '" + echoed.get()
+                    + "', not the requested '" + request.profile().get() + "'; nothing was validated or issued.");
         }
     }
 

@@ -56,6 +56,7 @@ public class CertificateResource {
     private final ServedKeys served;
     private final ObjectMapper json;
     private final CertfnConfig.Request config;
+    private final Optional<String> defaultProfile;
 
     public CertificateResource(CertificateService certificates, Admission admission, ServedKeys served, ObjectMapper json,
             CertfnConfig config) {
@@ -64,6 +65,7 @@ public class CertificateResource {
         this.served = served;
         this.json = json;
         this.config = config.request();
+        this.defaultProfile = config.acme().profile().map(String::strip).filter(p -> !p.isEmpty());
     }
 
     /**
@@ -89,7 +91,7 @@ public class CertificateResource {
 
     private Optional<CertificateSpec> parsedQuietly(byte[] body) {
         try {
-            return Optional.of(RequestBody.read(body, json));
+            return Optional.of(read(body));
         } catch (CertfnException e) {
             return Optional.empty();
         }
@@ -130,7 +132,7 @@ public class CertificateResource {
     public Response revoke(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServerRequest request,
             byte[] body) {
         Caller caller = admission.authenticate(authorization, request, null);
-        CertificateSpec spec = RequestBody.read(body, json);
+        CertificateSpec spec = read(body);
         RevocationReason reason = RequestBody.reason(body, json);
         admission.authorize(caller, spec.names());
         StoredCertificate revoked = certificates.revoke(caller, spec, reason);
@@ -141,11 +143,19 @@ public class CertificateResource {
         }
     }
 
+    /** The request body, with {@code certfn.acme.profile} when it names no profile. */
+    private CertificateSpec read(byte[] body) {
+        CertificateSpec spec = RequestBody.read(body, json);
+        return spec.profile().isEmpty() && defaultProfile.isPresent()
+                ? new CertificateSpec(spec.names(), spec.keyType(), spec.csr(), defaultProfile)
+                : spec;
+    }
+
     /** The full path: credential, body ({@code parsed} when already read), policy, then {@code action}. */
     private Response handle(String authorization, String prefer, HttpServerRequest request,
             Optional<CertificateSpec> parsed, byte[] body, Action action) {
         Caller caller = admission.authenticate(authorization, request, parsed.map(CertificateSpec::names).orElse(null));
-        CertificateSpec spec = parsed.orElseGet(() -> RequestBody.read(body, json));
+        CertificateSpec spec = parsed.orElseGet(() -> read(body));
         admission.authorize(caller, spec.names());
         Duration budget = WaitPreference.budget(prefer, config.waitBudget(), config.maxWait());
         Response response = responseFor(caller, action.run(caller, spec, budget), spec, prefer);

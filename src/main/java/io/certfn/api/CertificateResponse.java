@@ -25,6 +25,7 @@ public record CertificateResponse(
         String notAfter,
         String renewAfter,
         String serial,
+        String profile,
         boolean cached) {
 
     /** The answer for {@code cert}, naming the names in the order this caller asked for them. */
@@ -32,6 +33,6 @@ public record CertificateResponse(
         String fullChain = cert.certificate() + cert.issuerCert();
         return new CertificateResponse(requested.get(0), requested, fullChain, cert.certificate(), cert.issuerCert(),
                 fullChain, cert.privateKey(), cert.notBefore().toString(),
-                cert.notAfter().toString(), cert.renewAfter().toString(), cert.serial(), cached);
+                cert.notAfter().toString(), cert.renewAfter().toString(), cert.serial(), cert.profile(), cached);
     }
 }

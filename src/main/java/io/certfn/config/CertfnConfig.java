@@ -102,6 +102,13 @@ public interface CertfnConfig {
         @WithName("preferred-chain")
         Optional<String> preferredChain();
 
+        /**
+         * {@code certfn.acme.profile}: the ACME profile (e.g. {@code shortlived}) ordered when a
+         * request names none; part of the certificate's identity like a requested one. Checked
+         * against the CA's directory at the first order.
+         */
+        Optional<String> profile();
+
         /** {@code certfn.acme.trust-store}: PEM file of extra CA certificates for the CA's HTTPS. */
         @WithName("trust-store")
         Optional<Path> trustStore();

@@ -182,6 +182,8 @@ class ProductionCaIT {
                 "another profile is another certificate");
         HttpResponse<String> again = certfn.post("/api/certificate", "APIKey " + KEY, shortlived);
         assertEquals(JSON.readTree(profiled.body()).path("serial"), JSON.readTree(again.body()).path("serial"));
+        assertEquals("shortlived", JSON.readTree(again.body()).path("profile").asText(), "the answer names its profile: " + again.body());
+        assertFalse(JSON.readTree(plain.body()).has("profile"), plain.body());
         List<JsonNode> orders = ordersFor(name);
         assertEquals(2, orders.size(), orders.toString());
         assertEquals("shortlived", orders.get(0).path("profile").asText(), orders.toString());
@@ -205,6 +207,38 @@ class ProductionCaIT {
         List<JsonNode> after = ordersFor(name);
         assertEquals(3, after.size(), "the sweep renewed the profiled certificate: " + sweep.body());
         assertEquals("shortlived", after.get(2).path("profile").asText(), "with its profile: " + after);
+    }
+
+    /** A CA that creates the order with another profile than asked would have certfn store it as the asked one. */
+    @Test
+    void anOrderTheCaCreatesWithAnotherProfileIsRefused() throws Exception {
+        ca.echoProfile("classic");
+        HttpResponse<String> r = certfn.post("/api/certificate", "APIKey " + KEY, "{\"domain\":\"echo.certfn.test\",\"profile\":\"shortlived\"}");
+        assertEquals(502, r.statusCode(), r.body());
+        assertTrue(JSON.readTree(r.body()).path("detail").asText().contains("with profile 'classic', not the requested 'shortlived'"), r.body());
+        ca.echoProfile("shortlived");
+        HttpResponse<String> same = certfn.post("/api/certificate", "APIKey " + KEY, "{\"domain\":\"echo-same.certfn.test\",\"profile\":\"shortlived\"}");
+        assertEquals(200, same.statusCode(), same.body() + certfn.log());
+    }
+
+    /** certfn.acme.profile: what a request without a profile is ordered with, and a value the CA lacks named as the setting. */
+    @Test
+    void theServersDefaultProfileIsOrderedForRequestsThatNameNone() throws Exception {
+        String[] settings = {"certfn.store.file.path", store.toString(), "certfn.auth.api-keys", "ops=" + KEY};
+        try (CertfnProcess defaulted = CertfnProcess.start(CertfnProcess.config(CertfnProcess.config(ca.certfnConfig(), settings),
+                "certfn.acme.profile", "shortlived"))) {
+            HttpResponse<String> r = defaulted.post("/api/certificate", "APIKey " + KEY, "{\"domain\":\"default-profile.certfn.test\"}");
+            assertEquals(200, r.statusCode(), r.body() + defaulted.log());
+            assertEquals("shortlived", JSON.readTree(r.body()).path("profile").asText(), r.body());
+            assertEquals("shortlived", ordersFor("default-profile.certfn.test").get(0).path("profile").asText());
+        }
+        try (CertfnProcess typo = CertfnProcess.start(CertfnProcess.config(CertfnProcess.config(ca.certfnConfig(), settings),
+                "certfn.acme.profile", "shortlivd"))) {
+            HttpResponse<String> r = typo.post("/api/certificate", "APIKey " + KEY, "{\"domain\":\"default-typo.certfn.test\"}");
+            assertEquals(400, r.statusCode(), r.body());
+            assertTrue(JSON.readTree(r.body()).path("detail").asText().startsWith(
+                    "certfn.acme.profile 'shortlivd' (the server's default profile) is not offered by the CA"), r.body());
+        }
     }
 
     @Test

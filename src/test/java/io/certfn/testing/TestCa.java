@@ -180,6 +180,15 @@ public final class TestCa implements AutoCloseable {
         control("POST", "/ca-proxy/profiles", JSON.writeValueAsString(profiles));
     }
 
+    /** Makes newOrder answers name {@code profile} as the order's profile (null: name none, as Pebble 2.4). */
+    public void echoProfile(String profile) throws Exception {
+        Map<String, Object> echo = new LinkedHashMap<>();
+        if (profile != null) {
+            echo.put("profile", profile);
+        }
+        control("POST", "/ca-proxy/echo-profile", JSON.writeValueAsString(echo));
+    }
+
     /** The certificate ids whose renewal info was asked for, oldest first. */
     public JsonNode renewalInfoFetches() throws Exception {
         return JSON.readTree(control("GET", "/ca-proxy/renewal-info-fetches", null));
