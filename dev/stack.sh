@@ -16,6 +16,8 @@
 #   STACK_ZONE             the DNS zone the DNS server serves (default certfn.test)
 #   STACK_PEBBLE_DNS       DNS server Pebble's validation uses (default: the one just started)
 #   STACK_NONCE_REJECT     share of nonces Pebble rejects, percent (default 0)
+#   STACK_EAB              KID=MACKEY: Pebble requires external account binding, with this one key
+#                          (the MAC key base64url, as ZeroSSL and Google Trust Services hand them out)
 set -euo pipefail
 
 cmd=${1:-}
@@ -160,6 +162,11 @@ ZONE
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
     -subj "/CN=localhost" -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
     -keyout "$dir/pebble/key.pem" -out "$dir/pebble/cert.pem" 2>/dev/null
+  local eab_required=false eab_keys=""
+  if [ -n "${STACK_EAB:-}" ]; then
+    eab_required=true
+    eab_keys=", \"externalAccountMACKeys\": {\"${STACK_EAB%%=*}\": \"${STACK_EAB#*=}\"}"
+  fi
   cat > "$dir/pebble/pebble.json" <<JSON
 {"pebble": {
   "listenAddress": "127.0.0.1:$acme_port",
@@ -167,7 +174,7 @@ ZONE
   "certificate": "$dir/pebble/cert.pem",
   "privateKey": "$dir/pebble/key.pem",
   "httpPort": 5002, "tlsPort": 5001, "ocspResponderURL": "",
-  "externalAccountBindingRequired": false
+  "externalAccountBindingRequired": $eab_required$eab_keys
 }}
 JSON
   PEBBLE_VA_NOSLEEP=1 PEBBLE_WFE_NONCEREJECT=${STACK_NONCE_REJECT:-0} PEBBLE_AUTHZREUSE=0 \

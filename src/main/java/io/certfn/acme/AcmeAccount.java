@@ -219,6 +219,7 @@ public class AcmeAccount {
     }
 
     private URL create(Session session, KeyPair keyPair) {
+        requireEabIfTheCaDoes(session);
         AccountBuilder builder = new AccountBuilder().agreeToTermsOfService().useKeyPair(keyPair);
         config.email().ifPresent(builder::addEmail);
         if (config.eab().kid().isPresent()) {
@@ -231,6 +232,22 @@ public class AcmeAccount {
             return builder.create(session).getLocation();
         } catch (AcmeException e) {
             throw AcmeErrors.translate(e, "registering the ACME account", config.directory());
+        }
+    }
+
+    /** A CA whose directory says {@code externalAccountRequired} refuses a plain registration: say which keys to set instead. */
+    private void requireEabIfTheCaDoes(Session session) {
+        boolean required;
+        try {
+            required = session.getMetadata().isExternalAccountRequired();
+        } catch (AcmeException e) {
+            throw AcmeErrors.translate(e, "reading the CA's directory", directory);
+        }
+        if (required && config.eab().kid().isEmpty()) {
+            throw new AcmeRejected("externalAccountRequired", "The CA at " + directory + " requires external account binding "
+                    + "(its directory says externalAccountRequired): set certfn.acme.eab.kid and certfn.acme.eab.hmac-key to the "
+                    + "EAB credentials from the CA's console (ZeroSSL: Developer section; Google Trust Services: gcloud publicca "
+                    + "external-account-keys create).", null);
         }
     }
 

@@ -352,7 +352,8 @@ public class CertificateService {
      * order the next request can resume (its checkpoint is still there), nor a store or lease problem.
      */
     private void recordFailure(CertificateSpec spec, String id, OrderCheckpoint checkpoint, CertfnException e) {
-        if (!BACKOFF_CODES.contains(e.code())) {
+        // A missing EAB setting is the server's, not the name's: the restart that fixes it must not meet a backoff.
+        if (!BACKOFF_CODES.contains(e.code()) || e.reason().filter("externalAccountRequired"::equals).isPresent()) {
             return;
         }
         try {
