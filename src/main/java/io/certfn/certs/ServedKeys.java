@@ -28,7 +28,7 @@ public class ServedKeys {
     private record Key(String issuer, String subject, String serial) {
     }
 
-    /** The audit text of a key's recipient, and the answers since the first of the window. */
+    /** The audit text of a key's recipient, and the answers since the first of the window (negative once the window closed). */
     private record Count(String who, AtomicLong repeats) {
     }
 
@@ -58,17 +58,20 @@ public class ServedKeys {
             return;
         }
         Key key = new Key(caller.issuer(), caller.subject(), cert.serial());
-        Count count = counts.get(key);
-        if (count == null) {
-            Count first = new Count("caller=" + caller.describe() + " names=" + String.join(",", cert.names()) + " serial=" + cert.serial(),
-                    new AtomicLong());
-            count = counts.putIfAbsent(key, first);
+        while (true) {
+            Count count = counts.get(key);
             if (count == null) {
-                AuditLog.served(first.who(), 0, window);
+                Count first = new Count("caller=" + caller.describe() + " names=" + String.join(",", cert.names()) + " serial="
+                        + cert.serial(), new AtomicLong());
+                if (counts.putIfAbsent(key, first) == null) {
+                    AuditLog.served(first.who(), 0, window);
+                    return;
+                }
+            } else if (count.repeats().getAndIncrement() >= 0) {
                 return;
             }
+            // The window ended between the look and the count (its line is written): count in the next one.
         }
-        count.repeats().incrementAndGet();
     }
 
     /** Ends the window: writes the repeats counted since each first line, and starts afresh. */
@@ -76,8 +79,13 @@ public class ServedKeys {
     void flush() {
         for (Key key : List.copyOf(counts.keySet())) {
             Count count = counts.remove(key);
-            if (count != null && count.repeats().get() > 0) {
-                AuditLog.served(count.who(), count.repeats().get(), window);
+            if (count == null) {
+                continue;
+            }
+            // Closed for good: an answer counting into it from now on sees it closed and counts in the next window.
+            long repeats = count.repeats().getAndSet(Long.MIN_VALUE);
+            if (repeats > 0) {
+                AuditLog.served(count.who(), repeats, window);
             }
         }
     }
