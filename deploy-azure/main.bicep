@@ -1,4 +1,5 @@
-// certfn on Azure Functions (Linux, Java 17 worker): a Function App with a system-assigned managed
+// certfn on Azure Functions (Linux, Consumption or Flex Consumption, Java 17 worker or the native custom
+// handler): a Function App with a system-assigned managed
 // identity; certfn's own storage account (shared keys off) whose `certfn` container is its store and
 // lock; the Functions host's storage account apart; the data key in Key Vault; role assignments for
 // the container, the DNS zone and the key's secret; Application Insights; the app's own renewal timer.
@@ -37,6 +38,14 @@ param policy string
 @allowed([ 'java', 'custom' ])
 param workerRuntime string = 'java'
 
+@description('consumption: the Linux Consumption plan (retired by Microsoft in September 2028); flex: Flex Consumption (FC1), its successor, which deploys from a blob container and reads no FUNCTIONS_WORKER_RUNTIME or WEBSITE_RUN_FROM_PACKAGE.')
+@allowed([ 'consumption', 'flex' ])
+param hostingPlan string = 'consumption'
+
+@description('Flex Consumption only: the most instances the app scales out to.')
+param maximumInstanceCount int = 40
+
+var flex = hostingPlan == 'flex'
 var name = toLower(prefix)
 var suffix = uniqueString(resourceGroup().id)
 var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
@@ -58,6 +67,20 @@ resource hostStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
 }
 
 // certfn's store: reachable with the managed identity only (no account key can open it).
+// Flex Consumption deploys the app's package from this container of the host's account.
+resource hostBlobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = if (flex) {
+  parent: hostStorage
+  name: 'default'
+}
+
+resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = if (flex) {
+  parent: hostBlobService
+  name: 'app-package'
+  properties: { publicAccess: 'None' }
+}
+
+var hostStorageConnection = 'DefaultEndpointsProtocol=https;AccountName=${hostStorage.name};AccountKey=${hostStorage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
+
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: take('${name}s${suffix}', 24)
   location: location
@@ -114,7 +137,7 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
 resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   name: '${name}-plan-${suffix}'
   location: location
-  sku: { name: 'Y1', tier: 'Dynamic' }
+  sku: flex ? { name: 'FC1', tier: 'FlexConsumption' } : { name: 'Y1', tier: 'Dynamic' }
   kind: 'functionapp'
   properties: { reserved: true }
 }
@@ -128,15 +151,17 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     siteConfig: {
-      linuxFxVersion: workerRuntime == 'java' ? 'Java|17' : ''
+      linuxFxVersion: flex ? null : (workerRuntime == 'java' ? 'Java|17' : '')
       minTlsVersion: '1.2'
-      appSettings: [
+      // Flex Consumption takes the runtime from functionAppConfig and refuses these settings.
+      appSettings: concat(flex ? [] : [
         { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
         { name: 'FUNCTIONS_WORKER_RUNTIME', value: workerRuntime }
-        // The Functions host's own state (timer locks) in its own account; certfn's objects use the managed identity.
-        { name: 'AzureWebJobsStorage', value: 'DefaultEndpointsProtocol=https;AccountName=${hostStorage.name};AccountKey=${hostStorage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}' }
         // Kept on every deployment: without it a re-run of this template leaves the app serving nothing until the zip is pushed again.
         { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '1' }
+      ], [
+        // The Functions host's own state (timer locks) in its own account; certfn's objects use the managed identity.
+        { name: 'AzureWebJobsStorage', value: hostStorageConnection }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
         // No /api prefix: certfn's own paths (/api/certificate, /healthz) are the URLs.
         { name: 'AzureFunctionsJobHost__extensions__http__routePrefix', value: '' }
@@ -154,9 +179,22 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'CERTFN_AUTH_AZURE_AUDIENCE', value: tokenAudience }
         { name: 'CERTFN_POLICY', value: policy }
         { name: 'CERTFN_PLATFORM_AZURE_APP_SERVICE_AUTH', value: appServiceAuth ? 'true' : 'false' }
-      ]
+      ])
     }
+    functionAppConfig: flex ? {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${hostStorage.properties.primaryEndpoints.blob}app-package'
+          // The host's account key, as AzureWebJobsStorage: no fourth role for the identity.
+          authentication: { type: 'StorageAccountConnectionString', storageAccountConnectionStringName: 'AzureWebJobsStorage' }
+        }
+      }
+      scaleAndConcurrency: { maximumInstanceCount: maximumInstanceCount, instanceMemoryMB: 2048 }
+      runtime: workerRuntime == 'java' ? { name: 'java', version: '17' } : { name: 'custom', version: '1.0' }
+    } : null
   }
+  dependsOn: [ deploymentContainer ] // only when it is deployed (flex)
 }
 
 // App Service authentication, only with appServiceAuthClientId: Entra ID tokens for tokenAudience are

@@ -158,9 +158,28 @@ class DeployTemplatesTest {
         assertTrue(bicep.contains("resource authentication 'Microsoft.Web/sites/config@2023-12-01' = if (appServiceAuth)")
                 && bicep.contains("requireAuthentication: true") && bicep.contains("excludedPaths: [ '/healthz' ]"));
         assertTrue(bicep.contains("{ name: 'WEBSITE_RUN_FROM_PACKAGE', value: '1' }"), "a re-run keeps the deployed package");
+        // Flex Consumption, Linux Consumption's successor: runtime and package from functionAppConfig, none of the settings it refuses.
+        assertTrue(bicep.contains("@allowed([ 'consumption', 'flex' ])\nparam hostingPlan string = 'consumption'"), "a choice of plan");
+        assertTrue(bicep.contains("sku: flex ? { name: 'FC1', tier: 'FlexConsumption' } : { name: 'Y1', tier: 'Dynamic' }"));
+        assertTrue(bicep.contains("appSettings: concat(flex ? [] : [\n        { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }\n"
+                + "        { name: 'FUNCTIONS_WORKER_RUNTIME', value: workerRuntime }"), "Flex refuses FUNCTIONS_WORKER_RUNTIME");
+        assertTrue(bicep.contains("functionAppConfig: flex ? {") && bicep.contains("type: 'blobContainer'")
+                && bicep.contains("runtime: workerRuntime == 'java' ? { name: 'java', version: '17' } : { name: 'custom', version: '1.0' }"));
+        assertTrue(bicep.contains("linuxFxVersion: flex ? null :"), "Flex takes no linuxFxVersion");
         assertTrue(bicep.contains("@allowed([ 'java', 'custom' ])\nparam workerRuntime string = 'java'")
                 && bicep.contains("{ name: 'FUNCTIONS_WORKER_RUNTIME', value: workerRuntime }"),
                 "one template for the Java worker and the native custom handler");
+    }
+
+    /** The custom handler's host.json: the host proxies HTTP requests to certfn as they came, its timer reaches /renewals. */
+    @Test
+    void theCustomHandlerIsProxiedHttpRequestsAndServesNoRoutePrefix() throws Exception {
+        var host = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(Path.of("deploy-azure/custom-handler/host.json")));
+        assertTrue(host.path("customHandler").path("enableHttpProxyingRequest").asBoolean(), host.toString());
+        assertTrue(host.path("customHandler").path("enableForwardingHttpRequest").asBoolean(), "kept for older hosts: " + host);
+        assertTrue(host.path("extensions").path("http").path("routePrefix").isTextual()
+                && host.path("extensions").path("http").path("routePrefix").asText().isEmpty(), host.toString());
+        assertTrue(host.has("extensionBundle"), "the timer trigger needs the extension bundle");
     }
 
     @Test
