@@ -1,5 +1,5 @@
 # certfn — the two commands of README: `make run` and `make test`.
-.PHONY: run test test-under-load demo bench build clean native-check
+.PHONY: run test test-under-load demo bench build clean native-check native-test
 
 # A local Pebble + Knot and certfn against them; prints a dev API key and a curl line.
 run: build
@@ -54,6 +54,12 @@ native-check:
 	dev/native-registrations.py target/native-sources
 	$(NATIVE_CHECK) target/native-sources
 	$(NATIVE_CHECK) --maven -Paws
+
+# Release builds: the real native executables where GraalVM's native-image or docker/podman exists, and
+# the packaged integration tests run against the Cloud Run and custom-handler binaries. Stops with a
+# message elsewhere (no native binary can be built on this project's machines).
+native-test:
+	dev/native-test.sh
 
 clean:
 	./mvnw -q -B clean

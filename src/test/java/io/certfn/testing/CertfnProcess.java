@@ -65,10 +65,13 @@ public final class CertfnProcess implements AutoCloseable {
 
     private static CertfnProcess launch(Map<String, String> config, String portVariable) throws IOException {
         String jar = System.getProperty("certfn.app.jar", "target/quarkus-app/quarkus-run.jar");
+        // make native-test: the same tests against the native executable of a release build.
+        String nativeBinary = System.getProperty("certfn.app.native", "");
         int port = freePort();
         Path log = Files.createTempFile("certfn-process", ".log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", jar)
+        ProcessBuilder builder = (nativeBinary.isEmpty()
+                ? new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar)
+                : new ProcessBuilder(Path.of(nativeBinary).toAbsolutePath().toString(), "-Xmx256m"))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.put(portVariable, String.valueOf(port));
