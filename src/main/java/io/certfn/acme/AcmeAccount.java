@@ -35,7 +35,9 @@ public class AcmeAccount {
 
     private static final Logger LOG = Logger.getLogger(AcmeAccount.class);
 
-    private final CertfnConfig.Acme config;
+    private final String configured;
+    private final Eab eab;
+    private final Optional<String> email;
     private final ObjectStore store;
     private final KeySealer sealer;
     private final ObjectMapper json;
@@ -47,16 +49,34 @@ public class AcmeAccount {
     private volatile KeyPair accountKey;
     private volatile Login login;
 
+    /** The account of the first configured CA (tests; certfn itself builds them with {@link AcmeAccounts}). */
     public AcmeAccount(CertfnConfig config, ObjectStore store, KeySealer sealer, ObjectMapper json) {
-        this.config = config.acme();
+        this(AcmeAccounts.directories(config.acme().directory()).get(0), AcmeAccounts.eab(config.acme().eab(), 0),
+                config.acme().email(), config.acme().trustStore(), store, sealer, json);
+    }
+
+    /**
+     * The account at the CA {@code configured} (as written in {@code certfn.acme.directory}).
+     *
+     * @throws IllegalStateException naming the setting when the directory or the EAB settings are unusable
+     */
+    AcmeAccount(String configured, Eab eab, Optional<String> email, Optional<java.nio.file.Path> trustStore, ObjectStore store,
+            KeySealer sealer, ObjectMapper json) {
+        this.configured = configured;
+        this.eab = eab;
+        this.email = email;
         this.store = store;
         this.sealer = sealer;
         this.json = json;
-        this.provider = this.config.trustStore().map(TrustStoreProvider::new).orElse(null);
-        this.directory = resolve(this.config.directory());
+        this.provider = trustStore.map(TrustStoreProvider::new).orElse(null);
+        this.directory = resolve(configured);
         this.key = accountKey(directory);
-        this.legacyKey = accountKey(this.config.directory());
-        checkEab(this.config.eab());
+        this.legacyKey = accountKey(configured);
+        checkEab(eab);
+    }
+
+    /** One CA's external account binding: the key id and MAC key (both or neither) and the MAC algorithm. */
+    public record Eab(Optional<String> kid, Optional<String> hmacKey, String macAlgorithm) {
     }
 
     /**
@@ -64,7 +84,7 @@ public class AcmeAccount {
      * at the first registration): both keys or neither, a MAC key that decodes, a known algorithm.
      * Messages name the keys, never the values.
      */
-    static void checkEab(CertfnConfig.Acme.Eab eab) {
+    static void checkEab(Eab eab) {
         if (eab.kid().isPresent() != eab.hmacKey().isPresent()) {
             throw new IllegalStateException("certfn.acme.eab.kid and certfn.acme.eab.hmac-key go together: set both, from the CA's "
                     + "external account binding credentials, or neither (" + (eab.kid().isPresent() ? "hmac-key" : "kid") + " is missing)");
@@ -107,6 +127,11 @@ public class AcmeAccount {
 
     private static String accountKey(String directory) {
         return StoreKeys.of("acme", "account-" + Hashes.sha256Hex(directory).substring(0, 16) + ".json");
+    }
+
+    /** This CA's EAB settings. */
+    Eab eab() {
+        return eab;
     }
 
     /** Where the account of this directory is stored. */
@@ -158,7 +183,7 @@ public class AcmeAccount {
             Map<String, Object> updated = Map.of("keyPair", storedKey, "location", url.toString());
             // Losing this race is fine: the winner registered the same key, so the URL is the same.
             store.putIfVersion(key, write(updated), stored.version());
-            LOG.infof("Registered ACME account %s at %s", url, config.directory());
+            LOG.infof("Registered ACME account %s at %s", url, directory);
             location = url.toString();
         }
         try {
@@ -184,7 +209,7 @@ public class AcmeAccount {
         if (stored.isPresent() && goneUrl.equals(read(stored.get().data()).get("location"))) {
             byte[] fresh = write(Map.of("keyPair", sealer.seal(Pem.keyPair(KeyType.EC256.generate()), key)));
             if (store.putIfVersion(key, fresh, stored.get().version()).isPresent()) {
-                LOG.warnf("The CA no longer knows ACME account %s; a new account is registered at %s", goneUrl, config.directory());
+                LOG.warnf("The CA no longer knows ACME account %s; a new account is registered at %s", goneUrl, directory);
             }
         }
         login = null;
@@ -221,17 +246,17 @@ public class AcmeAccount {
     private URL create(Session session, KeyPair keyPair) {
         requireEabIfTheCaDoes(session);
         AccountBuilder builder = new AccountBuilder().agreeToTermsOfService().useKeyPair(keyPair);
-        config.email().ifPresent(builder::addEmail);
-        if (config.eab().kid().isPresent()) {
-            String algorithm = config.eab().macAlgorithm();
-            builder.withKeyIdentifier(config.eab().kid().get(), new javax.crypto.spec.SecretKeySpec(
-                    eabMacKey(config.eab().hmacKey().orElseThrow()), "Hmac" + "SHA" + algorithm.substring(2)));
+        email.ifPresent(builder::addEmail);
+        if (eab.kid().isPresent()) {
+            String algorithm = eab.macAlgorithm();
+            builder.withKeyIdentifier(eab.kid().get(), new javax.crypto.spec.SecretKeySpec(
+                    eabMacKey(eab.hmacKey().orElseThrow()), "Hmac" + "SHA" + algorithm.substring(2)));
             builder.withMacAlgorithm(algorithm);
         }
         try {
             return builder.create(session).getLocation();
         } catch (AcmeException e) {
-            throw AcmeErrors.translate(e, "registering the ACME account", config.directory());
+            throw AcmeErrors.translate(e, "registering the ACME account", directory);
         }
     }
 
@@ -243,7 +268,7 @@ public class AcmeAccount {
         } catch (AcmeException e) {
             throw AcmeErrors.translate(e, "reading the CA's directory", directory);
         }
-        if (required && config.eab().kid().isEmpty()) {
+        if (required && eab.kid().isEmpty()) {
             throw new AcmeRejected("externalAccountRequired", "The CA at " + directory + " requires external account binding "
                     + "(its directory says externalAccountRequired): set certfn.acme.eab.kid and certfn.acme.eab.hmac-key to the "
                     + "EAB credentials from the CA's console (ZeroSSL: Developer section; Google Trust Services: gcloud publicca "
@@ -252,7 +277,7 @@ public class AcmeAccount {
     }
 
     private Session session() {
-        URI uri = URI.create(config.directory());
+        URI uri = URI.create(configured);
         AcmeProvider base = provider == null ? new Session(uri).provider() : provider;
         return new Session(uri, new RetryAfterProvider(base));
     }

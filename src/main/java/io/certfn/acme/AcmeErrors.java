@@ -24,14 +24,16 @@ final class AcmeErrors {
         if (e instanceof CaRetryAfterException busy) {
             AcmeFailure failure = refusal(busy.getProblem(), "The CA failed " + step + ": " + describe(busy.getProblem())
                     + "; it asks to be asked again after " + busy.retryAfter(), e);
-            return failure instanceof AcmeRejected ? failure : new AcmeFailure(failure.getMessage(), e, busy.retryAfter());
+            return failure instanceof AcmeRejected ? failure : AcmeFailure.caUnavailable(failure.getMessage(), e, busy.retryAfter());
         }
         if (e instanceof AcmeServerException server) {
-            return refusal(server.getProblem(), "The CA refused " + step + ": " + describe(server.getProblem()), e);
+            AcmeFailure failure = refusal(server.getProblem(), "The CA refused " + step + ": " + describe(server.getProblem()), e);
+            return CaIssuer.isTransient(e) && !(failure instanceof AcmeRejected)
+                    ? AcmeFailure.caUnavailable("The CA failed " + step + ": " + describe(server.getProblem()), e, null) : failure;
         }
         if (e instanceof AcmeNetworkException) {
-            return new AcmeFailure("The CA at " + directory + " cannot be reached while " + step + ": "
-                    + rootMessage(e), e);
+            return AcmeFailure.caUnavailable("The CA at " + directory + " cannot be reached while " + step + ": "
+                    + rootMessage(e), e, null);
         }
         return new AcmeFailure("ACME failure while " + step + ": " + rootMessage(e), e);
     }

@@ -9,6 +9,7 @@ import java.util.Optional;
 public class AcmeFailure extends CertfnException {
 
     private final Instant retryAt;
+    private boolean caUnavailable;
 
     public AcmeFailure(String detail) {
         this(502, "acme_error", detail, null, null);
@@ -30,6 +31,26 @@ public class AcmeFailure extends CertfnException {
     protected AcmeFailure(int status, String code, String detail, Throwable cause, Instant retryAt) {
         super(status, code, detail, cause);
         this.retryAt = retryAt;
+    }
+
+    /** A failure of the CA itself (unreachable, 5xx, {@code serverInternal}): another CA may serve meanwhile. */
+    static AcmeFailure caUnavailable(String detail, Throwable cause, Instant retryAt) {
+        AcmeFailure failure = new AcmeFailure(detail, cause, retryAt);
+        failure.caUnavailable = true;
+        return failure;
+    }
+
+    /**
+     * Whether the next configured CA should be asked instead: this one could not be reached,
+     * failed (5xx) or rate-limited certfn's account — not a refusal of the request itself.
+     */
+    public boolean tryAnotherCa() {
+        return caUnavailable;
+    }
+
+    /** When the CA asked to be asked again (null: it did not say). */
+    Instant retryAt() {
+        return retryAt;
     }
 
     @Override

@@ -10,6 +10,11 @@ public class AcmeRateLimited extends AcmeFailure {
     }
 
     @Override
+    public boolean tryAnotherCa() {
+        return true;
+    }
+
+    @Override
     public String title() {
         return "Rate limited by the certificate authority";
     }

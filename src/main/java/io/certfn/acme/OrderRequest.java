@@ -15,5 +15,12 @@ public record OrderRequest(
         Supplier<KeyPair> newKey,
         Optional<byte[]> csr,
         Optional<String> profile,
-        Optional<X509Certificate> replaces) {
+        Optional<Replaced> replaces) {
+
+    /**
+     * The stored certificate a renewal replaces (ARI {@code replaces}), with the directory and
+     * account that issued it (null: stored before certfn recorded them).
+     */
+    public record Replaced(X509Certificate leaf, String directory, String account) {
+    }
 }

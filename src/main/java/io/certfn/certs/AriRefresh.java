@@ -40,15 +40,15 @@ public class AriRefresh {
      * (from memory): false only when it surely does not, so a warm request stays in memory.
      */
     public boolean mayBeDue(StoredCertificate cert, Instant now) {
-        return lookPending(cert, now) && issuer.mayOfferRenewalInfo();
+        return lookPending(cert, now) && issuer.mayOfferRenewalInfo(cert.directory());
     }
 
     private boolean lookDue(StoredCertificate cert, Instant now) {
-        return lookPending(cert, now) && issuer.offersRenewalInfo(); // no lease written for a CA without ARI
+        return lookPending(cert, now) && issuer.offersRenewalInfo(cert.directory()); // no lease written for a CA without ARI
     }
 
     private boolean lookPending(StoredCertificate cert, Instant now) {
-        return !cert.fromOtherDirectory(issuer.directory()) && !schedule.isDue(cert, now)
+        return issuer.configured(cert.directory()) && !schedule.isDue(cert, now)
                 && (cert.ariCheckAfter() == null || !now.isBefore(cert.ariCheckAfter()));
     }
 
@@ -77,7 +77,7 @@ public class AriRefresh {
 
     private StoredCertificate ask(String id, CertificateRepository.Found found, Lease held) {
         StoredCertificate cert = found.certificate();
-        Optional<RenewalAdvice> advice = issuer.renewalInfo(Pem.readCertificates(cert.certificate()).get(0));
+        Optional<RenewalAdvice> advice = issuer.renewalInfo(Pem.readCertificates(cert.certificate()).get(0), cert.directory());
         if (advice.isEmpty()) {
             return cert;
         }

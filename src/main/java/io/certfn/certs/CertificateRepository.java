@@ -180,7 +180,7 @@ public class CertificateRepository {
                 return store.get(key).flatMap(v -> {
                     try {
                         PendingOrder order = json.readValue(v.data(), PendingOrder.class);
-                        return Optional.of(new PendingOrder(order.orderUrl(), sealer.open(order.keyPair(), key), order.createdAt()));
+                        return Optional.of(new PendingOrder(order.orderUrl(), sealer.open(order.keyPair(), key), order.createdAt(), order.directory()));
                     } catch (IOException e) {
                         LOG.warnf("Order checkpoint %s is unreadable; ignoring it: %s", key, e.getMessage());
                         return Optional.empty();
@@ -191,7 +191,7 @@ public class CertificateRepository {
             @Override
             public void save(PendingOrder order) {
                 byte[] data = write(order.keyPair() == null ? order
-                        : new PendingOrder(order.orderUrl(), sealer.seal(order.keyPair(), key), order.createdAt()));
+                        : new PendingOrder(order.orderUrl(), sealer.seal(order.keyPair(), key), order.createdAt(), order.directory()));
                 Optional<Versioned> current = store.get(key);
                 Optional<String> written = current.isEmpty()
                         ? store.putIfAbsent(key, data)

@@ -181,7 +181,7 @@ public class CertificateService {
                 return cert;
             }
             java.security.KeyPair key = cert.privateKey() == null ? null : keyPair(cert);
-            issuer.revoke(Pem.readCertificates(cert.certificate()).get(0), key, reason.code());
+            issuer.revoke(Pem.readCertificates(cert.certificate()).get(0), key, reason.code(), cert.directory());
             StoredCertificate revoked = cert.revoked(Instant.now(), reason.wireName());
             lease.confirm("marking the certificate revoked");
             if (!repository.save(id, revoked, found.version())) {
@@ -306,7 +306,7 @@ public class CertificateService {
             Instant now = Instant.now();
             if (failed.isPresent() && failed.get().active(now)) {
                 Optional<StoredCertificate> stillValid = current.map(CertificateRepository.Found::certificate)
-                        .filter(cert -> cert.notAfter().isAfter(now) && !cert.fromOtherDirectory(issuer.directory()) && !cert.isRevoked());
+                        .filter(cert -> cert.notAfter().isAfter(now) && issuer.configured(cert.directory()) && !cert.isRevoked());
                 if (!renewal && stillValid.isPresent()) {
                     return new Outcome.Ready(stillValid.get(), true);
                 }
@@ -315,8 +315,9 @@ public class CertificateService {
             OrderFence fence = lease::confirm;
             OrderCheckpoint checkpoint = repository.checkpoint(id);
             discardIfAlreadyStored(checkpoint.fencedBy(fence), current);
-            Optional<X509Certificate> replaces = current.map(CertificateRepository.Found::certificate).filter(this::sameCa)
-                    .map(cert -> Pem.readCertificates(cert.certificate()).get(0));
+            // Named in replaces only at the CA and account that issued it (the issuer decides), never once revoked.
+            Optional<OrderRequest.Replaced> replaces = current.map(CertificateRepository.Found::certificate).filter(cert -> !cert.isRevoked())
+                    .map(cert -> new OrderRequest.Replaced(Pem.readCertificates(cert.certificate()).get(0), cert.directory(), cert.account()));
             IssuedChain chain;
             try {
                 chain = issuer.issue(new OrderRequest(spec.names(), keyFor(spec, current),
@@ -374,15 +375,6 @@ public class CertificateService {
                 + " (" + failed.code() + ": " + failed.detail() + "). No certfn instance orders it again before " + failed.notBefore()
                 + " (failure " + failed.count() + " in a row; certfn.renewal.failure-backoff, doubling up to 6 h). Fix the cause, or "
                 + "delete certs/" + id + "/failure.json from the store to try at once.", Duration.between(now, failed.notBefore()));
-    }
-
-    /**
-     * Whether {@code cert} came from the directory and account certfn orders with now: only then
-     * may a new order name it in {@code replaces} (a CA refuses another account's or CA's certificate).
-     */
-    private boolean sameCa(StoredCertificate cert) {
-        return !cert.isRevoked() && !cert.fromOtherDirectory(issuer.directory())
-                && (cert.account() == null || cert.account().equals(issuer.accountUrl()));
     }
 
     /**

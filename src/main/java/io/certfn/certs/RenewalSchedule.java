@@ -17,20 +17,25 @@ public class RenewalSchedule {
 
     private final double remainingShare;
     private final double emergencyShare;
-    private final String directory;
+    private final java.util.List<String> directories;
 
     @Inject
     public RenewalSchedule(CertfnConfig config) {
-        this(config.renewal().remainingShare(), config.renewal().emergencyShare(), io.certfn.acme.AcmeAccount.resolve(config.acme().directory()));
+        this(config.renewal().remainingShare(), config.renewal().emergencyShare(), config.acme().directory());
     }
 
     RenewalSchedule(double remainingShare, double emergencyShare) {
         this(remainingShare, emergencyShare, null);
     }
 
-    /** {@code directory}: the configured CA; a certificate another directory issued is due at once (null: no check). */
-    RenewalSchedule(double remainingShare, double emergencyShare, String directory) {
-        this.directory = directory;
+    /**
+     * {@code directories}: the configured CAs ({@code certfn.acme.directory}, comma-separated); a
+     * certificate another directory issued is due at once (null: no check).
+     */
+    RenewalSchedule(double remainingShare, double emergencyShare, String directories) {
+        this.directories = directories == null ? java.util.List.of()
+                : java.util.Arrays.stream(directories.split(",")).map(String::strip).filter(d -> !d.isEmpty())
+                        .map(io.certfn.acme.AcmeAccount::resolve).toList();
         if (!(remainingShare > 0 && remainingShare < 1)) {
             throw new IllegalArgumentException("certfn.renewal.remaining-share must be between 0 and 1, was " + remainingShare);
         }
@@ -61,7 +66,7 @@ public class RenewalSchedule {
     public boolean isDue(StoredCertificate cert, Instant now) {
         Instant floor = cert.notAfter().minus(scaled(cert.lifetime(), emergencyShare));
         // After a switch of CA (staging to production), what the old one issued is never served again; nor a revoked one.
-        return !now.isBefore(cert.renewAfter()) || !now.isBefore(floor) || cert.fromOtherDirectory(directory) || cert.isRevoked();
+        return !now.isBefore(cert.renewAfter()) || !now.isBefore(floor) || cert.fromOtherDirectory(directories) || cert.isRevoked();
     }
 
     private static Duration scaled(Duration d, double share) {

@@ -68,11 +68,11 @@ public record StoredCertificate(
     }
 
     /**
-     * True when another CA directory than {@code configured} issued it. Certificates stored before
-     * certfn recorded the directory (null) count as the configured one's: nothing says otherwise.
+     * True when a CA directory other than those {@code configured} issued it. Certificates stored
+     * before certfn recorded the directory (null) count as the configured ones': nothing says otherwise.
      */
-    public boolean fromOtherDirectory(String configured) {
-        return directory != null && configured != null && !directory.equals(configured);
+    public boolean fromOtherDirectory(java.util.Collection<String> configured) {
+        return directory != null && !configured.isEmpty() && !configured.contains(directory);
     }
 
     /** The lifetime from notBefore to notAfter. */

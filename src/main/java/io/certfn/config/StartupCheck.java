@@ -1,6 +1,7 @@
 package io.certfn.config;
 
 import io.certfn.acme.AcmeAccount;
+import io.certfn.acme.AcmeAccounts;
 import io.certfn.auth.Authenticator;
 import io.certfn.dns.DnsLookup;
 import io.certfn.dns.DnsProvider;
@@ -20,10 +21,10 @@ public class StartupCheck {
 
     private static final Logger LOG = Logger.getLogger(StartupCheck.class);
 
-    public StartupCheck(CertfnConfig config, ObjectStore store, DnsProvider dns, DnsLookup lookup, AcmeAccount acme,
+    public StartupCheck(CertfnConfig config, ObjectStore store, DnsProvider dns, DnsLookup lookup, AcmeAccounts acme,
             Authenticator authenticator, PolicyService policy) {
         LOG.infof("certfn ready: CA %s, DNS %s, store %s, %d API key(s), policy %s",
-                acme.directory(), config.dns().provider(), config.store().type(),
+                String.join(" then ", acme.all().stream().map(AcmeAccount::directory).toList()), config.dns().provider(), config.store().type(),
                 authenticator.apiKeys().names().size(), policy.isOpen() ? "open (none configured)" : "configured");
     }
 }
