@@ -276,6 +276,27 @@ public class AcmeAccount {
         }
     }
 
+    private volatile Session probe;
+
+    /**
+     * Reads the CA's directory anew, for the readiness probe (on a session of its own: the
+     * ordering session's cached directory is left alone, and no account is registered).
+     *
+     * @throws AcmeFailure saying why the directory cannot be read
+     */
+    public void probeDirectory() {
+        Session session = probe;
+        if (session == null) {
+            session = probe = session();
+        }
+        try {
+            session.purgeDirectoryCache();
+            session.getMetadata();
+        } catch (AcmeException e) {
+            throw AcmeErrors.translate(e, "reading its directory", directory);
+        }
+    }
+
     private Session session() {
         URI uri = URI.create(configured);
         AcmeProvider base = provider == null ? new Session(uri).provider() : provider;

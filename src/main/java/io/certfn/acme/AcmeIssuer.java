@@ -123,6 +123,19 @@ public class AcmeIssuer {
                 .revoke(leaf, certificateKey, reasonCode);
     }
 
+    /** For the readiness probe: each CA whose directory cannot be read now, by directory URL, with why. */
+    public java.util.Map<String, String> directoryProblems() {
+        java.util.Map<String, String> problems = new java.util.LinkedHashMap<>();
+        for (CaIssuer ca : cas) {
+            try {
+                ca.probeDirectory();
+            } catch (RuntimeException e) {
+                problems.put(ca.directory(), e.getMessage());
+            }
+        }
+        return problems;
+    }
+
     /** The first CA's directory URL (resolved). */
     public String directory() {
         return cas.get(0).directory();

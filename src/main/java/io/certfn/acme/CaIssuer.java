@@ -332,6 +332,11 @@ final class CaIssuer {
         }
     }
 
+    /** Reads this CA's directory anew (readiness probe). @throws AcmeFailure saying why it cannot be read */
+    void probeDirectory() {
+        account.probeDirectory();
+    }
+
     /** This CA's directory URL (resolved). */
     String directory() {
         return account.directory();

@@ -48,6 +48,20 @@ public interface CertfnConfig {
     /** The audit log ({@code certfn.audit.*}). */
     Audit audit();
 
+    /** The readiness checks ({@code certfn.health.*}). */
+    Health health();
+
+    interface Health {
+        /**
+         * {@code certfn.health.recheck-after}: how long the readiness checks that ask another
+         * service (the CA's directory, the DNS provider, the token issuers' keys) reuse their last
+         * result: probes come every few seconds, and those services have their own limits.
+         */
+        @WithName("recheck-after")
+        @WithDefault("30s")
+        Duration recheckAfter();
+    }
+
     interface Audit {
         /**
          * {@code certfn.audit.served-window}: every answer that carries a private key is counted; the

@@ -24,6 +24,15 @@ public interface DnsProvider {
     }
 
     /**
+     * Checks, for the readiness probe, that the provider answers and finds a zone to write into,
+     * without writing anything. Cheap enough to run every few seconds behind a cache.
+     *
+     * @throws DnsException naming what is wrong (never a credential)
+     */
+    default void check() {
+    }
+
+    /**
      * Removes {@code record}'s value, leaving other values. Idempotent.
      *
      * @throws DnsException when the provider refuses or cannot be reached

@@ -71,6 +71,19 @@ public abstract class TxtRecordSetProvider implements DnsProvider {
         zoneFor(name);
     }
 
+    /** The provider lists its zones (a configured zone is taken as found: an order shows whether it is). */
+    @Override
+    public void check() {
+        if (configuredZone("").isPresent()) {
+            return;
+        }
+        List<HostedZone> listed = List.copyOf(listZones());
+        if (listed.isEmpty()) {
+            throw new DnsException(providerName() + ": none of the " + zoneSource() + " can be seen, so no challenge record can be written.");
+        }
+        zones = listed;
+    }
+
     private void change(ChallengeRecord record, boolean add) {
         // Orders of one instance take turns per name; other instances meet the API's own lock.
         synchronized (stripes[Math.floorMod(record.name().hashCode(), stripes.length)]) {

@@ -96,6 +96,12 @@ public final class CertfnProcess implements AutoCloseable {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** GETs {@code path}; returns status and body. */
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(60)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The URL of {@code path} on this process ({@code ""} for its base URL). */
     public String url(String path) {
         return "http://127.0.0.1:" + port + path;

@@ -47,6 +47,16 @@ final class IssuerVerifier {
      *
      * @throws AuthenticationException {@code invalid_token} with the failed check as reason
      */
+    /** Why this issuer's tokens cannot be verified now, if they cannot (see {@link JwksSource#keyProblem()}). */
+    java.util.Optional<String> keyProblem() {
+        return keys.keyProblem();
+    }
+
+    /** The issuer's configured name ({@code google}, {@code oidc}, ...). */
+    String name() {
+        return settings.name();
+    }
+
     Caller verify(String token, String alg, String kid, JwtClaims unverified) {
         if (!settings.algorithms().contains(alg)) {
             throw TokenRejected.because(Reason.ALG_NOT_ALLOWED, "The token is signed with '" + alg + "' but issuer '"

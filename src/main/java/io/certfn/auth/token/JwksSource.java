@@ -87,6 +87,22 @@ final class JwksSource {
     }
 
 
+    /**
+     * Why no token of this issuer could be verified now (no usable keys: never fetched, or kept
+     * past {@code certfn.auth.jwks.max-age} through an outage), fetching them first if that is due;
+     * empty when keys are at hand.
+     */
+    Optional<String> keyProblem() {
+        Snapshot current = snapshot;
+        if (current == null || clock.instant().isAfter(current.fetchedAt().plus(cacheDuration))) {
+            refreshIfAllowed();
+        }
+        if (!match(snapshot, null).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("no signing keys of " + issuer + " at hand" + (lastError == null ? "" : ": " + lastError));
+    }
+
     private List<JsonWebKey> match(Snapshot snapshot, String kid) {
         if (snapshot == null || clock.instant().isAfter(snapshot.fetchedAt().plus(maxAge))) {
             return List.of(); // kept through an outage, but not forever

@@ -84,6 +84,21 @@ public class TokenVerifier {
         }
     }
 
+    /**
+     * For the readiness probe: each configured issuer whose tokens cannot be verified now (no
+     * signing keys at hand), by issuer URL, with why. Empty when all can (or none is configured).
+     */
+    public Map<String, String> keyProblems() {
+        Map<String, String> problems = new java.util.TreeMap<>();
+        java.util.Set<IssuerVerifier> asked = new java.util.HashSet<>();
+        byIssuer.forEach((iss, verifier) -> {
+            if (asked.add(verifier)) {
+                verifier.keyProblem().ifPresent(p -> problems.put(verifier.name() + " " + iss, p));
+            }
+        });
+        return problems;
+    }
+
     /** True when at least one issuer is configured. */
     public boolean isEnabled() {
         return !issuers.isEmpty();

@@ -95,6 +95,17 @@ public final class Rfc2136Provider implements DnsProvider {
         zoneOf(absolute(name, "record name"));
     }
 
+    /** The server answers; with certfn.dns.rfc2136.zone, it serves that zone (its SOA). */
+    @Override
+    public void check() {
+        Name target = zone.orElse(Name.root);
+        Message response = query(Message.newQuery(Record.newRecord(target, Type.SOA, DClass.IN)), "SOA lookup for " + target);
+        if (zone.isPresent() && response.getSection(Section.ANSWER).stream().noneMatch(r -> r instanceof SOARecord)) {
+            throw new DnsException("The DNS server " + describe() + " does not serve the zone " + target
+                    + " (certfn.dns.rfc2136.zone): no SOA in its answer (" + Rcode.string(response.getRcode()) + ").");
+        }
+    }
+
     @Override
     public void remove(ChallengeRecord record) {
         Name name = absolute(record.name(), "record name");

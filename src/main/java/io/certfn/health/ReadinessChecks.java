@@ -1,0 +1,75 @@
+package io.certfn.health;
+
+import io.certfn.acme.AcmeIssuer;
+import io.certfn.auth.token.TokenVerifier;
+import io.certfn.config.CertfnConfig;
+import io.certfn.dns.DnsProvider;
+import io.certfn.store.ObjectStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import java.util.Map;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * certfn's readiness, check by check ({@code /q/health/ready}): the store answers a read, each
+ * CA's directory can be read, the DNS provider answers and sees a zone, every token issuer's
+ * signing keys are at hand. A failing check names what failed (the backend, the CA's URL, the
+ * issuer) and why, never a secret. Liveness ({@code /q/health/live}) is the process serving.
+ */
+@ApplicationScoped
+public class ReadinessChecks {
+
+    private static final String PROBE_KEY = "health/probe";
+
+    @Produces
+    @Readiness
+    @ApplicationScoped
+    HealthCheck store(ObjectStore store, CertfnConfig config) {
+        return () -> {
+            try {
+                store.get(PROBE_KEY); // absent: one cheap read that proves the store answers
+                return HealthCheckResponse.named("store").up().withData("type", config.store().type()).build();
+            } catch (RuntimeException e) {
+                return HealthCheckResponse.named("store").down().withData("type", config.store().type())
+                        .withData("error", String.valueOf(e.getMessage())).build();
+            }
+        };
+    }
+
+    @Produces
+    @Readiness
+    @ApplicationScoped
+    HealthCheck acmeDirectory(AcmeIssuer issuer, CertfnConfig config) {
+        RecheckedProbe probe = new RecheckedProbe(issuer::directoryProblems, config.health().recheckAfter());
+        return () -> response("acme-directory", probe.problems(), Map.of("directories", config.acme().directory()));
+    }
+
+    @Produces
+    @Readiness
+    @ApplicationScoped
+    HealthCheck dns(DnsProvider dns, CertfnConfig config) {
+        RecheckedProbe probe = new RecheckedProbe(() -> {
+            dns.check();
+            return Map.of();
+        }, config.health().recheckAfter());
+        return () -> response("dns", probe.problems(), Map.of("provider", config.dns().provider()));
+    }
+
+    @Produces
+    @Readiness
+    @ApplicationScoped
+    HealthCheck tokenIssuers(TokenVerifier tokens, CertfnConfig config) {
+        RecheckedProbe probe = new RecheckedProbe(tokens::keyProblems, config.health().recheckAfter());
+        return () -> response("token-issuers", probe.problems(), Map.of("configured", Boolean.toString(tokens.isEnabled())));
+    }
+
+    private static HealthCheckResponse response(String name, Map<String, String> problems, Map<String, String> about) {
+        HealthCheckResponseBuilder builder = HealthCheckResponse.named(name).status(problems.isEmpty());
+        about.forEach(builder::withData);
+        problems.forEach(builder::withData);
+        return builder.build();
+    }
+}
