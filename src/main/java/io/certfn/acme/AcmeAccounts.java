@@ -46,7 +46,7 @@ public class AcmeAccounts {
     }
 
     /** The CAs of {@code certfn.acme.directory}, as written, in order. */
-    static List<String> directories(String configured) {
+    public static List<String> directories(String configured) {
         List<String> directories = values(Optional.ofNullable(configured)).stream().filter(d -> !d.isEmpty()).toList();
         if (directories.isEmpty()) {
             throw new IllegalStateException("certfn.acme.directory is empty: set the CA's ACME directory URL");

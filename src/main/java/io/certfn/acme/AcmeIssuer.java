@@ -72,12 +72,12 @@ public class AcmeIssuer {
 
     /** {@code last}, with what the CAs asked before it answered (so the detail names every CA). */
     private static AcmeFailure alsoFailed(AcmeFailure last, List<AcmeFailure> failed) {
+        if (!last.tryAnotherCa()) {
+            return last; // the last CA's own refusal is the answer; the earlier CAs are in the log
+        }
         StringBuilder detail = new StringBuilder(last.getMessage());
         for (AcmeFailure earlier : failed.subList(0, failed.size() - 1)) {
             detail.append(" Before it: ").append(earlier.getMessage());
-        }
-        if (last instanceof AcmeRejected || !last.tryAnotherCa()) {
-            return last; // the last CA's own refusal is the answer; the earlier CAs are in the log
         }
         return last instanceof AcmeRateLimited
                 ? new AcmeRateLimited(detail.toString(), last.retryAt(), last)
@@ -134,10 +134,5 @@ public class AcmeIssuer {
             }
         }
         return problems;
-    }
-
-    /** The first CA's directory URL (resolved). */
-    public String directory() {
-        return cas.get(0).directory();
     }
 }

@@ -270,13 +270,12 @@ final class CaIssuer {
      * advice too: ask again in 6 hours, keep the current window.
      */
     Optional<RenewalAdvice> renewalInfo(X509Certificate leaf) {
-        Login login = account.login();
+        if (!offersRenewalInfo()) {
+            return Optional.empty();
+        }
         Instant now = Instant.now();
         try {
-            if (login.getSession().resourceUrlOptional(Resource.RENEWAL_INFO).isEmpty()) {
-                return Optional.empty();
-            }
-            var info = login.bindRenewalInfo(leaf);
+            var info = account.login().bindRenewalInfo(leaf);
             Instant retryAfter = info.fetch().filter(now::isBefore).orElse(now.plus(ARI_RETRY));
             Instant start = info.getSuggestedWindowStart();
             Instant end = info.getSuggestedWindowEnd();
@@ -352,8 +351,7 @@ final class CaIssuer {
         if (request.profile().isPresent()) {
             checkProfile(login, request.profile().get());
         }
-        boolean replacing = request.replaces().filter(r -> issued(r, login)).isPresent()
-                && login.getSession().resourceUrlOptional(Resource.RENEWAL_INFO).isPresent();
+        boolean replacing = request.replaces().filter(r -> issued(r, login)).isPresent() && offersRenewalInfo();
         try {
             return retrying("creating the order", () -> newOrder(login, request, replacing).create());
         } catch (AcmeServerException e) {

@@ -1,5 +1,7 @@
 package io.certfn.certs;
 
+import io.certfn.acme.AcmeAccount;
+import io.certfn.acme.AcmeAccounts;
 import io.certfn.config.CertfnConfig;
 import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
@@ -34,8 +36,7 @@ public class RenewalSchedule {
      */
     RenewalSchedule(double remainingShare, double emergencyShare, String directories) {
         this.directories = directories == null ? java.util.List.of()
-                : java.util.Arrays.stream(directories.split(",")).map(String::strip).filter(d -> !d.isEmpty())
-                        .map(io.certfn.acme.AcmeAccount::resolve).toList();
+                : AcmeAccounts.directories(directories).stream().map(AcmeAccount::resolve).toList();
         if (!(remainingShare > 0 && remainingShare < 1)) {
             throw new IllegalArgumentException("certfn.renewal.remaining-share must be between 0 and 1, was " + remainingShare);
         }
