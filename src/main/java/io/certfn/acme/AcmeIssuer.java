@@ -25,10 +25,11 @@ public class AcmeIssuer {
 
     private final List<CaIssuer> cas;
 
-    public AcmeIssuer(AcmeAccounts accounts, DnsProvider dns, DnsLookup lookup, PropagationCheck propagation, CertfnConfig config) {
+    public AcmeIssuer(AcmeAccounts accounts, DnsProvider dns, DnsLookup lookup, PropagationCheck propagation, CertfnConfig config,
+            io.certfn.metrics.CertfnMetrics metrics) {
         List<CaIssuer> built = new ArrayList<>();
         for (AcmeAccount account : accounts.all()) {
-            built.add(new CaIssuer(account, built.isEmpty(), dns, lookup, propagation, config));
+            built.add(new CaIssuer(account, built.isEmpty(), dns, lookup, propagation, config, metrics::dnsPropagation));
         }
         this.cas = List.copyOf(built);
     }

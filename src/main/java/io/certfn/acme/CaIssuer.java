@@ -60,6 +60,8 @@ final class CaIssuer {
     private final DnsProvider dns;
     private final DnsLookup lookup;
     private final PropagationCheck propagation;
+    /** Told how long the challenge records took to be seen (a metric). */
+    private final java.util.function.Consumer<java.time.Duration> propagationSeen;
     private final Duration timeout;
     private final Duration propagationTimeout;
     private final Duration propagationWait;
@@ -74,7 +76,9 @@ final class CaIssuer {
         return t;
     });
 
-    CaIssuer(AcmeAccount account, boolean first, DnsProvider dns, DnsLookup lookup, PropagationCheck propagation, CertfnConfig config) {
+    CaIssuer(AcmeAccount account, boolean first, DnsProvider dns, DnsLookup lookup, PropagationCheck propagation, CertfnConfig config,
+            java.util.function.Consumer<java.time.Duration> propagationSeen) {
+        this.propagationSeen = propagationSeen;
         this.first = first;
         this.account = account;
         this.dns = dns;
@@ -578,7 +582,9 @@ final class CaIssuer {
                     servers.put(record, (known == null ? Optional.<List<InetSocketAddress>>empty() : result(known))
                             .orElseGet(() -> propagation.serversFor(record.name())));
                 }
+                long publishedAt = System.nanoTime();
                 PropagationCheck.await(servers, propagationTimeout);
+                propagationSeen.accept(java.time.Duration.ofNanos(System.nanoTime() - publishedAt));
                 LOG.debugf("TXT visible at the authoritative servers: %s", published);
                 if (!propagationWait.isZero()) {
                     Thread.sleep(propagationWait.toMillis());

@@ -2,12 +2,18 @@ package io.certfn.certs;
 
 import io.certfn.auth.Caller;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
- * One line per issuance, renewal and denial, and for the private keys handed out (see {@link ServedKeys}), under the logger category {@code certfn.audit}, in
- * {@code key=value} form an operator can grep. Never secrets.
+ * One record per issuance, renewal, revocation and denial, and for the private keys handed out (see
+ * {@link ServedKeys}), under the logger category {@code certfn.audit}. The message is the fields in
+ * {@code key=value} form an operator can grep; the same fields ride in the MDC, so the JSON logs of
+ * the cloud builds carry them as fields ({@code mdc.event}, {@code mdc.caller}, ...) that CloudWatch,
+ * Cloud Logging and Application Insights can filter on. Never secrets.
  */
 public final class AuditLog {
 
@@ -18,29 +24,59 @@ public final class AuditLog {
 
     /** A certificate was issued ({@code renewal}: it replaced a stored one). */
     public static void issued(Caller caller, StoredCertificate cert, boolean renewal, Duration took) {
-        LOG.infof("event=%s caller=%s names=%s serial=%s notAfter=%s durationMs=%d",
-                renewal ? "renewed" : "issued", caller.describe(), String.join(",", cert.names()),
-                cert.serial(), cert.notAfter(), took.toMillis());
+        write(of(renewal ? "renewed" : "issued", caller.describe(), cert.names(), "serial", cert.serial(), "notAfter", String.valueOf(cert.notAfter()),
+                "durationMs", String.valueOf(took.toMillis())));
     }
 
-    /** A private key was handed out: {@code who} is "caller=… names=… serial=…"; {@code repeats} 0 for the first. */
-    static void served(String who, long repeats, Duration window) {
-        if (repeats == 0) {
-            LOG.infof("event=served %s", who);
-        } else {
-            LOG.infof("event=served %s repeats=%d within=%ds", who, repeats, window.toSeconds());
+    /** A private key was handed out to {@code caller}; {@code repeats} 0 for the first answer of the window. */
+    static void served(String caller, List<String> names, String serial, long repeats, Duration window) {
+        Map<String, String> fields = of("served", caller, names, "serial", serial);
+        if (repeats > 0) {
+            fields.put("repeats", String.valueOf(repeats));
+            fields.put("within", window.toSeconds() + "s");
         }
+        write(fields);
     }
 
     /** A certificate was revoked at the CA. */
     public static void revoked(Caller caller, StoredCertificate cert) {
-        LOG.infof("event=revoked caller=%s names=%s serial=%s reason=%s", caller.describe(), String.join(",", cert.names()), cert.serial(),
-                cert.revocationReason());
+        write(of("revoked", caller.describe(), cert.names(), "serial", cert.serial(), "reason", String.valueOf(cert.revocationReason())));
     }
 
     /** A request was refused with {@code code} ({@code caller} null when unauthenticated). */
     public static void denied(Caller caller, List<String> names, String code) {
-        LOG.infof("event=denied caller=%s names=%s code=%s",
-                caller == null ? "-" : caller.describe(), names == null ? "-" : String.join(",", names), code);
+        write(of("denied", caller == null ? "-" : caller.describe(), names, "code", code));
+    }
+
+    private static Map<String, String> of(String event, String caller, List<String> names, String... more) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("event", event);
+        fields.put("caller", caller);
+        fields.put("names", names == null ? "-" : String.join(",", names));
+        for (int i = 0; i < more.length; i += 2) {
+            fields.put(more[i], more[i + 1]);
+        }
+        return fields;
+    }
+
+    /** The fields as the message and, for the one record, in the MDC (values the thread had before are put back). */
+    private static void write(Map<String, String> fields) {
+        StringBuilder line = new StringBuilder();
+        Map<String, Object> before = new LinkedHashMap<>();
+        for (Map.Entry<String, String> field : fields.entrySet()) {
+            line.append(line.isEmpty() ? "" : " ").append(field.getKey()).append('=').append(field.getValue());
+            before.put(field.getKey(), MDC.put(field.getKey(), field.getValue()));
+        }
+        try {
+            LOG.info(line);
+        } finally {
+            before.forEach((key, old) -> {
+                if (old == null) {
+                    MDC.remove(key);
+                } else {
+                    MDC.put(key, old);
+                }
+            });
+        }
     }
 }

@@ -10,6 +10,7 @@ import io.certfn.auth.Caller;
 import io.certfn.config.CertfnConfig;
 import io.certfn.crypto.Pem;
 import io.certfn.error.CertfnException;
+import io.certfn.metrics.CertfnMetrics;
 import io.certfn.store.Lease;
 import io.certfn.store.LeaseLostException;
 import io.certfn.store.LeaseManager;
@@ -51,6 +52,7 @@ public class CertificateService {
     private final Duration retryAfter;
     private final Duration failureBackoff;
     private final boolean reuseKey;
+    private final CertfnMetrics metrics;
     /** The failures a CA or DNS provider will answer the same way if asked again at once. */
     private static final java.util.Set<String> BACKOFF_CODES = java.util.Set.of("acme_error", "dns_error", "acme_rate_limited",
             "acme_rejected");
@@ -62,7 +64,8 @@ public class CertificateService {
     });
 
     public CertificateService(CertificateRepository repository, CertificateCache cache, AcmeIssuer issuer,
-            LeaseManager leases, RenewalSchedule schedule, AriRefresh ari, OrderLimits limits, CertfnConfig config) {
+            LeaseManager leases, RenewalSchedule schedule, AriRefresh ari, OrderLimits limits, CertfnConfig config, CertfnMetrics metrics) {
+        this.metrics = metrics;
         this.repository = repository;
         this.cache = cache;
         this.issuer = issuer;
@@ -285,11 +288,13 @@ public class CertificateService {
         LOG.debugf("Job for %s started", id);
         // While another instance orders it, what that instance stores is served as soon as it is stored.
         AtomicReference<StoredCertificate> storedMeanwhile = new AtomicReference<>();
+        long waitStarted = System.nanoTime();
         Optional<Lease> taken = leases.acquireUnless(repository.leaseKey(id), leaseWait, () -> {
             repository.findStored(spec).map(CertificateRepository.Found::certificate)
                     .filter(cert -> !schedule.isDue(cert, Instant.now())).ifPresent(storedMeanwhile::set);
             return storedMeanwhile.get() != null;
         });
+        metrics.leaseWait(Duration.ofNanos(System.nanoTime() - waitStarted), taken.isPresent());
         if (taken.isEmpty()) {
             LOG.debugf("%s was stored by the instance holding its lease", id);
             cache.put(id, storedMeanwhile.get(), Instant.now());
@@ -319,10 +324,11 @@ public class CertificateService {
             Optional<OrderRequest.Replaced> replaces = current.map(CertificateRepository.Found::certificate).filter(cert -> !cert.isRevoked())
                     .map(cert -> new OrderRequest.Replaced(Pem.readCertificates(cert.certificate()).get(0), cert.directory(), cert.account()));
             IssuedChain chain;
-            try {
+            try (CertfnMetrics.InFlight order = metrics.orderStarted()) {
                 chain = issuer.issue(new OrderRequest(spec.names(), keyFor(spec, current),
                         spec.csr().map(ClientCsr::der), spec.profile(), replaces), checkpoint, fence);
             } catch (CertfnException e) {
+                metrics.issuanceFailed(e.code());
                 recordFailure(spec, id, checkpoint, e);
                 throw e;
             }
@@ -342,7 +348,9 @@ public class CertificateService {
                 repository.clearFailure(id);
             }
             cache.put(id, cert, Instant.now());
-            AuditLog.issued(caller, cert, current.isPresent(), Duration.between(started, Instant.now()));
+            Duration took = Duration.between(started, Instant.now());
+            metrics.issued(current.isPresent() ? "renewed" : "issued", took);
+            AuditLog.issued(caller, cert, current.isPresent(), took);
             return new Outcome.Ready(cert, false);
         }
     }

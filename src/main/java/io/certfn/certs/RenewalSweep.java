@@ -47,7 +47,11 @@ public class RenewalSweep {
     private final RenewalSchedule schedule;
     private final AriRefresh ari;
 
-    public RenewalSweep(CertificateRepository repository, CertificateService certificates, RenewalSchedule schedule, AriRefresh ari) {
+    private final io.certfn.metrics.CertfnMetrics metrics;
+
+    public RenewalSweep(CertificateRepository repository, CertificateService certificates, RenewalSchedule schedule, AriRefresh ari,
+            io.certfn.metrics.CertfnMetrics metrics) {
+        this.metrics = metrics;
         this.repository = repository;
         this.certificates = certificates;
         this.schedule = schedule;
@@ -80,6 +84,9 @@ public class RenewalSweep {
                 continue;
             }
             StoredCertificate cert = stored.get();
+            if (!cert.isRevoked()) {
+                metrics.certificate(id, cert.names().get(0), cert.notAfter(), cert.renewAfter());
+            }
             if (!allowed.test(caller, cert.names())) {
                 notAllowed++;
                 continue;

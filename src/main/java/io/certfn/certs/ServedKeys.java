@@ -28,8 +28,8 @@ public class ServedKeys {
     private record Key(String issuer, String subject, String serial) {
     }
 
-    /** The audit text of a key's recipient, and the answers since the first of the window (negative once the window closed). */
-    private record Count(String who, AtomicLong repeats) {
+    /** A key's recipient as the audit names it, and the answers since the first of the window (negative once the window closed). */
+    private record Count(String caller, List<String> names, String serial, AtomicLong repeats) {
     }
 
     private final Duration window;
@@ -61,10 +61,9 @@ public class ServedKeys {
         while (true) {
             Count count = counts.get(key);
             if (count == null) {
-                Count first = new Count("caller=" + caller.describe() + " names=" + String.join(",", cert.names()) + " serial="
-                        + cert.serial(), new AtomicLong());
+                Count first = new Count(caller.describe(), cert.names(), cert.serial(), new AtomicLong());
                 if (counts.putIfAbsent(key, first) == null) {
-                    AuditLog.served(first.who(), 0, window);
+                    AuditLog.served(first.caller(), first.names(), first.serial(), 0, window);
                     return;
                 }
             } else if (count.repeats().getAndIncrement() >= 0) {
@@ -85,7 +84,7 @@ public class ServedKeys {
             // Closed for good: an answer counting into it from now on sees it closed and counts in the next window.
             long repeats = count.repeats().getAndSet(Long.MIN_VALUE);
             if (repeats > 0) {
-                AuditLog.served(count.who(), repeats, window);
+                AuditLog.served(count.caller(), count.names(), count.serial(), repeats, window);
             }
         }
     }

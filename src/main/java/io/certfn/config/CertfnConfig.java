@@ -51,6 +51,20 @@ public interface CertfnConfig {
     /** The readiness checks ({@code certfn.health.*}). */
     Health health();
 
+    /** What {@code /q/metrics} shows ({@code certfn.metrics.*}). */
+    Metrics metrics();
+
+    interface Metrics {
+        /**
+         * {@code certfn.metrics.certificate-gauges}: at most this many certificates get their own
+         * expiry gauges (labels {@code certificate} and {@code name}, one series each); those this
+         * instance sees beyond it are counted in {@code certfn_certificates_untracked}.
+         */
+        @WithName("certificate-gauges")
+        @WithDefault("1000")
+        int certificateGauges();
+    }
+
     interface Health {
         /**
          * {@code certfn.health.recheck-after}: how long the readiness checks that ask another

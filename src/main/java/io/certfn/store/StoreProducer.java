@@ -2,6 +2,7 @@ package io.certfn.store;
 
 import io.certfn.config.CertfnConfig;
 import io.certfn.crypto.KeySealer;
+import io.certfn.metrics.CertfnMetrics;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -9,7 +10,7 @@ import java.time.Clock;
 import java.util.List;
 import org.jboss.logging.Logger;
 
-/** Chooses the store backend from {@code certfn.store.type} among those this build holds, and wraps it with checksums. */
+/** Chooses the store backend from {@code certfn.store.type} among those this build holds, and wraps it with metrics and checksums. */
 @Singleton
 public class StoreProducer {
 
@@ -17,8 +18,9 @@ public class StoreProducer {
 
     @Produces
     @Singleton
-    ChecksummedStore store(CertfnConfig config, Instance<StoreBackend> backends) {
-        return new ChecksummedStore(backend(config.store(), backends.stream().toList()), Clock.systemUTC());
+    ChecksummedStore store(CertfnConfig config, Instance<StoreBackend> backends, CertfnMetrics metrics) {
+        ObjectStore backend = backend(config.store(), backends.stream().toList());
+        return new ChecksummedStore(new MeteredStore(backend, config.store().type(), metrics), Clock.systemUTC());
     }
 
     /**

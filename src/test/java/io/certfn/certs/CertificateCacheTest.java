@@ -20,7 +20,8 @@ class CertificateCacheTest {
     }
 
     private static CertificateCache cache(String ttl) {
-        return new CertificateCache(TestConfig.of(Map.of("certfn.store.cache-ttl", ttl)));
+        return new CertificateCache(TestConfig.of(Map.of("certfn.store.cache-ttl", ttl)),
+                new io.certfn.metrics.CertfnMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), 10, java.time.Clock.systemUTC()));
     }
 
     @Test

@@ -65,6 +65,35 @@ class DeployTemplatesTest {
         return key.toUpperCase().replaceAll("[.\\-]", "_");
     }
 
+    /**
+     * Each cloud's build writes JSON log lines its log reader parses (Cloud Run with Cloud Logging's
+     * field names); the default build, which `make run` uses, writes text. Read from the filtered
+     * application.properties and the profiles that fill it.
+     */
+    @Test
+    void eachCloudBuildLogsJsonAndTheDefaultBuildText() throws Exception {
+        String built = Files.readString(Path.of("target/classes/application.properties"));
+        assertTrue(built.contains("quarkus.log.console.json.enabled=false\n"), "the default build writes text");
+        assertTrue(Files.readString(Path.of("src/main/resources/application.properties"))
+                .contains("quarkus.log.console.json.enabled=${certfn-build.json-logs}\n"));
+        org.w3c.dom.Document pom = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
+        org.w3c.dom.NodeList profiles = pom.getElementsByTagName("profile");
+        Map<String, String> jsonLogs = new java.util.TreeMap<>();
+        Map<String, String> formats = new java.util.TreeMap<>();
+        for (int i = 0; i < profiles.getLength(); i++) {
+            org.w3c.dom.Element profile = (org.w3c.dom.Element) profiles.item(i);
+            String id = profile.getElementsByTagName("id").item(0).getTextContent();
+            org.w3c.dom.NodeList json = profile.getElementsByTagName("certfn-build.json-logs");
+            org.w3c.dom.NodeList format = profile.getElementsByTagName("certfn-build.log-format");
+            jsonLogs.put(id, json.getLength() == 0 ? "unset" : json.item(0).getTextContent());
+            formats.put(id, format.getLength() == 0 ? "default" : format.item(0).getTextContent());
+        }
+        for (String cloud : List.of("aws", "azure", "azure-handler", "gcp")) {
+            assertEquals("true", jsonLogs.get(cloud), cloud + " build: " + jsonLogs);
+            assertEquals(cloud.equals("gcp") ? "gcp" : "default", formats.get(cloud), cloud + " build: " + formats);
+        }
+    }
+
     @Test
     void everyReferenceKeyIsOneTheConfigMappingKnows() throws Exception {
         Set<String> keys = referenceKeys();

@@ -30,6 +30,14 @@ class FunctionUrlTest {
         }
     }
 
+    /** CloudWatch reads JSON lines into fields (level, message, the audit's mdc.*): the Lambda build writes them. */
+    @Test
+    void theLambdaBuildLogsJsonLines() {
+        org.eclipse.microprofile.config.Config config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        assertEquals(Boolean.TRUE, config.getValue("quarkus.log.console.json.enabled", Boolean.class));
+        assertEquals("default", config.getValue("quarkus.log.console.json.log-format", String.class));
+    }
+
     @Test
     void anApiKeyCallerGetsACertificateThroughTheLambdaHandler() {
         // Plain HTTP to the mock event server becomes a payload-2.0 event.

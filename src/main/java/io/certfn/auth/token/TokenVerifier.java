@@ -48,13 +48,22 @@ public class TokenVerifier {
     private final Map<String, Verified> verified = new ConcurrentHashMap<>();
     private final List<IssuerSettings> issuers;
     private final Clock clock;
+    /** Told each rejection's reason and issuer: a configured issuer's name, or "untrusted" (a metric's bounded label). */
+    private final java.util.function.BiConsumer<String, String> rejected;
 
     @Inject
-    public TokenVerifier(CertfnConfig config) {
-        this(IssuerPresets.from(config.auth()), config.auth().jwks(), Clock.systemUTC());
+    public TokenVerifier(CertfnConfig config, io.certfn.metrics.CertfnMetrics metrics) {
+        this(IssuerPresets.from(config.auth()), config.auth().jwks(), Clock.systemUTC(), metrics::tokenRejected);
     }
 
     TokenVerifier(List<IssuerSettings> issuers, CertfnConfig.Auth.Jwks jwks, Clock clock) {
+        this(issuers, jwks, clock, (reason, issuer) -> {
+        });
+    }
+
+    private TokenVerifier(List<IssuerSettings> issuers, CertfnConfig.Auth.Jwks jwks, Clock clock,
+            java.util.function.BiConsumer<String, String> rejected) {
+        this.rejected = rejected;
         this.issuers = List.copyOf(issuers);
         this.clock = clock;
         // Built at first use, never during static init: native images must not hold an HTTP client,
@@ -186,6 +195,8 @@ public class TokenVerifier {
             // Unverified values a stranger wrote: escaped, so they cannot end this line and forge another.
             LOG.infof("Rejected bearer token: reason=%s issuer=%s sub=%s kid=%s", e.reason().orElse("-"), LogText.of(issuer),
                     LogText.of(subject), LogText.of(kid));
+            IssuerVerifier trusted = byIssuer.get(issuer);
+            rejected.accept(e.reason().orElse("none"), trusted == null ? "untrusted" : trusted.name());
             throw e;
         }
     }
