@@ -2,7 +2,6 @@ package io.certfn.auth.token;
 
 import io.certfn.auth.AuthenticationException;
 import io.certfn.auth.Caller;
-import java.security.Key;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,27 +13,46 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.jose4j.jwa.AlgorithmConstraints;
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+import io.smallrye.jwt.auth.principal.DefaultJWTCallerPrincipalFactory;
+import io.smallrye.jwt.auth.principal.DefaultJWTParser;
+import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
+import io.smallrye.jwt.auth.principal.ParseException;
+import java.security.PublicKey;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.PublicJsonWebKey;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
-import org.jose4j.jwt.NumericDate;
 import org.jose4j.jwt.consumer.ErrorCodes;
 import org.jose4j.jwt.consumer.InvalidJwtException;
-import org.jose4j.jwt.consumer.JwtConsumer;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 
 /**
- * Verifies tokens of one issuer with jose4j's {@link JwtConsumer} (required exp and sub, expected
- * issuer and audience, allowed algorithms, clock skew) and translates jose4j's error codes into
- * certfn's {@link Reason}s, with a detail that says what to fix.
+ * Verifies tokens of one issuer with smallrye-jwt's {@link DefaultJWTParser}, one
+ * {@link JWTAuthContextInfo} per issuer value and signing key (expected issuer and audiences,
+ * allowed algorithms, clock skew, required exp, iat and sub), and translates the jose4j error codes
+ * under its {@link ParseException} into certfn's {@link Reason}s, with a detail that says what to fix.
+ *
+ * <p>What stays hand-written, because smallrye-jwt cannot do it: the signing keys come from
+ * {@link JwksSource} (smallrye-jwt's key resolver has no OIDC discovery, refresh intervals in whole
+ * minutes, no floor counted from the last attempt, no limit on the key set's size, no https-only
+ * rule, and keeps keys through an outage without certfn's {@code max-age}); and exp/nbf are judged
+ * on certfn's clock after the parser's own check, since the parser reads only the system clock and
+ * the verified-token cache, which ends at exp on certfn's clock, must agree with it.
  */
 final class IssuerVerifier {
+
+    /** Parsers per issuer value and key; bounded: keys rotate, and a refresh brings new key objects. */
+    private static final int MAX_PARSERS = 64;
+    private static final int PARSER_SKEW_SLACK_SECONDS = 5;
+
+    private record ParserKey(String issuer, PublicKey key) {
+    }
 
     private final IssuerSettings settings;
     private final JwksSource keys;
     private final Clock clock;
+    private final Map<ParserKey, DefaultJWTParser> parsers = new ConcurrentHashMap<>();
 
     IssuerVerifier(IssuerSettings settings, JwksSource keys, Clock clock) {
         this.settings = settings;
@@ -63,19 +81,21 @@ final class IssuerVerifier {
                     + settings.name() + "' is accepted only with " + sorted(settings.algorithms()) + ".");
         }
         List<JsonWebKey> candidates = keys.keysFor(kid);
-        InvalidJwtException failure = null;
+        ParseException failure = null;
         for (JsonWebKey candidate : candidates) {
             if (!(candidate instanceof PublicJsonWebKey publicKey) || !fits(candidate, alg)) {
                 continue;
             }
             try {
-                JwtClaims claims = consumer(publicKey.getPublicKey()).processToClaims(token);
-                return caller(claims);
+                parser(String.valueOf(unverified.getClaimValue("iss")), publicKey.getPublicKey()).parse(token);
+                // Verified: the claims are those read before, from the same signed payload.
+                checkTimes(unverified);
+                return caller(unverified);
             } catch (MalformedClaimException e) {
                 throw TokenRejected.because(Reason.MALFORMED, "The token has a malformed claim: " + e.getMessage());
-            } catch (InvalidJwtException e) {
+            } catch (ParseException e) {
                 failure = e;
-                if (!e.hasErrorCode(ErrorCodes.SIGNATURE_INVALID)) {
+                if (!hasCode(e, ErrorCodes.SIGNATURE_INVALID)) {
                     break;
                 }
             }
@@ -87,18 +107,56 @@ final class IssuerVerifier {
         throw translate(failure, kid, unverified);
     }
 
-    private JwtConsumer consumer(Key key) {
-        return new JwtConsumerBuilder()
-                .setRequireExpirationTime()
-                .setRequireSubject()
-                .setAllowedClockSkewInSeconds((int) settings.clockSkew().toSeconds())
-                .setExpectedIssuers(true, settings.issuers().toArray(String[]::new))
-                .setExpectedAudience(true, settings.audiences().toArray(String[]::new))
-                .setVerificationKey(key)
-                .setJwsAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
-                        settings.algorithms().toArray(String[]::new)))
-                .setEvaluationTime(NumericDate.fromMilliseconds(clock.millis()))
-                .build();
+    /**
+     * A parser verifying with {@code key} only. One per key: smallrye-jwt's token parser keeps the
+     * first key it resolved, so a parser is never shared between keys.
+     */
+    private DefaultJWTParser parser(String issuer, PublicKey key) {
+        ParserKey id = new ParserKey(issuer, key);
+        DefaultJWTParser parser = parsers.get(id);
+        if (parser == null) {
+            if (parsers.size() >= MAX_PARSERS) {
+                parsers.clear();
+            }
+            JWTAuthContextInfo context = new JWTAuthContextInfo(key, issuer);
+            context.setExpectedAudience(Set.copyOf(settings.audiences()));
+            context.setSignatureAlgorithm(settings.algorithms().stream().map(SignatureAlgorithm::fromAlgorithm)
+                    .collect(java.util.stream.Collectors.toSet()));
+            // certfn's own check (checkTimes, on certfn's clock) decides exp and nbf with the configured skew; the parser's, on
+            // the system clock, is a backstop given a few seconds more, so that the two clocks' disagreement never decides.
+            context.setClockSkew((int) settings.clockSkew().toSeconds() + PARSER_SKEW_SLACK_SECONDS);
+            context.setRequiredClaims(Set.of("sub"));
+            parser = parsers.computeIfAbsent(id, k -> new DefaultJWTParser(context, new DefaultJWTCallerPrincipalFactory()));
+        }
+        return parser;
+    }
+
+    /** exp and nbf on certfn's clock, with the same skew the parser then applies on the system clock. */
+    private void checkTimes(JwtClaims claims) {
+        Instant now = clock.instant();
+        long skew = settings.clockSkew().toSeconds();
+        Object exp = claims.getClaimValue("exp");
+        if (exp instanceof Number n && now.minusSeconds(skew).getEpochSecond() >= n.longValue()) {
+            throw expired(claims);
+        }
+        Object nbf = claims.getClaimValue("nbf");
+        if (nbf instanceof Number n && now.plusSeconds(skew).getEpochSecond() < n.longValue()) {
+            throw notYetValid(claims);
+        }
+    }
+
+    private static boolean hasCode(ParseException e, int code) {
+        return invalidJwt(e).map(cause -> cause.hasErrorCode(code)).orElse(false);
+    }
+
+    /** The jose4j failure under smallrye-jwt's exception, when the check that failed is one of jose4j's. */
+    private static Optional<InvalidJwtException> invalidJwt(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof InvalidJwtException invalid) {
+                return Optional.of(invalid);
+            }
+        }
+        return Optional.empty();
     }
 
     private Caller caller(JwtClaims claims) throws MalformedClaimException {
@@ -161,20 +219,22 @@ final class IssuerVerifier {
         return Arrays.stream(String.valueOf(value).split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
-    private AuthenticationException translate(InvalidJwtException e, String kid, JwtClaims claims) {
-        if (e.hasErrorCode(ErrorCodes.SIGNATURE_INVALID)) {
+    private AuthenticationException translate(ParseException failure, String kid, JwtClaims claims) {
+        if (hasCode(failure, ErrorCodes.SIGNATURE_INVALID)) {
             return TokenRejected.because(Reason.BAD_SIGNATURE, "The token's signature does not verify with key '" + kid
                     + "' of issuer '" + settings.name() + "': it was altered or signed by someone else.");
         }
-        if (e.hasErrorCode(ErrorCodes.EXPIRATION_MISSING)) {
-            return missing("exp");
+        // Past the signature: a claim the parser needs and the token lacks (smallrye-jwt reports some without a jose4j code).
+        for (String required : List.of("exp", "iat", "sub", "aud")) {
+            if (!claims.hasClaim(required)) {
+                return missing(required);
+            }
         }
-        if (e.hasErrorCode(ErrorCodes.SUBJECT_MISSING)) {
-            return missing("sub");
+        Optional<InvalidJwtException> invalid = invalidJwt(failure);
+        if (invalid.isEmpty()) {
+            return TokenRejected.because(Reason.MALFORMED, "The token's claims are not accepted: " + failure.getMessage());
         }
-        if (e.hasErrorCode(ErrorCodes.AUDIENCE_MISSING)) {
-            return missing("aud");
-        }
+        InvalidJwtException e = invalid.get();
         if (e.hasErrorCode(ErrorCodes.ISSUER_INVALID)) {
             return TokenRejected.because(Reason.ISSUER_NOT_TRUSTED, "The token's issuer is '" + claim(claims, "iss")
                     + "' but this server expects " + quoted(settings.issuers()) + ".");
@@ -184,18 +244,26 @@ final class IssuerVerifier {
                     + " but this server accepts " + quoted(settings.audiences()) + ".");
         }
         if (e.hasErrorCode(ErrorCodes.EXPIRED)) {
-            Instant exp = instant(claims, "exp");
-            return TokenRejected.because(Reason.EXPIRED, "The token expired at " + exp + ", "
-                    + Duration.between(exp, clock.instant()).toSeconds() + " s ago (certfn allows "
-                    + settings.clockSkew().toSeconds() + " s of clock skew). Get a fresh token.");
+            return expired(claims);
         }
         if (e.hasErrorCode(ErrorCodes.NOT_YET_VALID)) {
-            Instant nbf = instant(claims, "nbf");
-            return TokenRejected.because(Reason.NOT_YET_VALID, "The token is not valid before " + nbf + ", "
-                    + Duration.between(clock.instant(), nbf).toSeconds() + " s from now (certfn allows "
-                    + settings.clockSkew().toSeconds() + " s of clock skew): check the clocks of the issuer and of certfn.");
+            return notYetValid(claims);
         }
         return TokenRejected.because(Reason.MALFORMED, "The token's claims are malformed: " + firstError(e));
+    }
+
+    private AuthenticationException expired(JwtClaims claims) {
+        Instant exp = instant(claims, "exp");
+        return TokenRejected.because(Reason.EXPIRED, "The token expired at " + exp + ", "
+                + Duration.between(exp, clock.instant()).toSeconds() + " s ago (certfn allows "
+                + settings.clockSkew().toSeconds() + " s of clock skew). Get a fresh token.");
+    }
+
+    private AuthenticationException notYetValid(JwtClaims claims) {
+        Instant nbf = instant(claims, "nbf");
+        return TokenRejected.because(Reason.NOT_YET_VALID, "The token is not valid before " + nbf + ", "
+                + Duration.between(clock.instant(), nbf).toSeconds() + " s from now (certfn allows "
+                + settings.clockSkew().toSeconds() + " s of clock skew): check the clocks of the issuer and of certfn.");
     }
 
     private AuthenticationException missing(String claim) {
