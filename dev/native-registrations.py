@@ -13,7 +13,8 @@ import zipfile
 from pathlib import Path
 
 # Read or written with Jackson outside a JAX-RS method signature (store objects, Response entities,
-# pre-rendered answers), and acme4j's providers for acme:// directory URIs (ServiceLoader).
+# pre-rendered answers), acme4j's providers for acme:// directory URIs (ServiceLoader), and the
+# message classes JBoss Logging looks up by name for smallrye-jwt's parser.
 REFLECTION = [
     "io.certfn.certs.StoredCertificate",
     "io.certfn.acme.PendingOrder",
@@ -26,6 +27,9 @@ REFLECTION = [
     "org.shredzone.acme4j.provider.zerossl.ZeroSSLAcmeProvider",
     "org.shredzone.acme4j.provider.google.GoogleAcmeProvider",
     "org.shredzone.acme4j.provider.pebble.PebbleAcmeProvider",
+    # smallrye-jwt's messages and loggers, found by name (auth/token/SmallRyeJwtNativeSupport).
+    "io.smallrye.jwt.auth.principal.PrincipalMessages_$bundle",
+    "io.smallrye.jwt.auth.principal.PrincipalLogging_$logger",
 ]
 RESOURCES = [
     "META-INF/services/org.shredzone.acme4j.provider.AcmeProvider",
