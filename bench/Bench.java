@@ -121,6 +121,13 @@ public class Bench {
         if (only.isEmpty() || only.equals("cold")) {
             results.put("coldStart", coldStart());
         }
+        if (only.isEmpty() || only.equals("parallel")) {
+            results.put("parallelIssuance", parallelIssuance());
+            if (only.equals("parallel")) {
+                System.out.println(JSON.writeValueAsString(results));
+                return;
+            }
+        }
         Map<String, Object> issuance = issuance();
         results.put("issuance", issuance);
         Map<String, Object> stampede = stampede();
@@ -328,6 +335,87 @@ public class Bench {
     record Rounds(List<Double> certfnMs, List<Double> plainMs, List<Double> ratios) {
     }
 
+    // ---------------------------------------------------------------- parallel issuance
+
+    static final int PARALLEL = Integer.getInteger("bench.parallel", 20);
+
+    /**
+     * {@link #PARALLEL} distinct new names sent at once to one process, and split over two sharing a
+     * store, next to the same orders made by plain acme4j in parallel (one session each) and to one
+     * issuance alone, round by round.
+     */
+    Map<String, Object> parallelIssuance() throws Exception {
+        Path store = work.resolve("parallel-store");
+        Certfn one = startCertfn(store);
+        Certfn two = startCertfn(store);
+        mustPost(one, "APIKey " + KEY, "{\"domain\":\"parallel-account.certfn.test\"}");
+        PlainProcess plain = startPlain();
+        plain.issue("plain-parallel-warmup.certfn.test");
+        List<Double> alone = new ArrayList<>();
+        List<Double> oneProcess = new ArrayList<>();
+        List<Double> twoProcesses = new ArrayList<>();
+        List<Double> plainParallel = new ArrayList<>();
+        List<Double> toPlain = new ArrayList<>();
+        List<Double> toAlone = new ArrayList<>();
+        List<Double> twoToPlain = new ArrayList<>();
+        for (int round = -WARMUP_ISSUANCES; round < ROUNDS; round++) { // negative rounds: warm-up, discarded
+            String tag = (round < 0 ? "w" + -round : "r" + round);
+            long t0 = System.nanoTime();
+            mustPost(one, "APIKey " + KEY, "{\"domain\":\"alone-" + tag + ".certfn.test\"}");
+            double a = (System.nanoTime() - t0) / 1e6;
+            double c = burst(List.of(one), "par-" + tag);
+            double c2 = burst(List.of(one, two), "par2-" + tag);
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < PARALLEL; i++) {
+                names.add("plainpar-" + tag + "-" + i + ".certfn.test");
+            }
+            t0 = System.nanoTime();
+            plain.issueAtOnce(names);
+            double p = (System.nanoTime() - t0) / 1e6;
+            if (round >= 0) {
+                alone.add(a);
+                oneProcess.add(c);
+                twoProcesses.add(c2);
+                plainParallel.add(p);
+                toPlain.add(c / p);
+                toAlone.add(c / a);
+                twoToPlain.add(c2 / p);
+            }
+        }
+        one.stop();
+        two.stop();
+        plain.stop();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("names", PARALLEL);
+        r.put("ratioToPlainAcme4j", median(toPlain));
+        r.put("ratioToOneIssuance", median(toAlone));
+        r.put("twoProcessesRatioToPlainAcme4j", median(twoToPlain));
+        r.put("certfnOneProcessMs", oneProcess);
+        r.put("certfnTwoProcessesMs", twoProcesses);
+        r.put("plainAcme4jMs", plainParallel);
+        r.put("oneIssuanceMs", alone);
+        r.put("warmupRounds", WARMUP_ISSUANCES);
+        return r;
+    }
+
+    /** {@link #PARALLEL} distinct new names sent at the same moment, spread over {@code processes}; ms until the last 200. */
+    double burst(List<Certfn> processes, String prefix) throws Exception {
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < PARALLEL; i++) {
+            Certfn target = processes.get(i % processes.size());
+            answers.add(HTTP.sendAsync(request(target.url("/api/certificate"), "APIKey " + KEY,
+                    "{\"domain\":\"" + prefix + "-" + i + ".certfn.test\"}"), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (var answer : answers) {
+            HttpResponse<String> response = answer.get();
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("parallel issuance answered " + response.statusCode() + ": " + response.body());
+            }
+        }
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
     /** {@code count} rounds of one new certificate through certfn's API next to one through plain acme4j. */
     Rounds issuanceRounds(Certfn certfn, PlainProcess plain, String prefix, int count) throws Exception {
         Rounds rounds = new Rounds(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
@@ -360,6 +448,11 @@ public class Bench {
             }
         }
 
+        /** The names ordered at the same moment, each on a session of its own. */
+        void issueAtOnce(List<String> domains) throws IOException {
+            issue("parallel " + String.join(",", domains));
+        }
+
         void stop() throws Exception {
             commands.close();
             Bench.stop(process);
@@ -386,7 +479,11 @@ public class Bench {
             java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String domain = in.readLine(); domain != null; domain = in.readLine()) {
                 try {
-                    plain.issue(domain);
+                    if (domain.startsWith("parallel ")) {
+                        plain.issueAtOnce(List.of(domain.substring("parallel ".length()).split(",")));
+                    } else {
+                        plain.issue(domain);
+                    }
                     System.out.println("ok");
                 } catch (Exception e) {
                     System.out.println("failed: " + e);
@@ -397,6 +494,10 @@ public class Bench {
 
         final Login login;
         final SimpleResolver dns;
+        final java.security.KeyPair accountKey;
+        final java.util.function.Supplier<Session> sessions;
+        /** Logins on sessions of their own for parallel orders, made once and reused (a session reads the directory once). */
+        final java.util.Deque<Login> idle = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
         PlainAcme(Map<String, String> stack) throws Exception {
             SSLContext ssl = trusting(Path.of(stack.get("ACME_TRUST_STORE")));
@@ -406,10 +507,12 @@ public class Bench {
                     return HttpClient.newBuilder().sslContext(ssl).connectTimeout(settings.getTimeout()).build();
                 }
             };
-            Session session = new Session(URI.create(stack.get("ACME_DIRECTORY")), provider);
+            sessions = () -> new Session(URI.create(stack.get("ACME_DIRECTORY")), provider);
+            Session session = sessions.get();
             KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
             gen.initialize(new ECGenParameterSpec("secp256r1"));
-            login = new AccountBuilder().agreeToTermsOfService().useKeyPair(gen.generateKeyPair()).createLogin(session);
+            accountKey = gen.generateKeyPair();
+            login = new AccountBuilder().agreeToTermsOfService().useKeyPair(accountKey).createLogin(session);
             String[] server = stack.get("DNS_SERVER").split(":");
             dns = new SimpleResolver(new InetSocketAddress(server[0], Integer.parseInt(server[1])));
             dns.setTSIGKey(new TSIG(Name.fromString(stack.get("TSIG_ALGORITHM") + "."),
@@ -419,7 +522,35 @@ public class Bench {
 
         final Name zone;
 
+        /** Each name on its own thread and session, at the same moment; returns when all are issued. */
+        void issueAtOnce(List<String> domains) throws Exception {
+            java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(domains.size());
+            try {
+                List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+                for (String domain : domains) {
+                    done.add(threads.submit(() -> {
+                        Login own = idle.pollFirst();
+                        if (own == null) {
+                            own = sessions.get().login(login.getAccountLocation(), accountKey);
+                        }
+                        issue(own, domain);
+                        idle.offerFirst(own);
+                        return null;
+                    }));
+                }
+                for (var d : done) {
+                    d.get();
+                }
+            } finally {
+                threads.shutdown();
+            }
+        }
+
         void issue(String domain) throws Exception {
+            issue(login, domain);
+        }
+
+        void issue(Login login, String domain) throws Exception {
             Order order = login.newOrder().domain(domain).create();
             List<TXTRecord> records = new ArrayList<>();
             List<Dns01Challenge> challenges = new ArrayList<>();

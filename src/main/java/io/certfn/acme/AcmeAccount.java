@@ -48,6 +48,14 @@ public class AcmeAccount {
     private volatile URL accountUrl;
     private volatile KeyPair accountKey;
     private volatile Login login;
+    /**
+     * Logins on sessions of their own, lent to orders running at the same time: acme4j holds a
+     * session's nonce lock for a whole signed request (network round trip included), so orders
+     * sharing one session take turns at the CA. Kept for reuse (the session has read the directory
+     * and holds its connections), at most {@link #MAX_IDLE_SESSIONS}.
+     */
+    private final java.util.concurrent.ConcurrentLinkedDeque<Login> idle = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private static final int MAX_IDLE_SESSIONS = 16;
 
     /** The account of the first configured CA (tests; certfn itself builds them with {@link AcmeAccounts}). */
     public AcmeAccount(CertfnConfig config, ObjectStore store, KeySealer sealer, ObjectMapper json) {
@@ -161,6 +169,32 @@ public class AcmeAccount {
         }
     }
 
+    /**
+     * A login of this account on a session no other thread uses until {@link #giveBack}: for an
+     * order, whose signed requests then never wait on another order's. Registers the account on
+     * first use, as {@link #login()}.
+     *
+     * @throws AcmeFailure when the CA refuses or cannot be reached
+     */
+    public Login borrow() {
+        Login shared = login();
+        for (Login pooled = idle.pollFirst(); pooled != null; pooled = idle.pollFirst()) {
+            if (pooled.getAccountLocation().equals(shared.getAccountLocation())) {
+                return pooled;
+            }
+        }
+        KeyPair key = accountKey;
+        return key == null ? shared : session().login(shared.getAccountLocation(), key);
+    }
+
+    /** An order is done with {@code borrowed}; kept for the next one while it is of the current account. */
+    public void giveBack(Login borrowed) {
+        URL current = accountUrl;
+        if (borrowed != login && current != null && current.equals(borrowed.getAccountLocation()) && idle.size() < MAX_IDLE_SESSIONS) {
+            idle.offerFirst(borrowed);
+        }
+    }
+
     private synchronized void register(Session session) {
         if (accountUrl != null) {
             return;
@@ -201,9 +235,10 @@ public class AcmeAccount {
      * longer named in {@code replaces} (their account differs).
      */
     public synchronized void forget(Login gone) {
-        if (login != gone) {
-            return;
+        if (accountUrl == null || !accountUrl.equals(gone.getAccountLocation())) {
+            return; // another thread replaced it already
         }
+        idle.clear();
         String goneUrl = gone.getAccountLocation().toString();
         Optional<Versioned> stored = store.get(key);
         if (stored.isPresent() && goneUrl.equals(read(stored.get().data()).get("location"))) {

@@ -103,15 +103,25 @@ final class CaIssuer {
     IssuedChain issue(OrderRequest request, OrderCheckpoint unfenced, OrderFence fence) throws InterruptedException {
         try {
             try {
-                return issueAs(account.login(), request, unfenced, fence);
+                return issueOnOwnSession(request, unfenced, fence);
             } catch (AccountGone gone) {
                 // Orders belong to their account: what the old one left cannot be resumed.
                 account.forget(gone.login);
                 unfenced.fencedBy(fence).discard();
-                return issueAs(account.login(), request, unfenced, fence);
+                return issueOnOwnSession(request, unfenced, fence);
             }
         } catch (AcmeRejected rejected) {
             throw rejected.reason().filter("caa"::equals).isPresent() ? withCaaIdentities(rejected) : rejected;
+        }
+    }
+
+    /** The order on a session of its own (see {@link AcmeAccount#borrow()}), given back when it ends. */
+    private IssuedChain issueOnOwnSession(OrderRequest request, OrderCheckpoint unfenced, OrderFence fence) throws InterruptedException {
+        Login login = account.borrow();
+        try {
+            return issueAs(login, request, unfenced, fence);
+        } finally {
+            account.giveBack(login);
         }
     }
 

@@ -64,6 +64,29 @@ class AcmeAccountTest {
         assertEquals(location, account(LETS_ENCRYPT, store, sealer).login().getAccountLocation().toString());
     }
 
+    /**
+     * Orders at the same time each get a session of their own (acme4j holds a session's nonce lock for
+     * a whole signed request, so a shared session makes them take turns); a session given back is lent again.
+     */
+    @Test
+    void concurrentOrdersGetSessionsOfTheirOwnAndTheyAreReused() throws Exception {
+        ObjectStore store = TestStore.store(Files.createTempDirectory("certfn-account"));
+        String key = StoreKeys.of("acme", "account-" + Hashes.sha256Hex(LETS_ENCRYPT).substring(0, 16) + ".json");
+        store.putIfAbsent(key, JSON.writeValueAsBytes(Map.of("keyPair", Pem.keyPair(KeyType.EC256.generate()),
+                "location", "https://acme-v02.api.letsencrypt.org/acme/acct/77")));
+        AcmeAccount account = account(LETS_ENCRYPT, store, KeySealer.none());
+        assertEquals(key, account.storeKey(), "the stored account is found (offline, no registration)");
+
+        org.shredzone.acme4j.Login first = account.borrow();
+        org.shredzone.acme4j.Login second = account.borrow();
+        java.util.Set<org.shredzone.acme4j.Session> sessions = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        sessions.addAll(java.util.List.of(first.getSession(), second.getSession(), account.login().getSession()));
+        assertEquals(3, sessions.size(), "two orders and the shared login: three sessions");
+        assertEquals(account.login().getAccountLocation(), first.getAccountLocation());
+        account.giveBack(first);
+        assertTrue(account.borrow() == first, "a session given back is lent again");
+    }
+
     private static AcmeAccount account(String directory, ObjectStore store, KeySealer sealer) {
         return new AcmeAccount(TestConfig.of(Map.of("certfn.acme.directory", directory)), store, sealer, JSON);
     }
