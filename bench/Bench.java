@@ -121,6 +121,9 @@ public class Bench {
         if (only.isEmpty() || only.equals("cold")) {
             results.put("coldStart", coldStart());
         }
+        if (only.isEmpty() || only.equals("fleet")) {
+            results.put("fleetAndMemory", fleetAndMemory());
+        }
         if (only.isEmpty() || only.equals("parallel")) {
             results.put("parallelIssuance", parallelIssuance());
             if (only.equals("parallel")) {
@@ -302,6 +305,114 @@ public class Bench {
             }
         }
         return -1;
+    }
+
+    // ---------------------------------------------------------------- a fleet, a small function
+
+    static final int FLEET = Integer.getInteger("bench.fleet", 10_000);
+    static final String SMALL_HEAP = System.getProperty("bench.small-heap", "-Xmx96m");
+
+    /**
+     * Cold start with {@link #FLEET} stored certificates next to one, round by round; then certfn and
+     * the bare app both under {@link #SMALL_HEAP} (a 256 MB function): RSS after 10 000 requests, and
+     * issuances and the warm path working at that heap.
+     */
+    Map<String, Object> fleetAndMemory() throws Exception {
+        Path one = work.resolve("fleet-one");
+        Certfn seed = startCertfn(one);
+        mustPost(seed, "APIKey " + KEY, "{\"domain\":\"bench.certfn.test\"}");
+        seed.stop();
+        Path fleet = work.resolve("fleet-many");
+        copyTree(one, fleet);
+        Path stored;
+        try (var files = Files.walk(one)) {
+            stored = files.filter(f -> f.getFileName().toString().equals("certificate.json")).findFirst().orElseThrow();
+        }
+        Path relative = one.relativize(stored); // certs/<id>/certificate.json
+        for (int i = 1; i < FLEET; i++) {
+            Path copy = fleet.resolve(relative.getParent().getParent()).resolve(String.format("fleet%06d", i)).resolve("certificate.json");
+            Files.createDirectories(copy.getParent());
+            Files.copy(stored, copy);
+        }
+        List<Double> oneMs = new ArrayList<>();
+        List<Double> fleetMs = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            double a = firstAnswerMs(one, List.of());
+            double b = firstAnswerMs(fleet, List.of());
+            oneMs.add(a);
+            fleetMs.add(b);
+            ratios.add(b / a);
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("storedCertificates", FLEET);
+        r.put("coldStartRatioToOneStored", median(ratios));
+        r.put("coldStartFleetMs", fleetMs);
+        r.put("coldStartOneStoredMs", oneMs);
+
+        List<Double> bareRss = new ArrayList<>();
+        List<Double> certfnRss = new ArrayList<>();
+        List<Double> rssRatios = new ArrayList<>();
+        Path bare = root.resolve("bench/bare-app/target/quarkus-app/quarkus-run.jar");
+        for (int round = 0; round < Math.min(ROUNDS, 3); round++) {
+            int barePort = freePort();
+            Process p = launch(List.of(java(), SMALL_HEAP, "-jar", bare.toString()), Map.of("QUARKUS_HTTP_PORT", String.valueOf(barePort)));
+            awaitOk(() -> get("http://127.0.0.1:" + barePort + "/hello"));
+            for (int i = 0; i < 10_000; i++) {
+                get("http://127.0.0.1:" + barePort + "/hello");
+            }
+            double b = rssMb(p);
+            stop(p);
+            int port = freePort();
+            p = launch(certfnCommand(List.of(SMALL_HEAP)), certfnEnv(fleet, port));
+            awaitOk(() -> post("http://127.0.0.1:" + port + "/api/certificate", "APIKey " + KEY, "{\"domain\":\"bench.certfn.test\"}"));
+            for (int i = 0; i < 10_000; i++) {
+                if (post("http://127.0.0.1:" + port + "/api/certificate", "APIKey " + KEY, "{\"domain\":\"bench.certfn.test\"}") != 200) {
+                    throw new IllegalStateException("request " + i + " failed at " + SMALL_HEAP);
+                }
+            }
+            // Issuances at the small heap too: 20 new names at once, then 5 one after another.
+            Certfn small = new Certfn(p, port);
+            burst(List.of(small), "smallheap-" + round);
+            for (int i = 0; i < 5; i++) {
+                mustPost(small, "APIKey " + KEY, "{\"domain\":\"smallheap-" + round + "-seq" + i + ".certfn.test\"}");
+            }
+            double c = rssMb(p);
+            stop(p);
+            bareRss.add(b);
+            certfnRss.add(c);
+            rssRatios.add(c / b);
+        }
+        r.put("smallHeap", SMALL_HEAP);
+        r.put("rssRatioToBareAfter10kRequests", median(rssRatios));
+        r.put("certfnRssMb", certfnRss);
+        r.put("bareQuarkusRssMb", bareRss);
+        r.put("smallHeapRuns", "10 000 cached answers, 20 new names at once and 5 one after another, all 200, in each round");
+        return r;
+    }
+
+    /** Process start to the first 200 on the stored bench.certfn.test, with {@code flags}. */
+    double firstAnswerMs(Path store, List<String> flags) throws Exception {
+        int port = freePort();
+        long t0 = System.nanoTime();
+        Process p = launch(certfnCommand(flags), certfnEnv(store, port));
+        awaitOk(() -> post("http://127.0.0.1:" + port + "/api/certificate", "APIKey " + KEY, "{\"domain\":\"bench.certfn.test\"}"));
+        double ms = (System.nanoTime() - t0) / 1e6;
+        stop(p);
+        return ms;
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else if (!f.getFileName().toString().equals("lease")) {
+                    Files.copy(f, target);
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- issuance
@@ -790,7 +901,14 @@ public class Bench {
     }
 
     List<String> certfnCommand() {
-        return List.of(java(), "-jar", root.resolve("target/quarkus-app/quarkus-run.jar").toString());
+        return certfnCommand(List.of());
+    }
+
+    List<String> certfnCommand(List<String> jvmFlags) {
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-jar", root.resolve("target/quarkus-app/quarkus-run.jar").toString()));
+        return command;
     }
 
     Map<String, String> certfnEnv(Path store, int port) {
