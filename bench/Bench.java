@@ -124,12 +124,15 @@ public class Bench {
         if (only.isEmpty() || only.equals("fleet")) {
             results.put("fleetAndMemory", fleetAndMemory());
         }
+        if (only.isEmpty() || only.equals("sweep")) {
+            results.put("sweep", sweep());
+        }
+        if (Set.of("parallel", "fleet", "sweep").contains(only)) {
+            System.out.println(JSON.writeValueAsString(results)); // a section alone: the others are skipped
+            return;
+        }
         if (only.isEmpty() || only.equals("parallel")) {
             results.put("parallelIssuance", parallelIssuance());
-            if (only.equals("parallel")) {
-                System.out.println(JSON.writeValueAsString(results));
-                return;
-            }
         }
         Map<String, Object> issuance = issuance();
         results.put("issuance", issuance);
@@ -389,6 +392,128 @@ public class Bench {
         r.put("bareQuarkusRssMb", bareRss);
         r.put("smallHeapRuns", "10 000 cached answers, 20 new names at once and 5 one after another, all 200, in each round");
         return r;
+    }
+
+    static final int DUE = Integer.getInteger("bench.due", 10);
+
+    /**
+     * A renewal sweep over {@link #FLEET} stored certificates of which {@link #DUE} are due, next to a
+     * sweep over a store holding only those {@link #DUE}, round by round: time, and store calls
+     * counted by certfn's own metrics. The due ones are made due again before each round (their
+     * {@code renewAfter} moved to the past and their due-index entry written, as certfn's saves do).
+     */
+    Map<String, Object> sweep() throws Exception {
+        Path fleet = work.resolve("sweep-fleet");
+        Path onlyDue = work.resolve("sweep-only-due");
+        List<String> fleetDue = seedDue(fleet, "sweepfleet");
+        List<String> onlyDueIds = seedDue(onlyDue, "sweeponly");
+        Path seed = fleet.resolve("certs").resolve(fleetDue.get(0)).resolve("certificate.json");
+        for (int i = DUE; i < FLEET; i++) {
+            Path copy = fleet.resolve("certs").resolve(String.format("fleet%06d", i)).resolve("certificate.json");
+            Files.createDirectories(copy.getParent());
+            Files.copy(seed, copy);
+        }
+        Map<String, String> extra = Map.of("CERTFN_RENEWAL_SWEEP_INTERVAL", "0s", "CERTFN_RENEWAL_SWEEP_BUDGET", "600s");
+        Certfn a = startCertfn(fleet, extra);
+        Certfn b = startCertfn(onlyDue, extra);
+        // The first sweep of a store without the due index reads everything and builds it (reported apart).
+        double before = storeCalls(a);
+        long t0 = System.nanoTime();
+        sweepOnce(a);
+        double firstMs = (System.nanoTime() - t0) / 1e6;
+        double firstCalls = storeCalls(a) - before;
+        sweepOnce(b);
+        List<Double> fleetMs = new ArrayList<>();
+        List<Double> onlyMs = new ArrayList<>();
+        List<Double> fleetCalls = new ArrayList<>();
+        List<Double> onlyCalls = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        for (int round = -1; round < ROUNDS; round++) { // round -1: warm-up, discarded
+            makeDue(fleet, fleetDue);
+            makeDue(onlyDue, onlyDueIds);
+            double ca = storeCalls(a);
+            t0 = System.nanoTime();
+            int renewedA = sweepOnce(a);
+            double ta = (System.nanoTime() - t0) / 1e6;
+            ca = storeCalls(a) - ca;
+            double cb = storeCalls(b);
+            t0 = System.nanoTime();
+            int renewedB = sweepOnce(b);
+            double tb = (System.nanoTime() - t0) / 1e6;
+            cb = storeCalls(b) - cb;
+            if (renewedA != DUE || renewedB != DUE) {
+                throw new IllegalStateException("a sweep renewed " + renewedA + " and " + renewedB + " of " + DUE);
+            }
+            if (round >= 0) {
+                fleetMs.add(ta);
+                onlyMs.add(tb);
+                fleetCalls.add(ca);
+                onlyCalls.add(cb);
+                ratios.add(ta / tb);
+            }
+        }
+        a.stop();
+        b.stop();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("storedCertificates", FLEET);
+        r.put("due", DUE);
+        r.put("timeRatioToOnlyDue", median(ratios));
+        r.put("storeCallsPerSweepFleet", fleetCalls);
+        r.put("storeCallsPerSweepOnlyDue", onlyCalls);
+        r.put("sweepFleetMs", fleetMs);
+        r.put("sweepOnlyDueMs", onlyMs);
+        r.put("firstSweepBuildingTheIndexMs", firstMs);
+        r.put("firstSweepStoreCalls", firstCalls);
+        r.put("store", "file");
+        return r;
+    }
+
+    /** A store holding {@link #DUE} new certificates; their storage ids. */
+    List<String> seedDue(Path store, String prefix) throws Exception {
+        Certfn certfn = startCertfn(store);
+        for (int i = 0; i < DUE; i++) {
+            mustPost(certfn, "APIKey " + KEY, "{\"domain\":\"" + prefix + i + ".certfn.test\"}");
+        }
+        certfn.stop();
+        try (var dirs = Files.list(store.resolve("certs"))) {
+            return dirs.map(d -> d.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** What certfn's own saves do for a certificate that became due: its renewAfter in the past, and the due index naming it. */
+    static void makeDue(Path dir, List<String> ids) throws Exception {
+        io.certfn.store.ObjectStore store = new io.certfn.store.ChecksummedStore(new io.certfn.store.file.FileObjectStore(dir),
+                java.time.Clock.systemUTC());
+        Instant due = Instant.now().minusSeconds(60);
+        for (String id : ids) {
+            String key = "certs/" + id + "/certificate.json";
+            io.certfn.store.Versioned current = store.get(key).orElseThrow();
+            com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(current.data());
+            json.put("renewAfter", due.toString());
+            store.putIfAbsent("due/" + String.format("%012d", due.getEpochSecond()) + "-" + id, new byte[0]);
+            store.putIfVersion(key, JSON.writeValueAsBytes(json), current.version()).orElseThrow();
+        }
+    }
+
+    /** One sweep; the number renewed. */
+    int sweepOnce(Certfn certfn) throws Exception {
+        HttpResponse<String> r = HTTP.send(request(certfn.url("/api/renewals"), "APIKey " + KEY, ""), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("sweep answered " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readTree(r.body()).path("renewed").asInt();
+    }
+
+    /** Every store call the process made so far (certfn_store_calls_seconds_count, all operations). */
+    static double storeCalls(Certfn certfn) throws Exception {
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(certfn.url("/q/metrics"))).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = Pattern.compile("^certfn_store_calls_seconds_count\\{[^}]*\\} (\\S+)$", Pattern.MULTILINE).matcher(metrics);
+        double total = 0;
+        while (m.find()) {
+            total += Double.parseDouble(m.group(1));
+        }
+        return total;
     }
 
     /** Process start to the first 200 on the stored bench.certfn.test, with {@code flags}. */
@@ -894,8 +1019,14 @@ public class Bench {
     }
 
     Certfn startCertfn(Path store) throws Exception {
+        return startCertfn(store, Map.of());
+    }
+
+    Certfn startCertfn(Path store, Map<String, String> extraEnv) throws Exception {
         int port = freePort();
-        Process p = launch(certfnCommand(), certfnEnv(store, port));
+        Map<String, String> env = new LinkedHashMap<>(certfnEnv(store, port));
+        env.putAll(extraEnv);
+        Process p = launch(certfnCommand(), env);
         awaitOk(() -> get("http://127.0.0.1:" + port + "/healthz"));
         return new Certfn(p, port);
     }

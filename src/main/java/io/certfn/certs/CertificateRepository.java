@@ -12,6 +12,7 @@ import io.certfn.store.Versioned;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
@@ -144,6 +145,10 @@ public class CertificateRepository {
     public boolean save(String id, StoredCertificate certificate, String expectedVersion) {
         String key = certificateKey(id);
         byte[] data = write(sealed(key, certificate));
+        // The due index first: a crash between the two leaves an extra entry (the sweep drops it), never a missing one.
+        if (!certificate.isRevoked()) {
+            store.putIfAbsent(dueKey(id, certificate), new byte[0]);
+        }
         Optional<String> written = expectedVersion == null
                 ? store.putIfAbsent(key, data)
                 : store.putIfVersion(key, data, expectedVersion);
@@ -152,6 +157,57 @@ public class CertificateRepository {
             written = store.putIfAbsent(key, data);
         }
         return written.isPresent();
+    }
+
+    /**
+     * The due index: one empty object per certificate at {@code due/<when>-<id>}, {@code when} the
+     * certificate's next look — its {@code renewAfter}, or the CA's ARI {@code Retry-After} when that
+     * comes first — as zero-padded epoch seconds, so that keys sort by time and a sweep lists only
+     * up to now. Written before the certificate (see {@link #save}); an entry left by an older version
+     * of a certificate is found stale by the sweep and removed.
+     */
+    public static String dueKey(String id, StoredCertificate certificate) {
+        Instant when = certificate.renewAfter();
+        if (certificate.ariCheckAfter() != null && certificate.ariCheckAfter().isBefore(when)) {
+            when = certificate.ariCheckAfter();
+        }
+        return DUE_PREFIX + String.format("%012d", Math.max(0, when.getEpochSecond())) + "-" + id;
+    }
+
+    static final String DUE_PREFIX = "due/";
+    /** Written once the due index holds every stored certificate (stores of releases before it had none). */
+    static final String DUE_INDEX_BUILT = "due-index.json";
+
+    /** The index entries whose time has come at {@code now} (keys, several may name one certificate). */
+    public java.util.List<String> dueEntries(Instant now) {
+        return store.listThrough(DUE_PREFIX, DUE_PREFIX + String.format("%012d", now.getEpochSecond()) + "-~");
+    }
+
+    /** The certificate id an index entry names. */
+    public static String idOfDueEntry(String entry) {
+        return entry.substring(entry.indexOf('-', DUE_PREFIX.length()) + 1);
+    }
+
+    /** Whether the due index holds every stored certificate. */
+    public boolean dueIndexBuilt() {
+        return store.get(DUE_INDEX_BUILT).isPresent();
+    }
+
+    /** Adds {@code id}'s entry (building the index over a store an earlier release wrote). */
+    public void indexDue(String id, StoredCertificate certificate) {
+        if (!certificate.isRevoked()) {
+            store.putIfAbsent(dueKey(id, certificate), new byte[0]);
+        }
+    }
+
+    /** Every stored certificate has its entry now. */
+    public void markDueIndexBuilt() {
+        store.putIfAbsent(DUE_INDEX_BUILT, write(java.util.Map.of("builtAt", Instant.now().toString())));
+    }
+
+    /** Removes an index entry that no longer names its certificate's next look (or a certificate at all). */
+    public void dropDueEntry(String entry) {
+        store.get(entry).ifPresent(v -> store.deleteIfVersion(entry, v.version()));
     }
 
     /** The ids of every stored certificate. */

@@ -100,6 +100,11 @@ public final class ChecksummedStore implements ObjectStore {
         return backend.list(prefix);
     }
 
+    @Override
+    public List<String> listThrough(String prefix, String last) {
+        return backend.listThrough(prefix, last);
+    }
+
     private Optional<String> ownWrite(String key, String writeId) {
         return backend.get(key)
                 .filter(current -> writeId.equals(Frame.parse(current.data()).writeId))

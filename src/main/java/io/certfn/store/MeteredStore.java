@@ -43,6 +43,11 @@ final class MeteredStore implements ObjectStore {
         return timed("list", () -> backend.list(prefix));
     }
 
+    @Override
+    public List<String> listThrough(String prefix, String last) {
+        return timed("list", () -> backend.listThrough(prefix, last));
+    }
+
     private <T> T timed(String op, Supplier<T> call) {
         long started = System.nanoTime();
         boolean failed = true;

@@ -48,4 +48,13 @@ public interface ObjectStore {
 
     /** The keys that start with {@code prefix}, sorted; empty when none. */
     List<String> list(String prefix);
+
+    /**
+     * The keys that start with {@code prefix} and sort at or before {@code last}, sorted. The
+     * clouds' backends list in key order and stop at {@code last}: what a sweep of the due index
+     * costs grows with what is due, not with what is stored.
+     */
+    default List<String> listThrough(String prefix, String last) {
+        return list(prefix).stream().filter(k -> k.compareTo(last) <= 0).toList();
+    }
 }

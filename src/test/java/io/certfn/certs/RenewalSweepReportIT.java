@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code POST /api/renewals} reports exactly what it found, on a store of its own: every count
- * of the report (renewed, notDue, clientKey, deferred, failed) for a known set of certificates.
+ * of the report (renewed, notDue, clientKey, deferred, failed) for a known set of certificates: on
+ * the first sweep of a store every stored certificate, afterwards those the due index names.
  */
 class RenewalSweepReportIT {
 
@@ -59,7 +60,9 @@ class RenewalSweepReportIT {
                 String due = TestStore.serial(store, "due.report.certfn.test");
                 TestStore.makeDue(store, "due.report.certfn.test");
                 JsonNode report = sweep(certfn);
-                assertEquals(Map.of("checked", 4, "renewed", 0, "notDue", 2, "clientKey", 1, "failed", 0, "deferred", 1),
+                // The due index names what may be due: the due one (deferred), the client's, and also-due's entry from
+                // before its renewal (read once, found not due, dropped) — not the fresh one.
+                assertEquals(Map.of("checked", 3, "renewed", 0, "notDue", 1, "clientKey", 1, "failed", 0, "deferred", 1),
                         counts(report), report.toString());
                 assertEquals(due, TestStore.serial(store, "due.report.certfn.test"), "deferred: left for the next sweep");
             }

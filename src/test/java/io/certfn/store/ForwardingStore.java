@@ -35,4 +35,9 @@ class ForwardingStore implements ObjectStore {
     public List<String> list(String prefix) {
         return target.list(prefix);
     }
+
+    @Override
+    public List<String> listThrough(String prefix, String last) {
+        return target.listThrough(prefix, last);
+    }
 }

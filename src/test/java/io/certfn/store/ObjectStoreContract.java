@@ -123,6 +123,20 @@ abstract class ObjectStoreContract {
         assertTrue(neighbour.get("acme/account.json").isEmpty());
     }
 
+    /** The due index's listing: in key order, up to a bound (the clouds' backends stop asking there). */
+    @Test
+    void listsThroughABoundInKeyOrder() {
+        for (String key : List.of("due/000000000300-c", "due/000000000100-a", "due/000000000200-b", "due/000000000200-a",
+                "duex/000000000001-z", "certs/a/certificate.json")) {
+            store.putIfAbsent(key, bytes("1")).orElseThrow();
+        }
+        assertEquals(List.of("due/000000000100-a", "due/000000000200-a", "due/000000000200-b"),
+                store.listThrough("due/", "due/000000000200-~"));
+        assertEquals(List.of(), store.listThrough("due/", "due/000000000099-~"));
+        assertEquals(4, store.listThrough("due/", "due/999999999999-~").size(), "not duex/, not certs/");
+        assertEquals(List.of(), store.listThrough("none/", "none/~"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"../escape", "a/../../b", "/abs", "a//b", ".hidden", "a/./b", "UPPER", "sp ace", "a/", "",
             "semi;colon", "q?x", "hash#x", "back\\slash", "pct%2e", "nul\u0000"})

@@ -110,6 +110,22 @@ public final class AzureBlobObjectStore implements ObjectStore {
         }
     }
 
+    @Override
+    public List<String> listThrough(String keyPrefix, String last) {
+        String listing = prefix.listing(keyPrefix);
+        try {
+            // Listed in name order, a page at a time: the pages past `last` are never asked for.
+            Iterable<BlobItem> items = container.listBlobs(new ListBlobsOptions().setPrefix(listing), timeout);
+            return StreamSupport.stream(items.spliterator(), false)
+                    .map(BlobItem::getName)
+                    .map(prefix::key)
+                    .takeWhile(k -> k.compareTo(last) <= 0)
+                    .toList();
+        } catch (RuntimeException e) {
+            throw failure("list", listing, e);
+        }
+    }
+
     /** 409 BlobAlreadyExists answers {@code If-None-Match: *}; 412 a stale {@code If-Match}. */
     private static boolean isConditionFailed(BlobStorageException e) {
         return e.getStatusCode() == 412 || BlobErrorCode.BLOB_ALREADY_EXISTS.equals(e.getErrorCode());

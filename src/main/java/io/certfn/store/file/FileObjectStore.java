@@ -128,7 +128,12 @@ public final class FileObjectStore implements ObjectStore {
     @Override
     public List<String> list(String prefix) {
         StoreKeys.checkPrefix(prefix);
-        try (Stream<Path> files = Files.walk(root)) {
+        // Only the folder the prefix names is walked: listing due/ must not read every certificate's folder.
+        Path start = prefix.contains("/") ? root.resolve(prefix.substring(0, prefix.lastIndexOf('/'))) : root;
+        if (!Files.isDirectory(start)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(start)) {
             return files.filter(Files::isRegularFile)
                     .map(f -> root.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/"))
                     .filter(k -> !k.startsWith("."))

@@ -112,6 +112,22 @@ public final class GcsObjectStore implements ObjectStore {
         }
     }
 
+    @Override
+    public List<String> listThrough(String keyPrefix, String last) {
+        String listing = prefix.listing(keyPrefix);
+        try {
+            // Listed in name order, a page at a time: the pages past `last` are never asked for.
+            Iterable<Blob> blobs = storage.list(bucket, Storage.BlobListOption.prefix(listing)).iterateAll();
+            return StreamSupport.stream(blobs.spliterator(), false)
+                    .map(Blob::getName)
+                    .map(prefix::key)
+                    .takeWhile(k -> k.compareTo(last) <= 0)
+                    .toList();
+        } catch (StorageException e) {
+            throw failure("list", listing, e);
+        }
+    }
+
     private static long generation(String version) {
         try {
             return Long.parseLong(version);

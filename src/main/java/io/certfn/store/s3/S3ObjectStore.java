@@ -106,6 +106,21 @@ public final class S3ObjectStore implements ObjectStore {
         }
     }
 
+    @Override
+    public List<String> listThrough(String keyPrefix, String last) {
+        String listing = prefix.listing(keyPrefix);
+        try {
+            // S3 lists in key order, a page at a time: the pages past `last` are never asked for.
+            return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(listing)).contents().stream()
+                    .map(S3Object::key)
+                    .map(prefix::key)
+                    .takeWhile(k -> k.compareTo(last) <= 0)
+                    .toList();
+        } catch (SdkException e) {
+            throw failure("list", listing, e);
+        }
+    }
+
     /** 412: the precondition failed; 409: a concurrent conditional write to the same key won. */
     private static boolean isConditionFailed(S3Exception e) {
         return e.statusCode() == 412 || e.statusCode() == 409;
