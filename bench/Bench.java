@@ -127,7 +127,7 @@ public class Bench {
         if (only.isEmpty() || only.equals("sweep")) {
             results.put("sweep", sweep());
         }
-        if (Set.of("parallel", "fleet", "sweep").contains(only)) {
+        if (Set.of("warm", "cold", "parallel", "fleet", "sweep").contains(only)) {
             System.out.println(JSON.writeValueAsString(results)); // a section alone: the others are skipped
             return;
         }

@@ -103,11 +103,11 @@ class ObservabilityIT {
             HttpResponse<String> scrape = certfn.get("/q/metrics");
             assertEquals(200, scrape.statusCode());
             String metrics = scrape.body();
-            assertEquals(2.0, value(metrics, "certfn_requests_seconds_count", "code=\"none\",endpoint=\"/api/certificate\",outcome=\"ok\""), metrics);
-            assertEquals(1.0, value(metrics, "certfn_requests_seconds_count",
+            assertEquals(2.0, value(metrics, "certfn_requests_total", "code=\"none\",endpoint=\"/api/certificate\",outcome=\"ok\""), metrics);
+            assertEquals(1.0, value(metrics, "certfn_requests_total",
                     "code=\"renew_too_soon\",endpoint=\"/api/certificate/renew\",outcome=\"rejected\""));
-            assertEquals(2.0, value(metrics, "certfn_requests_seconds_count", "code=\"invalid_token\",endpoint=\"/api/certificate\",outcome=\"rejected\""));
-            assertEquals(1.0, value(metrics, "certfn_requests_seconds_count", "code=\"domain_not_allowed\",endpoint=\"/api/certificate\",outcome=\"rejected\""));
+            assertEquals(2.0, value(metrics, "certfn_requests_total", "code=\"invalid_token\",endpoint=\"/api/certificate\",outcome=\"rejected\""));
+            assertEquals(1.0, value(metrics, "certfn_requests_total", "code=\"domain_not_allowed\",endpoint=\"/api/certificate\",outcome=\"rejected\""));
             assertEquals(1.0, value(metrics, "certfn_token_rejections_total", "issuer=\"oidc\",reason=\"audience_mismatch\""));
             assertEquals(1.0, value(metrics, "certfn_token_rejections_total", "issuer=\"untrusted\",reason=\"issuer_not_trusted\""));
             assertFalse(metrics.contains("stranger.test"), "a stranger's issuer never becomes a label");
