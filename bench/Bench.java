@@ -998,7 +998,17 @@ public class Bench {
         s.put("RS256 token / healthz throughput (goal >= 0.6)", ((Map<String, Object>) warm.get("rs256")).get("throughputRatioToHealthz"));
         s.put("ES256 token / healthz throughput (goal >= 0.6)", ((Map<String, Object>) warm.get("es256")).get("throughputRatioToHealthz"));
         s.put("cold start / bare Quarkus (goal <= 1.3)", ((Map<String, Object>) results.get("coldStart")).get("ratio"));
-        s.put("issuance / plain acme4j (goal <= 1.5)", ((Map<String, Object>) results.get("issuance")).get("ratio"));
+        s.put("issuance / plain acme4j (goal <= 1.3)", ((Map<String, Object>) results.get("issuance")).get("ratio"));
+        Map<String, Object> parallel = (Map<String, Object>) results.get("parallelIssuance");
+        s.put("20 names at once / plain acme4j in parallel (goal <= 1.5)", parallel.get("ratioToPlainAcme4j"));
+        s.put("20 names at once on two processes / plain acme4j in parallel (goal <= 1.5)", parallel.get("twoProcessesRatioToPlainAcme4j"));
+        s.put("20 names at once / one issuance (goal <= 3)", parallel.get("ratioToOneIssuance"));
+        Map<String, Object> fleet = (Map<String, Object>) results.get("fleetAndMemory");
+        s.put("cold start, 10 000 stored / one stored (goal <= 1.05)", fleet.get("coldStartRatioToOneStored"));
+        s.put("RSS at -Xmx96m after 10 000 requests / bare app (goal <= 1.3)", fleet.get("rssRatioToBareAfter10kRequests"));
+        Map<String, Object> sweep = (Map<String, Object>) results.get("sweep");
+        s.put("sweep, 10 000 stored and 10 due / only the 10 stored (goal <= 1.3)", sweep.get("timeRatioToOnlyDue"));
+        s.put("sweep store calls, 10 000 stored / only the 10 stored", List.of(sweep.get("storeCallsPerSweepFleet"), sweep.get("storeCallsPerSweepOnlyDue")));
         s.put("stampede time / one issuance (goal <= 1.5)", ((Map<String, Object>) results.get("stampede")).get("ratio"));
         s.put("stampede time beyond the same burst on a stored certificate / one issuance (no goal)",
                 ((Map<String, Object>) results.get("stampede")).get("ratioBeyondCachedBurst"));
