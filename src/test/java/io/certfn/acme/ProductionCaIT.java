@@ -198,10 +198,7 @@ class ProductionCaIT {
                         throw new IllegalStateException(e);
                     }
                 }).findFirst().orElseThrow();
-        var current = objects.get(key).orElseThrow();
-        var due = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(current.data());
-        due.put("renewAfter", Instant.now().minusSeconds(60).toString());
-        objects.putIfVersion(key, JSON.writeValueAsBytes(due), current.version()).orElseThrow();
+        TestStore.makeDueAt(objects, key);
         HttpResponse<String> sweep = certfn.post("/api/renewals", "APIKey " + KEY, "");
         assertEquals(200, sweep.statusCode(), sweep.body());
         List<JsonNode> after = ordersFor(name);

@@ -63,7 +63,11 @@ public final class TestStore {
 
     public static void makeDue(Path dir, String name) throws IOException {
         ObjectStore store = store(dir);
-        String key = certificateKey(store, name);
+        makeDueAt(store, certificateKey(store, name));
+    }
+
+    /** The certificate object at {@code key} made due a minute ago, indexed as certfn's own saves do. */
+    public static void makeDueAt(ObjectStore store, String key) throws IOException {
         Versioned current = store.get(key).orElseThrow();
         ObjectNode json = (ObjectNode) JSON.readTree(current.data());
         Instant due = Instant.now().minusSeconds(60);
