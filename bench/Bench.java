@@ -490,7 +490,7 @@ public class Bench {
             io.certfn.store.Versioned current = store.get(key).orElseThrow();
             com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(current.data());
             json.put("renewAfter", due.toString());
-            store.putIfAbsent("due/" + String.format("%012d", due.getEpochSecond()) + "-" + id, new byte[0]);
+            store.putIfAbsent(io.certfn.certs.CertificateRepository.dueKey(id, due), new byte[0]);
             store.putIfVersion(key, JSON.writeValueAsBytes(json), current.version()).orElseThrow();
         }
     }

@@ -146,9 +146,7 @@ public class CertificateRepository {
         String key = certificateKey(id);
         byte[] data = write(sealed(key, certificate));
         // The due index first: a crash between the two leaves an extra entry (the sweep drops it), never a missing one.
-        if (!certificate.isRevoked()) {
-            store.putIfAbsent(dueKey(id, certificate), new byte[0]);
-        }
+        indexDue(id, certificate);
         Optional<String> written = expectedVersion == null
                 ? store.putIfAbsent(key, data)
                 : store.putIfVersion(key, data, expectedVersion);
@@ -171,6 +169,11 @@ public class CertificateRepository {
         if (certificate.ariCheckAfter() != null && certificate.ariCheckAfter().isBefore(when)) {
             when = certificate.ariCheckAfter();
         }
+        return dueKey(id, when);
+    }
+
+    /** The index entry naming {@code id} for a look at {@code when}. */
+    public static String dueKey(String id, Instant when) {
         return DUE_PREFIX + String.format("%012d", Math.max(0, when.getEpochSecond())) + "-" + id;
     }
 
@@ -180,7 +183,7 @@ public class CertificateRepository {
 
     /** The index entries whose time has come at {@code now} (keys, several may name one certificate). */
     public java.util.List<String> dueEntries(Instant now) {
-        return store.listThrough(DUE_PREFIX, DUE_PREFIX + String.format("%012d", now.getEpochSecond()) + "-~");
+        return store.listThrough(DUE_PREFIX, dueKey("~", now)); // '~' sorts after every id
     }
 
     /** The certificate id an index entry names. */

@@ -71,7 +71,7 @@ class RenewalSweepApiTest {
         String brokenKey = "certs/unprovable-invalid-test/certificate.json";
         store.putIfAbsent(brokenKey, JSON.writeValueAsBytes(broken)).orElseThrow();
         // Due, as certfn's own writes index it (see CertificateRepository.dueKey).
-        String dueEntry = "due/" + String.format("%012d", java.time.Instant.now().minusSeconds(60).getEpochSecond()) + "-unprovable-invalid-test";
+        String dueEntry = io.certfn.certs.CertificateRepository.dueKey("unprovable-invalid-test", java.time.Instant.now().minusSeconds(60));
         store.putIfAbsent(dueEntry, new byte[0]);
         try {
             Response r = sweep(AcmeStackResource.OPS_KEY);

@@ -74,7 +74,7 @@ public final class TestStore {
         json.put("renewAfter", due.toString());
         // As certfn's own writes do: the due index names the certificate at its new time, before it is written.
         String id = key.substring("certs/".length(), key.length() - "/certificate.json".length());
-        store.putIfAbsent("due/" + String.format("%012d", due.getEpochSecond()) + "-" + id, new byte[0]);
+        store.putIfAbsent(io.certfn.certs.CertificateRepository.dueKey(id, due), new byte[0]);
         if (store.putIfVersion(key, JSON.writeValueAsBytes(json), current.version()).isEmpty()) {
             throw new IllegalStateException(key + " changed while it was made due");
         }

@@ -17,6 +17,8 @@ import io.certfn.store.Versioned;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
@@ -97,30 +99,23 @@ public final class AzureBlobObjectStore implements ObjectStore {
 
     @Override
     public List<String> list(String keyPrefix) {
-        String listing = prefix.listing(keyPrefix);
-        try {
-            Iterable<BlobItem> items = container.listBlobs(new ListBlobsOptions().setPrefix(listing), timeout);
-            return StreamSupport.stream(items.spliterator(), false)
-                    .map(BlobItem::getName)
-                    .map(prefix::key)
-                    .sorted()
-                    .toList();
-        } catch (RuntimeException e) {
-            throw failure("list", listing, e);
-        }
+        return listed(keyPrefix, Stream::sorted);
     }
 
     @Override
     public List<String> listThrough(String keyPrefix, String last) {
+        // Listed in key order, a page at a time: the pages past `last` are never asked for.
+        return listed(keyPrefix, keys -> keys.takeWhile(key -> key.compareTo(last) <= 0));
+    }
+
+    /** The certfn keys under {@code keyPrefix}, in the backend's order, shaped by {@code shape} while the pages are read. */
+    private List<String> listed(String keyPrefix, UnaryOperator<Stream<String>> shape) {
         String listing = prefix.listing(keyPrefix);
         try {
-            // Listed in name order, a page at a time: the pages past `last` are never asked for.
             Iterable<BlobItem> items = container.listBlobs(new ListBlobsOptions().setPrefix(listing), timeout);
-            return StreamSupport.stream(items.spliterator(), false)
+            return shape.apply(StreamSupport.stream(items.spliterator(), false)
                     .map(BlobItem::getName)
-                    .map(prefix::key)
-                    .takeWhile(k -> k.compareTo(last) <= 0)
-                    .toList();
+                    .map(prefix::key)).toList();
         } catch (RuntimeException e) {
             throw failure("list", listing, e);
         }

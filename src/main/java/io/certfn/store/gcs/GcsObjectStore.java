@@ -11,6 +11,8 @@ import io.certfn.store.StorageUnavailableException;
 import io.certfn.store.Versioned;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
@@ -99,30 +101,23 @@ public final class GcsObjectStore implements ObjectStore {
 
     @Override
     public List<String> list(String keyPrefix) {
-        String listing = prefix.listing(keyPrefix);
-        try {
-            Iterable<Blob> blobs = storage.list(bucket, Storage.BlobListOption.prefix(listing)).iterateAll();
-            return StreamSupport.stream(blobs.spliterator(), false)
-                    .map(Blob::getName)
-                    .map(prefix::key)
-                    .sorted()
-                    .toList();
-        } catch (StorageException e) {
-            throw failure("list", listing, e);
-        }
+        return listed(keyPrefix, Stream::sorted);
     }
 
     @Override
     public List<String> listThrough(String keyPrefix, String last) {
+        // Listed in key order, a page at a time: the pages past `last` are never asked for.
+        return listed(keyPrefix, keys -> keys.takeWhile(key -> key.compareTo(last) <= 0));
+    }
+
+    /** The certfn keys under {@code keyPrefix}, in the backend's order, shaped by {@code shape} while the pages are read. */
+    private List<String> listed(String keyPrefix, UnaryOperator<Stream<String>> shape) {
         String listing = prefix.listing(keyPrefix);
         try {
-            // Listed in name order, a page at a time: the pages past `last` are never asked for.
             Iterable<Blob> blobs = storage.list(bucket, Storage.BlobListOption.prefix(listing)).iterateAll();
-            return StreamSupport.stream(blobs.spliterator(), false)
+            return shape.apply(StreamSupport.stream(blobs.spliterator(), false)
                     .map(Blob::getName)
-                    .map(prefix::key)
-                    .takeWhile(k -> k.compareTo(last) <= 0)
-                    .toList();
+                    .map(prefix::key)).toList();
         } catch (StorageException e) {
             throw failure("list", listing, e);
         }

@@ -6,6 +6,8 @@ import io.certfn.store.StorageUnavailableException;
 import io.certfn.store.Versioned;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -94,28 +96,22 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public List<String> list(String keyPrefix) {
-        String listing = prefix.listing(keyPrefix);
-        try {
-            return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(listing)).contents().stream()
-                    .map(S3Object::key)
-                    .map(prefix::key)
-                    .sorted()
-                    .toList();
-        } catch (SdkException e) {
-            throw failure("list", listing, e);
-        }
+        return listed(keyPrefix, Stream::sorted);
     }
 
     @Override
     public List<String> listThrough(String keyPrefix, String last) {
+        // Listed in key order, a page at a time: the pages past `last` are never asked for.
+        return listed(keyPrefix, keys -> keys.takeWhile(key -> key.compareTo(last) <= 0));
+    }
+
+    /** The certfn keys under {@code keyPrefix}, in the backend's order, shaped by {@code shape} while the pages are read. */
+    private List<String> listed(String keyPrefix, UnaryOperator<Stream<String>> shape) {
         String listing = prefix.listing(keyPrefix);
         try {
-            // S3 lists in key order, a page at a time: the pages past `last` are never asked for.
-            return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(listing)).contents().stream()
+            return shape.apply(s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(listing)).contents().stream()
                     .map(S3Object::key)
-                    .map(prefix::key)
-                    .takeWhile(k -> k.compareTo(last) <= 0)
-                    .toList();
+                    .map(prefix::key)).toList();
         } catch (SdkException e) {
             throw failure("list", listing, e);
         }
