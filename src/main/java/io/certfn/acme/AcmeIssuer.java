@@ -108,6 +108,19 @@ public class AcmeIssuer {
         return ca(directory).map(CaIssuer::mayOfferRenewalInfo).orElse(false);
     }
 
+    /**
+     * Whether {@link #offersRenewalInfo} would answer from memory; when it would not, starts reading
+     * the directory on a side thread and answers false at once.
+     */
+    public boolean knowsWhetherRenewalInfoIsOffered(String directory) {
+        Optional<CaIssuer> ca = ca(directory);
+        if (ca.isEmpty() || ca.get().knowsWhetherRenewalInfoIsOffered()) {
+            return true;
+        }
+        ca.get().learnWhetherRenewalInfoIsOffered();
+        return false;
+    }
+
     /** The renewal info of {@code leaf} from the CA at {@code directory} that issued it; empty when that CA has no ARI. */
     public Optional<RenewalAdvice> renewalInfo(X509Certificate leaf, String directory) {
         return ca(directory).flatMap(ca -> ca.renewalInfo(leaf));

@@ -251,9 +251,13 @@ final class CaIssuer {
 
     /** How long a look at whether the CA offers renewal info is trusted (acme4j reads the directory again on each look). */
     private static final Duration ARI_OFFER_KNOWN = Duration.ofHours(1);
+    /** How long a failed look counts as "no renewal info": a directory slow or down for a moment must not hide ARI for an hour. */
+    private static final Duration ARI_OFFER_UNREADABLE = Duration.ofMinutes(1);
     /** Whether the CA offers renewal info, and until when that answer is kept (null: not known yet). */
     private volatile boolean ariOffered;
     private volatile Instant ariOfferKnownUntil;
+    /** A look at the directory started by {@link #learnWhetherRenewalInfoIsOffered()} is under way. */
+    private final java.util.concurrent.atomic.AtomicBoolean ariOfferLooking = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Whether the CA's directory offers renewal info; looked at once an hour (false while the directory cannot be read). */
     boolean offersRenewalInfo() {
@@ -263,14 +267,39 @@ final class CaIssuer {
             return ariOffered;
         }
         boolean offered;
+        Duration kept = ARI_OFFER_KNOWN;
         try {
             offered = account.login().getSession().resourceUrlOptional(Resource.RENEWAL_INFO).isPresent();
         } catch (AcmeException | RuntimeException e) {
             offered = false;
+            kept = ARI_OFFER_UNREADABLE;
         }
         ariOffered = offered;
-        ariOfferKnownUntil = now.plus(ARI_OFFER_KNOWN);
+        ariOfferKnownUntil = now.plus(kept);
         return offered;
+    }
+
+    /** Whether {@link #offersRenewalInfo()} would answer from memory now, without reading the directory. */
+    boolean knowsWhetherRenewalInfoIsOffered() {
+        Instant knownUntil = ariOfferKnownUntil;
+        return knownUntil != null && Instant.now().isBefore(knownUntil);
+    }
+
+    /**
+     * Reads the directory for {@link #offersRenewalInfo()} on a side thread, one look at a time: a
+     * request for a stored certificate never waits for the CA (a cold instance's first request, a
+     * CA slow or down).
+     */
+    void learnWhetherRenewalInfoIsOffered() {
+        if (ariOfferLooking.compareAndSet(false, true)) {
+            beside.execute(() -> {
+                try {
+                    offersRenewalInfo();
+                } finally {
+                    ariOfferLooking.set(false);
+                }
+            });
+        }
     }
 
     /** {@link #offersRenewalInfo()} from memory, without blocking: true while not known. */

@@ -52,6 +52,20 @@ public class AriRefresh {
                 && (cert.ariCheckAfter() == null || !now.isBefore(cert.ariCheckAfter()));
     }
 
+    /**
+     * As {@link #refresh}, for a request: while this instance does not know yet whether the CA
+     * offers renewal info (a cold start, or an hour after the last look), it answers {@code found}
+     * as stored and learns that beside the request, so a stored certificate is never held up by the
+     * CA's directory; a later request, or the sweep, asks.
+     */
+    public StoredCertificate refreshForRequest(String id, CertificateRepository.Found found) {
+        StoredCertificate cert = found.certificate();
+        if (!lookPending(cert, Instant.now()) || !issuer.knowsWhetherRenewalInfoIsOffered(cert.directory())) {
+            return cert;
+        }
+        return refresh(id, found);
+    }
+
     /** {@code found} as it stands after asking the CA, when that is due; else unchanged. Never throws for ARI's sake. */
     public StoredCertificate refresh(String id, CertificateRepository.Found found) {
         StoredCertificate cert = found.certificate();

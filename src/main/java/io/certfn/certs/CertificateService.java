@@ -100,7 +100,7 @@ public class CertificateService {
         Optional<CertificateRepository.Found> stored = repository.find(spec);
         if (stored.isPresent()) {
             // Lazily, once per the CA's Retry-After: a window the CA moved is seen by the next request.
-            StoredCertificate cert = ari.refresh(id, stored.get());
+            StoredCertificate cert = ari.refreshForRequest(id, stored.get());
             if (!schedule.isDue(cert, Instant.now())) {
                 cache.put(id, cert, now);
                 return new Outcome.Ready(cert, true);

@@ -387,6 +387,42 @@ class ProductionCaIT {
         }
     }
 
+    /**
+     * A fresh instance (a cold start) does not know yet whether the CA offers renewal info; the
+     * stored certificate's next look is due. Its first request must be answered from the store
+     * while the CA's directory does not answer (a CA slow or down), not after the CA's time-out.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(82)
+    void aFreshInstanceAnswersAStoredCertificateWithoutWaitingForTheCasDirectory() throws Exception {
+        String name = "cold-ari.certfn.test";
+        try {
+            ca.ari(Instant.now().plus(Duration.ofDays(60)), Instant.now().plus(Duration.ofDays(61)), null, 1);
+            HttpResponse<String> issued = post("/api/certificate", name);
+            assertEquals(200, issued.statusCode(), issued.body() + certfn.log());
+            awaitAskAgainAfter(name);
+            ca.holdDirectory(40);
+            try (CertfnProcess fresh = CertfnProcess.start(CertfnProcess.config(ca.certfnConfig(),
+                    "certfn.store.file.path", store.toString(), "certfn.auth.api-keys", "ops=" + KEY))) {
+                long t0 = System.nanoTime();
+                HttpResponse<String> answer = postQuietly(fresh, name);
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertEquals(200, answer.statusCode(), answer.body() + fresh.log());
+                assertEquals(JSON.readTree(issued.body()).path("certificate").asText(), JSON.readTree(answer.body()).path("certificate").asText(),
+                        "the stored certificate");
+                assertTrue(ms < 15_000, "answered in " + ms + " ms, not after the held directory (40 s) or a time-out\n" + fresh.log());
+                long lookUntil = System.nanoTime() + 15_000_000_000L;
+                while (ca.held() < 1 && System.nanoTime() < lookUntil) {
+                    Thread.sleep(50);
+                }
+                assertTrue(ca.held() >= 1, "the fresh instance looks at the directory, beside the request");
+            }
+        } finally {
+            ca.reset();
+            ca.ari(Instant.now().plus(Duration.ofDays(60)), Instant.now().plus(Duration.ofDays(61)), null);
+        }
+    }
+
     private HttpResponse<String> postQuietly(CertfnProcess process, String name) {
         try {
             return process.post("/api/certificate", "APIKey " + KEY, "{\"domain\":\"" + name + "\"}");

@@ -149,6 +149,14 @@ public final class TestCa implements AutoCloseable {
                 "times", 1)));
     }
 
+    /**
+     * Forwards every request for the directory to Pebble and holds each answer for {@code seconds},
+     * until {@link #reset}: a CA slow or unreachable from certfn's side.
+     */
+    public void holdDirectory(int seconds) throws Exception {
+        control("POST", "/ca-proxy/fail", JSON.writeValueAsString(Map.of("resource", "/dir", "hold", seconds, "times", -1)));
+    }
+
     /** How many answers the proxy has held so far ({@link #holdChallengeTrigger}). */
     public int held() throws Exception {
         return Integer.parseInt(control("GET", "/ca-proxy/held", null).strip());
