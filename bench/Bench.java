@@ -31,6 +31,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -397,26 +398,104 @@ public class Bench {
     static final int DUE = Integer.getInteger("bench.due", 10);
 
     /**
+     * The sweep on each store the issue names: the file store and S3 (moto, certfn's own S3
+     * backend). Each: {@link #sweepOn}.
+     */
+    Map<String, Object> sweep() throws Exception {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("file", sweepOn(fileTarget(work.resolve("sweep-fleet")), fileTarget(work.resolve("sweep-only-due")), false));
+        try (Moto moto = Moto.start(root, work)) {
+            // 20 000 reads on moto would take minutes: the fleet is written with its index marked built, as a store certfn wrote from the start.
+            r.put("s3", sweepOn(moto.target("fleet"), moto.target("only-due"), true));
+        }
+        return r;
+    }
+
+    /**
+     * A store certfn is pointed at: its environment, and certfn's own backend for it (the bench
+     * writes the fleet and makes certificates due through it, as certfn's saves do).
+     */
+    record StoreTarget(String name, Map<String, String> env, io.certfn.store.ObjectStore backend) {
+    }
+
+    static StoreTarget fileTarget(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        return new StoreTarget("file", Map.of("CERTFN_STORE_FILE_PATH", dir.toString()), new io.certfn.store.file.FileObjectStore(dir));
+    }
+
+    /** moto 5 (src/test/moto/moto_serialized.py, as the tests run it), one bucket, a prefix per store. */
+    record Moto(Process process, int port, software.amazon.awssdk.services.s3.S3Client s3) implements AutoCloseable {
+        static final String BUCKET = "certfn-bench";
+
+        static Moto start(Path root, Path work) throws Exception {
+            int port = freePort();
+            Process p = new ProcessBuilder("python3", root.resolve("src/test/moto/moto_serialized.py").toString(), "127.0.0.1",
+                    String.valueOf(port)).redirectErrorStream(true).redirectOutput(work.resolve("moto.log").toFile()).start();
+            awaitOk(() -> get("http://127.0.0.1:" + port + "/moto-api/"));
+            var s3 = software.amazon.awssdk.services.s3.S3Client.builder()
+                    .endpointOverride(URI.create("http://127.0.0.1:" + port))
+                    .region(software.amazon.awssdk.regions.Region.US_EAST_1).forcePathStyle(true)
+                    .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test-secret")))
+                    .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build();
+            s3.createBucket(b -> b.bucket(BUCKET));
+            return new Moto(p, port, s3);
+        }
+
+        StoreTarget target(String prefix) {
+            return new StoreTarget("s3 (moto)", Map.of("CERTFN_STORE_TYPE", "s3", "CERTFN_STORE_S3_BUCKET", BUCKET,
+                    "CERTFN_STORE_S3_ENDPOINT", "http://127.0.0.1:" + port, "CERTFN_STORE_S3_REGION", "us-east-1",
+                    "CERTFN_STORE_S3_PREFIX", prefix, "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test-secret"),
+                    new io.certfn.store.s3.S3ObjectStore(s3, BUCKET, io.certfn.store.KeyPrefix.of(Optional.of(prefix), "bench")));
+        }
+
+        @Override
+        public void close() throws Exception {
+            s3.close();
+            Bench.stop(process);
+        }
+    }
+
+    /**
      * A renewal sweep over {@link #FLEET} stored certificates of which {@link #DUE} are due, next to a
      * sweep over a store holding only those {@link #DUE}, round by round: time, and store calls
      * counted by certfn's own metrics. The due ones are made due again before each round (their
      * {@code renewAfter} moved to the past and their due-index entry written, as certfn's saves do).
      */
-    Map<String, Object> sweep() throws Exception {
-        Path fleet = work.resolve("sweep-fleet");
-        Path onlyDue = work.resolve("sweep-only-due");
+    Map<String, Object> sweepOn(StoreTarget fleet, StoreTarget onlyDue, boolean indexBuilt) throws Exception {
         List<String> fleetDue = seedDue(fleet, "sweepfleet");
         List<String> onlyDueIds = seedDue(onlyDue, "sweeponly");
-        Path seed = fleet.resolve("certs").resolve(fleetDue.get(0)).resolve("certificate.json");
+        // The rest of the fleet: copies of one stored certificate, each with its due-index entry, as certfn's saves write them.
+        long seedStart = System.nanoTime();
+        String seedKey = "certs/" + fleetDue.get(0) + "/certificate.json";
+        byte[] seed = fleet.backend().get(seedKey).orElseThrow().data();
+        io.certfn.store.ObjectStore checksummed = new io.certfn.store.ChecksummedStore(fleet.backend(), java.time.Clock.systemUTC());
+        Instant next = Instant.parse(JSON.readTree(checksummed.get(seedKey).orElseThrow().data()).path("renewAfter").asText());
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        List<java.util.concurrent.Future<?>> writes = new ArrayList<>();
         for (int i = DUE; i < FLEET; i++) {
-            Path copy = fleet.resolve("certs").resolve(String.format("fleet%06d", i)).resolve("certificate.json");
-            Files.createDirectories(copy.getParent());
-            Files.copy(seed, copy);
+            String id = String.format("fleet%06d", i);
+            writes.add(pool.submit(() -> {
+                checksummed.putIfAbsent(io.certfn.certs.CertificateRepository.dueKey(id, next), new byte[0]);
+                return fleet.backend().putIfAbsent("certs/" + id + "/certificate.json", seed);
+            }));
         }
-        Map<String, String> extra = Map.of("CERTFN_RENEWAL_SWEEP_INTERVAL", "0s", "CERTFN_RENEWAL_SWEEP_BUDGET", "600s");
-        Certfn a = startCertfn(fleet, extra);
-        Certfn b = startCertfn(onlyDue, extra);
-        // The first sweep of a store without the due index reads everything and builds it (reported apart).
+        for (var write : writes) {
+            write.get();
+        }
+        pool.shutdown();
+        if (indexBuilt) { // else the first sweep reads every certificate once and builds it (reported apart)
+            checksummed.putIfAbsent(io.certfn.certs.CertificateRepository.DUE_INDEX_BUILT,
+                    JSON.writeValueAsBytes(Map.of("builtAt", Instant.now().toString())));
+        }
+        double fillMs = (System.nanoTime() - seedStart) / 1e6;
+        Map<String, String> extra = new LinkedHashMap<>(Map.of("CERTFN_RENEWAL_SWEEP_INTERVAL", "0s", "CERTFN_RENEWAL_SWEEP_BUDGET", "600s"));
+        Map<String, String> fleetEnv = new LinkedHashMap<>(extra);
+        fleetEnv.putAll(fleet.env());
+        Map<String, String> onlyEnv = new LinkedHashMap<>(extra);
+        onlyEnv.putAll(onlyDue.env());
+        Certfn a = startCertfn(work.resolve("unused"), fleetEnv);
+        Certfn b = startCertfn(work.resolve("unused"), onlyEnv);
         double before = storeCalls(a);
         long t0 = System.nanoTime();
         sweepOnce(a);
@@ -429,8 +508,8 @@ public class Bench {
         List<Double> onlyCalls = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
         for (int round = -1; round < ROUNDS; round++) { // round -1: warm-up, discarded
-            makeDue(fleet, fleetDue);
-            makeDue(onlyDue, onlyDueIds);
+            makeDue(fleet.backend(), fleetDue);
+            makeDue(onlyDue.backend(), onlyDueIds);
             double ca = storeCalls(a);
             t0 = System.nanoTime();
             int renewedA = sweepOnce(a);
@@ -442,7 +521,7 @@ public class Bench {
             double tb = (System.nanoTime() - t0) / 1e6;
             cb = storeCalls(b) - cb;
             if (renewedA != DUE || renewedB != DUE) {
-                throw new IllegalStateException("a sweep renewed " + renewedA + " and " + renewedB + " of " + DUE);
+                throw new IllegalStateException("a sweep on " + fleet.name() + " renewed " + renewedA + " and " + renewedB + " of " + DUE);
             }
             if (round >= 0) {
                 fleetMs.add(ta);
@@ -455,6 +534,7 @@ public class Bench {
         a.stop();
         b.stop();
         Map<String, Object> r = new LinkedHashMap<>();
+        r.put("store", fleet.name());
         r.put("storedCertificates", FLEET);
         r.put("due", DUE);
         r.put("timeRatioToOnlyDue", median(ratios));
@@ -462,28 +542,26 @@ public class Bench {
         r.put("storeCallsPerSweepOnlyDue", onlyCalls);
         r.put("sweepFleetMs", fleetMs);
         r.put("sweepOnlyDueMs", onlyMs);
-        r.put("firstSweepBuildingTheIndexMs", firstMs);
-        r.put("firstSweepStoreCalls", firstCalls);
-        r.put("store", "file");
+        r.put(indexBuilt ? "firstSweepMs" : "firstSweepBuildingTheIndexMs", firstMs);
+        r.put(indexBuilt ? "firstSweepStoreCalls" : "firstSweepBuildingTheIndexStoreCalls", firstCalls);
+        r.put("fleetWrittenMs", fillMs);
         return r;
     }
 
     /** A store holding {@link #DUE} new certificates; their storage ids. */
-    List<String> seedDue(Path store, String prefix) throws Exception {
-        Certfn certfn = startCertfn(store);
+    List<String> seedDue(StoreTarget store, String prefix) throws Exception {
+        Certfn certfn = startCertfn(work.resolve("unused"), store.env());
         for (int i = 0; i < DUE; i++) {
             mustPost(certfn, "APIKey " + KEY, "{\"domain\":\"" + prefix + i + ".certfn.test\"}");
         }
         certfn.stop();
-        try (var dirs = Files.list(store.resolve("certs"))) {
-            return dirs.map(d -> d.getFileName().toString()).sorted().toList();
-        }
+        return store.backend().list("certs/").stream().filter(k -> k.endsWith("/certificate.json"))
+                .map(k -> k.substring("certs/".length(), k.length() - "/certificate.json".length())).sorted().toList();
     }
 
     /** What certfn's own saves do for a certificate that became due: its renewAfter in the past, and the due index naming it. */
-    static void makeDue(Path dir, List<String> ids) throws Exception {
-        io.certfn.store.ObjectStore store = new io.certfn.store.ChecksummedStore(new io.certfn.store.file.FileObjectStore(dir),
-                java.time.Clock.systemUTC());
+    static void makeDue(io.certfn.store.ObjectStore backend, List<String> ids) throws Exception {
+        io.certfn.store.ObjectStore store = new io.certfn.store.ChecksummedStore(backend, java.time.Clock.systemUTC());
         Instant due = Instant.now().minusSeconds(60);
         for (String id : ids) {
             String key = "certs/" + id + "/certificate.json";
@@ -1006,9 +1084,12 @@ public class Bench {
         Map<String, Object> fleet = (Map<String, Object>) results.get("fleetAndMemory");
         s.put("cold start, 10 000 stored / one stored (goal <= 1.05)", fleet.get("coldStartRatioToOneStored"));
         s.put("RSS at -Xmx96m after 10 000 requests / bare app (goal <= 1.3)", fleet.get("rssRatioToBareAfter10kRequests"));
-        Map<String, Object> sweep = (Map<String, Object>) results.get("sweep");
-        s.put("sweep, 10 000 stored and 10 due / only the 10 stored (goal <= 1.3)", sweep.get("timeRatioToOnlyDue"));
-        s.put("sweep store calls, 10 000 stored / only the 10 stored", List.of(sweep.get("storeCallsPerSweepFleet"), sweep.get("storeCallsPerSweepOnlyDue")));
+        for (String store : List.of("file", "s3")) {
+            Map<String, Object> sweep = (Map<String, Object>) ((Map<String, Object>) results.get("sweep")).get(store);
+            s.put("sweep on " + store + ", 10 000 stored and 10 due / only the 10 stored (goal <= 1.3)", sweep.get("timeRatioToOnlyDue"));
+            s.put("sweep on " + store + ", store calls, 10 000 stored / only the 10 stored",
+                    List.of(sweep.get("storeCallsPerSweepFleet"), sweep.get("storeCallsPerSweepOnlyDue")));
+        }
         s.put("stampede time / one issuance (goal <= 1.5)", ((Map<String, Object>) results.get("stampede")).get("ratio"));
         s.put("stampede time beyond the same burst on a stored certificate / one issuance (no goal)",
                 ((Map<String, Object>) results.get("stampede")).get("ratioBeyondCachedBurst"));

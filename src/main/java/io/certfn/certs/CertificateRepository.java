@@ -179,7 +179,7 @@ public class CertificateRepository {
 
     static final String DUE_PREFIX = "due/";
     /** Written once the due index holds every stored certificate (stores of releases before it had none). */
-    static final String DUE_INDEX_BUILT = "due-index.json";
+    public static final String DUE_INDEX_BUILT = "due-index.json";
 
     /** The index entries whose time has come at {@code now} (keys, several may name one certificate). */
     public java.util.List<String> dueEntries(Instant now) {
