@@ -328,16 +328,7 @@ public class Bench {
         seed.stop();
         Path fleet = work.resolve("fleet-many");
         copyTree(one, fleet);
-        Path stored;
-        try (var files = Files.walk(one)) {
-            stored = files.filter(f -> f.getFileName().toString().equals("certificate.json")).findFirst().orElseThrow();
-        }
-        Path relative = one.relativize(stored); // certs/<id>/certificate.json
-        for (int i = 1; i < FLEET; i++) {
-            Path copy = fleet.resolve(relative.getParent().getParent()).resolve(String.format("fleet%06d", i)).resolve("certificate.json");
-            Files.createDirectories(copy.getParent());
-            Files.copy(stored, copy);
-        }
+        List<String> fleetNames = writeFleet(fleet, FLEET - 1);
         List<Double> oneMs = new ArrayList<>();
         List<Double> fleetMs = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
@@ -357,6 +348,7 @@ public class Bench {
         List<Double> bareRss = new ArrayList<>();
         List<Double> certfnRss = new ArrayList<>();
         List<Double> rssRatios = new ArrayList<>();
+        List<Double> fleetRss = new ArrayList<>();
         Path bare = root.resolve("bench/bare-app/target/quarkus-app/quarkus-run.jar");
         for (int round = 0; round < Math.min(ROUNDS, 3); round++) {
             int barePort = freePort();
@@ -382,6 +374,18 @@ public class Bench {
                 mustPost(small, "APIKey " + KEY, "{\"domain\":\"smallheap-" + round + "-seq" + i + ".certfn.test\"}");
             }
             double c = rssMb(p);
+            // A fleet at that heap: every stored certificate asked for once (each a store read, a cache entry, a rendered answer).
+            for (String name : fleetNames) {
+                if (post("http://127.0.0.1:" + port + "/api/certificate", "APIKey " + KEY, "{\"domain\":\"" + name + "\"}") != 200) {
+                    throw new IllegalStateException(name + " failed at " + SMALL_HEAP);
+                }
+            }
+            for (String name : fleetNames.subList(0, Math.min(1000, fleetNames.size()))) { // and again: served from the caches
+                if (post("http://127.0.0.1:" + port + "/api/certificate", "APIKey " + KEY, "{\"domain\":\"" + name + "\"}") != 200) {
+                    throw new IllegalStateException(name + " failed again at " + SMALL_HEAP);
+                }
+            }
+            fleetRss.add(rssMb(p));
             stop(p);
             bareRss.add(b);
             certfnRss.add(c);
@@ -391,8 +395,36 @@ public class Bench {
         r.put("rssRatioToBareAfter10kRequests", median(rssRatios));
         r.put("certfnRssMb", certfnRss);
         r.put("bareQuarkusRssMb", bareRss);
-        r.put("smallHeapRuns", "10 000 cached answers, 20 new names at once and 5 one after another, all 200, in each round");
+        r.put("certfnRssAfterServingTheFleetMb", fleetRss);
+        r.put("smallHeapRuns", "10 000 cached answers, 20 new names at once and 5 one after another, then each of the "
+                + fleetNames.size() + " other stored certificates once and 1 000 of them again, all 200, in each round");
         return r;
+    }
+
+    /**
+     * Adds {@code count} certificates to the file store at {@code dir}, each for a name of its own
+     * (fleetNNNNNN.certfn.test), written as certfn's saves write them: the stored certificate of
+     * bench.certfn.test with its names changed, under the storage id certfn derives from the
+     * names, with its due-index entry. Their names.
+     */
+    static List<String> writeFleet(Path dir, int count) throws Exception {
+        io.certfn.store.ObjectStore store = new io.certfn.store.ChecksummedStore(new io.certfn.store.file.FileObjectStore(dir),
+                java.time.Clock.systemUTC());
+        String seedKey = store.list("certs/").stream().filter(k -> k.endsWith("/certificate.json")).findFirst().orElseThrow();
+        com.fasterxml.jackson.databind.node.ObjectNode seed = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(
+                store.get(seedKey).orElseThrow().data());
+        Instant next = Instant.parse(seed.path("renewAfter").asText());
+        io.certfn.crypto.KeyType keyType = io.certfn.crypto.KeyType.parse(seed.path("keyType").asText());
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            String name = String.format("fleet%06d.certfn.test", i);
+            String id = new io.certfn.certs.CertificateSpec(List.of(name), keyType, Optional.empty(), Optional.empty()).storageId();
+            seed.set("names", JSON.createArrayNode().add(name));
+            store.putIfAbsent(io.certfn.certs.CertificateRepository.dueKey(id, next), new byte[0]);
+            store.putIfAbsent("certs/" + id + "/certificate.json", JSON.writeValueAsBytes(seed));
+            names.add(name);
+        }
+        return names;
     }
 
     static final int DUE = Integer.getInteger("bench.due", 10);

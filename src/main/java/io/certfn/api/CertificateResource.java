@@ -42,15 +42,13 @@ public class CertificateResource {
 
     /**
      * Rendered answers for stored certificates: the warm path then only looks up bytes. Bounded by
-     * bytes, not entries: one 100-name RSA-4096 answer is ~36 KB, and each order of the same names
-     * is another entry.
+     * bytes (half of {@code certfn.store.cache-memory}), not entries: one 100-name RSA-4096 answer
+     * is ~36 KB, and each order of the same names is another entry.
      */
-    private static final long MAX_RENDERED_BYTES = 32L * 1024 * 1024;
-
     private final Map<String, byte[]> rendered = new ConcurrentHashMap<>();
     private final AtomicLong renderedBytes = new AtomicLong();
     /** The bound in force; tests lower it. */
-    volatile long maxRenderedBytes = MAX_RENDERED_BYTES;
+    volatile long maxRenderedBytes;
     private final CertificateService certificates;
     private final Admission admission;
     private final ServedKeys served;
@@ -66,6 +64,7 @@ public class CertificateResource {
         this.json = json;
         this.config = config.request();
         this.defaultProfile = config.acme().profile().map(String::strip).filter(p -> !p.isEmpty());
+        this.maxRenderedBytes = io.certfn.certs.CertificateCache.halfOfCacheMemory(config);
     }
 
     /**

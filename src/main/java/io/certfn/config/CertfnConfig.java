@@ -359,6 +359,15 @@ public interface CertfnConfig {
         @WithDefault("10s")
         Duration cacheTtl();
 
+        /**
+         * {@code certfn.store.cache-memory}: the heap an instance gives to certificates it keeps in
+         * memory, half to stored certificates it read, half to rendered answers (e.g. {@code 24M});
+         * a half that fills up starts over. Default: a quarter of the JVM's maximum heap, at most
+         * 64 MB — 24 MB in a 256 MB function at {@code -Xmx96m}.
+         */
+        @WithName("cache-memory")
+        Optional<io.quarkus.runtime.configuration.MemorySize> cacheMemory();
+
         interface File {
             /** {@code certfn.store.file.path}: the folder; shared folders make one cluster. */
             @WithDefault("./.certfn")

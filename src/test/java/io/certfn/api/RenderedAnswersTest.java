@@ -33,6 +33,7 @@ class RenderedAnswersTest {
         assertEquals(200, first.statusCode(), first.asString());
         int one = first.asByteArray().length;
         long bound = 2L * one + 500;
+        long configured = resource.maxRenderedBytes;
         resource.maxRenderedBytes = bound;
         try {
             for (int round = 0; round < 3; round++) {
@@ -45,7 +46,7 @@ class RenderedAnswersTest {
                 }
             }
         } finally {
-            resource.maxRenderedBytes = 32L * 1024 * 1024;
+            resource.maxRenderedBytes = configured;
         }
     }
 }

@@ -20,7 +20,11 @@ class CertificateCacheTest {
     }
 
     private static CertificateCache cache(String ttl) {
-        return new CertificateCache(TestConfig.of(Map.of("certfn.store.cache-ttl", ttl)),
+        return cache(Map.of("certfn.store.cache-ttl", ttl));
+    }
+
+    private static CertificateCache cache(Map<String, String> config) {
+        return new CertificateCache(TestConfig.of(config),
                 new io.certfn.metrics.CertfnMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), 10, java.time.Clock.systemUTC()));
     }
 
@@ -56,5 +60,37 @@ class CertificateCacheTest {
         }
         assertTrue(cache.get("id" + CertificateCache.MAX_ENTRIES, T0).isPresent());
         assertTrue(cache.get("id0", T0).isEmpty(), "the cache started over when full");
+    }
+
+    /** A fleet larger than the heap: the cache holds at most half of certfn.store.cache-memory, then starts over. */
+    @Test
+    void staysWithinItsShareOfCacheMemory() {
+        CertificateCache cache = cache(Map.of("certfn.store.cache-ttl", "1h", "certfn.store.cache-memory", "100K"));
+        long each = CertificateCache.sizeOf(cert("01"));
+        int fit = (int) (50 * 1024 / each);
+        for (int i = 0; i < fit; i++) {
+            cache.put("id" + i, cert("01"), T0);
+        }
+        for (int i = 0; i < fit; i++) {
+            assertTrue(cache.get("id" + i, T0).isPresent(), "all " + fit + " fit in 50 KB: " + i);
+        }
+        cache.put("one-more", cert("01"), T0);
+        assertTrue(cache.get("one-more", T0).isPresent());
+        assertTrue(cache.get("id0", T0).isEmpty(), "the cache started over at its 50 KB");
+    }
+
+    @Test
+    void cacheMemoryIsAQuarterOfTheHeapAtMost64MbUnlessConfigured() {
+        long quarter = Math.min(Runtime.getRuntime().maxMemory() / 4, 64L * 1024 * 1024);
+        assertEquals(quarter / 2, CertificateCache.halfOfCacheMemory(TestConfig.of(Map.of())));
+        assertEquals(12L * 1024 * 1024, CertificateCache.halfOfCacheMemory(TestConfig.of(Map.of("certfn.store.cache-memory", "24M"))));
+    }
+
+    @Test
+    void aCertificatesSizeCountsItsTexts() {
+        StoredCertificate small = cert("01");
+        StoredCertificate large = new StoredCertificate(List.of("a.example"), "ec256", "x".repeat(30_000), "", null, T0,
+                T0.plus(Duration.ofDays(45)), T0.plus(Duration.ofDays(30)), "02", T0, "https://ca/order/02", null, null, null, null, null, null);
+        assertTrue(CertificateCache.sizeOf(large) >= CertificateCache.sizeOf(small) + 30_000);
     }
 }

@@ -22,6 +22,8 @@ public final class TestConfig {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(CertfnConfig.class)
                 .withConverter(Duration.class, 200, new DurationConverter())
+                .withConverter(io.quarkus.runtime.configuration.MemorySize.class, 200,
+                        new io.quarkus.runtime.configuration.MemorySizeConverter())
                 .withSources(new PropertiesConfigSource(all, "test", 500))
                 .build();
         return config.getConfigMapping(CertfnConfig.class);
