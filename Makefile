@@ -36,7 +36,7 @@ test-under-load:
 demo: build
 	dev/demo.sh
 
-# Speed and memory, side by side in one run (see bench/README.md); under 10 minutes.
+# Speed and memory, side by side in one run (see bench/README.md); about 15 minutes.
 bench:
 	bench/run.sh
 
