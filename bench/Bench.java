@@ -528,11 +528,7 @@ public class Bench {
         onlyEnv.putAll(onlyDue.env());
         Certfn a = startCertfn(work.resolve("unused"), fleetEnv);
         Certfn b = startCertfn(work.resolve("unused"), onlyEnv);
-        double before = storeCalls(a);
-        long t0 = System.nanoTime();
-        sweepOnce(a);
-        double firstMs = (System.nanoTime() - t0) / 1e6;
-        double firstCalls = storeCalls(a) - before;
+        Swept first = timedSweep(a);
         sweepOnce(b);
         List<Double> fleetMs = new ArrayList<>();
         List<Double> onlyMs = new ArrayList<>();
@@ -542,25 +538,17 @@ public class Bench {
         for (int round = -1; round < ROUNDS; round++) { // round -1: warm-up, discarded
             makeDue(fleet.backend(), fleetDue);
             makeDue(onlyDue.backend(), onlyDueIds);
-            double ca = storeCalls(a);
-            t0 = System.nanoTime();
-            int renewedA = sweepOnce(a);
-            double ta = (System.nanoTime() - t0) / 1e6;
-            ca = storeCalls(a) - ca;
-            double cb = storeCalls(b);
-            t0 = System.nanoTime();
-            int renewedB = sweepOnce(b);
-            double tb = (System.nanoTime() - t0) / 1e6;
-            cb = storeCalls(b) - cb;
-            if (renewedA != DUE || renewedB != DUE) {
-                throw new IllegalStateException("a sweep on " + fleet.name() + " renewed " + renewedA + " and " + renewedB + " of " + DUE);
+            Swept sa = timedSweep(a);
+            Swept sb = timedSweep(b);
+            if (sa.renewed() != DUE || sb.renewed() != DUE) {
+                throw new IllegalStateException("a sweep on " + fleet.name() + " renewed " + sa.renewed() + " and " + sb.renewed() + " of " + DUE);
             }
             if (round >= 0) {
-                fleetMs.add(ta);
-                onlyMs.add(tb);
-                fleetCalls.add(ca);
-                onlyCalls.add(cb);
-                ratios.add(ta / tb);
+                fleetMs.add(sa.ms());
+                onlyMs.add(sb.ms());
+                fleetCalls.add(sa.storeCalls());
+                onlyCalls.add(sb.storeCalls());
+                ratios.add(sa.ms() / sb.ms());
             }
         }
         a.stop();
@@ -574,8 +562,8 @@ public class Bench {
         r.put("storeCallsPerSweepOnlyDue", onlyCalls);
         r.put("sweepFleetMs", fleetMs);
         r.put("sweepOnlyDueMs", onlyMs);
-        r.put(indexBuilt ? "firstSweepMs" : "firstSweepBuildingTheIndexMs", firstMs);
-        r.put(indexBuilt ? "firstSweepStoreCalls" : "firstSweepBuildingTheIndexStoreCalls", firstCalls);
+        r.put(indexBuilt ? "firstSweepMs" : "firstSweepBuildingTheIndexMs", first.ms());
+        r.put(indexBuilt ? "firstSweepStoreCalls" : "firstSweepBuildingTheIndexStoreCalls", first.storeCalls());
         r.put("fleetWrittenMs", fillMs);
         return r;
     }
@@ -603,6 +591,18 @@ public class Bench {
             store.putIfAbsent(io.certfn.certs.CertificateRepository.dueKey(id, due), new byte[0]);
             store.putIfVersion(key, JSON.writeValueAsBytes(json), current.version()).orElseThrow();
         }
+    }
+
+    /** One sweep: how long it took, the store calls it made, the certificates it renewed. */
+    record Swept(double ms, double storeCalls, int renewed) {
+    }
+
+    Swept timedSweep(Certfn certfn) throws Exception {
+        double calls = storeCalls(certfn);
+        long t0 = System.nanoTime();
+        int renewed = sweepOnce(certfn);
+        double ms = (System.nanoTime() - t0) / 1e6;
+        return new Swept(ms, storeCalls(certfn) - calls, renewed);
     }
 
     /** One sweep; the number renewed. */

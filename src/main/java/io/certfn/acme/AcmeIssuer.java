@@ -108,17 +108,14 @@ public class AcmeIssuer {
         return ca(directory).map(CaIssuer::mayOfferRenewalInfo).orElse(false);
     }
 
-    /**
-     * Whether {@link #offersRenewalInfo} would answer from memory; when it would not, starts reading
-     * the directory on a side thread and answers false at once.
-     */
+    /** Whether {@link #offersRenewalInfo} would answer from memory now (true for a CA certfn no longer orders from). */
     public boolean knowsWhetherRenewalInfoIsOffered(String directory) {
-        Optional<CaIssuer> ca = ca(directory);
-        if (ca.isEmpty() || ca.get().knowsWhetherRenewalInfoIsOffered()) {
-            return true;
-        }
-        ca.get().learnWhetherRenewalInfoIsOffered();
-        return false;
+        return ca(directory).map(CaIssuer::knowsWhetherRenewalInfoIsOffered).orElse(true);
+    }
+
+    /** Reads the directory for {@link #offersRenewalInfo} beside the caller, one look at a time. */
+    public void learnWhetherRenewalInfoIsOffered(String directory) {
+        ca(directory).ifPresent(CaIssuer::learnWhetherRenewalInfoIsOffered);
     }
 
     /** The renewal info of {@code leaf} from the CA at {@code directory} that issued it; empty when that CA has no ARI. */

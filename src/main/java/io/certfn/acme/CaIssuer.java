@@ -304,8 +304,7 @@ final class CaIssuer {
 
     /** {@link #offersRenewalInfo()} from memory, without blocking: true while not known. */
     boolean mayOfferRenewalInfo() {
-        Instant knownUntil = ariOfferKnownUntil;
-        return knownUntil == null || !Instant.now().isBefore(knownUntil) || ariOffered;
+        return !knowsWhetherRenewalInfoIsOffered() || ariOffered;
     }
 
     /**

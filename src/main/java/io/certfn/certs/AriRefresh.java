@@ -60,7 +60,11 @@ public class AriRefresh {
      */
     public StoredCertificate refreshForRequest(String id, CertificateRepository.Found found) {
         StoredCertificate cert = found.certificate();
-        if (!lookPending(cert, Instant.now()) || !issuer.knowsWhetherRenewalInfoIsOffered(cert.directory())) {
+        if (!lookPending(cert, Instant.now())) {
+            return cert;
+        }
+        if (!issuer.knowsWhetherRenewalInfoIsOffered(cert.directory())) {
+            issuer.learnWhetherRenewalInfoIsOffered(cert.directory());
             return cert;
         }
         return refresh(id, found);

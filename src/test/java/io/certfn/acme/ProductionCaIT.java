@@ -324,9 +324,7 @@ class ProductionCaIT {
     void aRenewalWindowTheCaMovesIsSeenByTheNextSweepAndRenewedWithReplaces() throws Exception {
         String name = "ari-moved.certfn.test";
         try {
-            ca.ari(Instant.now().plus(Duration.ofDays(60)), Instant.now().plus(Duration.ofDays(61)), null, 1);
-            HttpResponse<String> first = post("/api/certificate", name);
-            assertEquals(200, first.statusCode(), first.body());
+            HttpResponse<String> first = issueAskingAgainAfterOneSecond(name);
             assertEquals(200, post("/api/certificate", name).statusCode());
             assertEquals(1, ordersFor(name).size(), "not due: its window is 60 days away");
             awaitAskAgainAfter(name);
@@ -397,9 +395,7 @@ class ProductionCaIT {
     void aFreshInstanceAnswersAStoredCertificateWithoutWaitingForTheCasDirectory() throws Exception {
         String name = "cold-ari.certfn.test";
         try {
-            ca.ari(Instant.now().plus(Duration.ofDays(60)), Instant.now().plus(Duration.ofDays(61)), null, 1);
-            HttpResponse<String> issued = post("/api/certificate", name);
-            assertEquals(200, issued.statusCode(), issued.body() + certfn.log());
+            HttpResponse<String> issued = issueAskingAgainAfterOneSecond(name);
             awaitAskAgainAfter(name);
             ca.holdDirectory(40);
             try (CertfnProcess fresh = CertfnProcess.start(CertfnProcess.config(ca.certfnConfig(),
@@ -421,6 +417,14 @@ class ProductionCaIT {
             ca.reset();
             ca.ari(Instant.now().plus(Duration.ofDays(60)), Instant.now().plus(Duration.ofDays(61)), null);
         }
+    }
+
+    /** Issues {@code name} while the CA's renewal info says "ask again after 1 s" (a window 60 days ahead). */
+    private HttpResponse<String> issueAskingAgainAfterOneSecond(String name) throws Exception {
+        ca.ari(Instant.now().plus(Duration.ofDays(60)), Instant.now().plus(Duration.ofDays(61)), null, 1);
+        HttpResponse<String> issued = post("/api/certificate", name);
+        assertEquals(200, issued.statusCode(), issued.body() + certfn.log());
+        return issued;
     }
 
     private HttpResponse<String> postQuietly(CertfnProcess process, String name) {
