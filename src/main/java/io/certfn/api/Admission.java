@@ -35,8 +35,17 @@ public class Admission {
      * @throws io.certfn.policy.DomainNotAllowedException when the policy denies a name
      */
     public Caller authorize(Caller caller, List<String> names) {
+        return authorize(caller, names, io.certfn.policy.PolicyRule.CERTIFICATE);
+    }
+
+    /**
+     * {@code caller}, if the policy lets it do {@code action} for {@code names}; a denial is audited.
+     *
+     * @throws io.certfn.policy.DomainNotAllowedException when the policy denies a name
+     */
+    public Caller authorize(Caller caller, List<String> names, String action) {
         try {
-            policy.check(caller, names);
+            policy.check(caller, names, action);
             return caller;
         } catch (CertfnException e) {
             AuditLog.denied(caller, names, e.code());

@@ -123,8 +123,8 @@ public class CertificateResource {
 
     /**
      * Revokes the stored certificate of the body's names (same body as a request, plus {@code
-     * reason}) for a caller the policy grants those names certificates; a renew-only rule may
-     * not. The next request for them orders a new certificate with a new key.
+     * reason}) for a caller whose rules allow the {@code revoke} action for those names (never
+     * implied by {@code certificate}). The next request for them orders a new certificate with a new key.
      */
     @POST
     @Path("/revoke")
@@ -133,7 +133,7 @@ public class CertificateResource {
         Caller caller = admission.authenticate(authorization, request, null);
         CertificateSpec spec = read(body);
         RevocationReason reason = RequestBody.reason(body, json);
-        admission.authorize(caller, spec.names());
+        admission.authorize(caller, spec.names(), io.certfn.policy.PolicyRule.REVOKE);
         StoredCertificate revoked = certificates.revoke(caller, spec, reason);
         try {
             return Response.ok(json.writeValueAsBytes(RevocationResponse.of(revoked)), MediaType.APPLICATION_JSON).build();

@@ -12,9 +12,14 @@ import java.util.Optional;
  * platform for front-end verified identities), their subject (the key's name, a token's
  * {@code sub}, a platform principal), the claims the policy may match, and the domain patterns a
  * token's domains claim grants, if its issuer is configured with one.
+ *
+ * <p>{@code unverified} is present when certfn could not authenticate the identity itself and the
+ * platform does not guarantee it either: a Lambda event's {@code requestContext.authorizer.iam} is
+ * written by whoever invokes the function directly. It says where the identity came from and what
+ * setting would trust it; such a caller may only run renewals (DESIGN §4: it never receives a key).
  */
 public record Caller(Method method, String issuer, String subject, Map<String, Object> claims,
-        Optional<List<String>> grantedDomains) {
+        Optional<List<String>> grantedDomains, Optional<String> unverified) {
 
     /** How the caller authenticated. */
     public enum Method {
@@ -39,9 +44,23 @@ public record Caller(Method method, String issuer, String subject, Map<String, O
         grantedDomains = grantedDomains.map(List::copyOf);
     }
 
-    /** A caller without a domains claim. */
+    /** A verified caller, with the domain patterns its token's domains claim grants. */
+    public Caller(Method method, String issuer, String subject, Map<String, Object> claims,
+            Optional<List<String>> grantedDomains) {
+        this(method, issuer, subject, claims, grantedDomains, Optional.empty());
+    }
+
+    /** A verified caller without a domains claim. */
     public Caller(Method method, String issuer, String subject, Map<String, Object> claims) {
-        this(method, issuer, subject, claims, Optional.empty());
+        this(method, issuer, subject, claims, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * This identity marked as one certfn cannot authenticate: {@code source} says where it came from
+     * and which setting would trust it (it is quoted in refusals).
+     */
+    public Caller unverified(String source) {
+        return new Caller(method, issuer, subject, claims, grantedDomains, Optional.of(source));
     }
 
     /** A caller who presented the API key named {@code name}. */

@@ -11,6 +11,7 @@ import io.certfn.config.CertfnConfig;
 import io.certfn.crypto.Pem;
 import io.certfn.error.CertfnException;
 import io.certfn.metrics.CertfnMetrics;
+import io.certfn.quota.SharedQuotas;
 import io.certfn.store.Lease;
 import io.certfn.store.LeaseLostException;
 import io.certfn.store.LeaseManager;
@@ -48,6 +49,7 @@ public class CertificateService {
     private final RenewalSchedule schedule;
     private final AriRefresh ari;
     private final OrderLimits limits;
+    private final SharedQuotas quotas;
     private final Duration leaseWait;
     private final Duration retryAfter;
     private final Duration failureBackoff;
@@ -64,7 +66,9 @@ public class CertificateService {
     });
 
     public CertificateService(CertificateRepository repository, CertificateCache cache, AcmeIssuer issuer,
-            LeaseManager leases, RenewalSchedule schedule, AriRefresh ari, OrderLimits limits, CertfnConfig config, CertfnMetrics metrics) {
+            LeaseManager leases, RenewalSchedule schedule, AriRefresh ari, OrderLimits limits, SharedQuotas quotas, CertfnConfig config,
+            CertfnMetrics metrics) {
+        this.quotas = quotas;
         this.metrics = metrics;
         this.repository = repository;
         this.cache = cache;
@@ -106,7 +110,7 @@ public class CertificateService {
                 return new Outcome.Ready(cert, true);
             }
         }
-        return await(caller, spec, budget, "obtain", stored.isEmpty());
+        return await(caller, spec, budget, "obtain", countedAsNew(stored));
     }
 
     /**
@@ -150,7 +154,16 @@ public class CertificateService {
                     + cert.notAfter() + ". Renewing early wastes the CA's rate limits.",
                     Duration.between(now, cert.renewAfter()));
         }
-        return await(caller, spec, budget, "renew", stored.isEmpty());
+        return await(caller, spec, budget, "renew", countedAsNew(stored));
+    }
+
+    /**
+     * True when the CA will count an order for {@code stored} as a new certificate: nothing stored,
+     * or nothing it may name in ARI's {@code replaces} (revoked, or from a CA no longer configured).
+     */
+    private boolean countedAsNew(Optional<CertificateRepository.Found> stored) {
+        return stored.map(CertificateRepository.Found::certificate)
+                .map(cert -> cert.isRevoked() || !issuer.configured(cert.directory())).orElse(true);
     }
 
     /**
@@ -165,15 +178,14 @@ public class CertificateService {
     public StoredCertificate revoke(Caller caller, CertificateSpec spec, RevocationReason reason) {
         String id = spec.storageId();
         Optional<Lease> taken;
-        try {
-            taken = leases.acquireUnless(repository.leaseKey(id), leaseWait, () -> false);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            taken = Optional.empty();
+        // Under the caller's wait limit, and never waiting on a running order: a revocation that waited
+        // for the lease would hold a worker thread for as long as the order runs.
+        try (OrderLimits.Permit wait = limits.waiting(caller)) {
+            taken = leases.tryAcquire(repository.leaseKey(id));
         }
         if (taken.isEmpty()) {
-            throw new io.certfn.store.LockBusyException("The certificate " + id + " is being ordered by another instance (lease "
-                    + repository.leaseKey(id) + "); revoke it once that order is done.", retryAfter);
+            throw new io.certfn.store.LockBusyException("The certificate " + id + " is being ordered (lease "
+                    + repository.leaseKey(id) + " is held); revoke it once that order is done.", retryAfter);
         }
         try (Lease lease = taken.get()) {
             CertificateRepository.Found found = repository.find(spec).orElseThrow(() -> new CertificateNotFoundException(
@@ -183,13 +195,12 @@ public class CertificateService {
             if (cert.isRevoked()) {
                 return cert;
             }
+            quotas.checkRevocation(spec.names());
             java.security.KeyPair key = cert.privateKey() == null ? null : keyPair(cert);
             issuer.revoke(Pem.readCertificates(cert.certificate()).get(0), key, reason.code(), cert.directory());
+            quotas.recordRevocation(spec.names());
             StoredCertificate revoked = cert.revoked(Instant.now(), reason.wireName());
-            lease.confirm("marking the certificate revoked");
-            if (!repository.save(id, revoked, found.version())) {
-                LOG.warnf("Certificate %s changed in the store while it was revoked; the revoked serial %s is not served", id, cert.serial());
-            }
+            markRevoked(id, spec, lease, found, revoked);
             cache.forget(id);
             AuditLog.revoked(caller, revoked);
             return revoked;
@@ -197,15 +208,37 @@ public class CertificateService {
     }
 
     /**
+     * Stores {@code revoked} over what was found; should another writer have changed the object
+     * meanwhile (a reseal after a key rotation), reads it again and marks that, so a certificate the
+     * CA revoked is never served as valid.
+     */
+    private void markRevoked(String id, CertificateSpec spec, Lease lease, CertificateRepository.Found found, StoredCertificate revoked) {
+        CertificateRepository.Found current = found;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            lease.confirm("marking the certificate revoked");
+            if (repository.save(id, revoked, current.version())) {
+                return;
+            }
+            Optional<CertificateRepository.Found> again = repository.findStored(spec);
+            if (again.isEmpty() || !again.get().certificate().serial().equals(revoked.serial())) {
+                return; // replaced by another certificate meanwhile: the revoked one is no longer served
+            }
+            current = again.get();
+        }
+        throw new io.certfn.store.StorageUnavailableException("The certificate " + id + " (serial " + revoked.serial()
+                + ") was revoked at the CA, but the store kept changing while it was marked revoked; revoke it again to mark it.", null);
+    }
+
+    /**
      * Joins the running job for {@code spec} or starts one; a new job counts against the caller's
-     * {@link OrderLimits} ({@code newCertificate}: nothing is stored for it yet), and so does the wait.
+     * {@link OrderLimits} ({@code newCertificate}: the CA will count it as new), and so does the wait.
      */
     private Outcome await(Caller caller, CertificateSpec spec, Duration budget, String mode, boolean newCertificate) {
         try (OrderLimits.Permit wait = limits.waiting(caller)) {
             String jobKey = jobKey(spec, mode);
             CompletableFuture<Outcome.Ready> job = running.get(jobKey);
             if (job == null) {
-                OrderLimits.Permit order = limits.startOrder(caller, newCertificate);
+                OrderLimits.Permit order = limits.startOrder(caller, spec.names(), newCertificate);
                 CompletableFuture<Outcome.Ready> mine = new CompletableFuture<>();
                 job = running.putIfAbsent(jobKey, mine);
                 if (job != null) {
@@ -387,11 +420,11 @@ public class CertificateService {
 
     /**
      * The key of the new certificate: a new one, or with {@code certfn.renewal.reuse-key} the one
-     * of the certificate it renews — never one revoked as compromised.
+     * of the certificate it renews — never one of a revoked certificate, whatever the reason.
      */
     private java.util.function.Supplier<java.security.KeyPair> keyFor(CertificateSpec spec, Optional<CertificateRepository.Found> current) {
         Optional<StoredCertificate> renewed = current.map(CertificateRepository.Found::certificate)
-                .filter(cert -> reuseKey && cert.privateKey() != null && !"keyCompromise".equals(cert.revocationReason()));
+                .filter(cert -> reuseKey && cert.privateKey() != null && !cert.isRevoked());
         if (renewed.isEmpty()) {
             return spec.keyType()::generate;
         }

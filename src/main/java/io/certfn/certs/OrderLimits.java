@@ -2,20 +2,19 @@ package io.certfn.certs;
 
 import io.certfn.auth.Caller;
 import io.certfn.config.CertfnConfig;
-import jakarta.inject.Inject;
+import io.certfn.quota.TooManyRequestsException;
+import io.certfn.quota.SharedQuotas;
 import jakarta.inject.Singleton;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code certfn.limits.*} of one instance: orders running per caller and in total, first
- * orders of new certificates per caller per hour, and requests per caller holding a worker thread
- * while they wait. One caller granted {@code *.team.example.com} could otherwise start unlimited
+ * The {@code certfn.limits.*}: orders running per caller and in total and requests per caller
+ * holding a worker thread while they wait (this instance's threads); new certificates per caller
+ * and per registered domain through {@link SharedQuotas} (the CA's quotas, counted in the store by
+ * every instance). One caller granted {@code *.team.example.com} could otherwise start unlimited
  * orders — using up the ACME account's new-order limit and the registered domain's weekly
  * certificates for every other tenant — or hold every worker thread with {@code Prefer: wait}.
  */
@@ -28,31 +27,37 @@ public class OrderLimits {
         void close();
     }
 
-    private static final Duration HOUR = Duration.ofHours(1);
-
     private final CertfnConfig.Limits limits;
-    private final Clock clock;
+    private final SharedQuotas quotas;
     private final Map<String, Integer> ordersByCaller = new HashMap<>();
     private final Map<String, Integer> waitsByCaller = new HashMap<>();
-    private final Map<String, Deque<Instant>> newByCaller = new HashMap<>();
     private int orders;
 
-    @Inject
-    public OrderLimits(CertfnConfig config) {
-        this(config.limits(), Clock.systemUTC());
-    }
-
-    OrderLimits(CertfnConfig.Limits limits, Clock clock) {
-        this.limits = limits;
-        this.clock = clock;
+    public OrderLimits(CertfnConfig config, SharedQuotas quotas) {
+        this.limits = config.limits();
+        this.quotas = quotas;
     }
 
     /**
-     * Claims a running order for {@code caller}; {@code newCertificate} when nothing is stored for it yet.
+     * Claims a running order of {@code names} for {@code caller}; {@code newCertificate} when the CA
+     * counts it as new (no {@code replaces}): then it is charged to the shared quotas too.
      *
      * @throws TooManyRequestsException naming the limit that is reached
      */
-    public synchronized Permit startOrder(Caller caller, boolean newCertificate) {
+    public Permit startOrder(Caller caller, List<String> names, boolean newCertificate) {
+        Permit running = startRunning(caller);
+        if (newCertificate) {
+            try {
+                quotas.chargeNewCertificate(caller, names);
+            } catch (RuntimeException e) {
+                running.close();
+                throw e;
+            }
+        }
+        return running;
+    }
+
+    private synchronized Permit startRunning(Caller caller) {
         String who = caller.describe();
         int mine = ordersByCaller.getOrDefault(who, 0);
         if (mine >= limits.ordersPerCaller()) {
@@ -63,20 +68,6 @@ public class OrderLimits {
         if (orders >= limits.orders()) {
             throw new TooManyRequestsException(orders + " orders are running on this instance; at most " + limits.orders()
                     + " at once (certfn.limits.orders). Ask again shortly.", Duration.ofSeconds(10));
-        }
-        if (newCertificate) {
-            Instant now = clock.instant();
-            Deque<Instant> recent = newByCaller.computeIfAbsent(who, k -> new ArrayDeque<>());
-            while (!recent.isEmpty() && !recent.peekFirst().plus(HOUR).isAfter(now)) {
-                recent.removeFirst();
-            }
-            if (recent.size() >= limits.newCertificatesPerHour()) {
-                throw new TooManyRequestsException("The caller " + who + " has ordered " + recent.size() + " new certificates on this"
-                        + " instance in the last hour; at most " + limits.newCertificatesPerHour()
-                        + " (certfn.limits.new-certificates-per-hour). Stored certificates are still served.",
-                        Duration.between(now, recent.peekFirst().plus(HOUR)));
-            }
-            recent.addLast(now);
         }
         ordersByCaller.merge(who, 1, Integer::sum);
         orders++;

@@ -29,9 +29,19 @@ public interface CertfnConfig {
 
     /**
      * {@code certfn.policy}: the rules mapping callers to domain patterns, as inline JSON/YAML, a
-     * file path, or {@code store:<key>}. Absent: any authenticated caller may have any name.
+     * file path, or {@code store:<key>} (accepted only with {@code <key>.hmac} made with the data
+     * key). Absent: any authenticated caller may have any name.
      */
     Optional<String> policy();
+
+    /**
+     * {@code certfn.policy.reload-interval}: how often a policy from a file or the store is looked
+     * at again; a change (authenticated, valid) applies from the next request on, a broken one is
+     * logged and the rules in force stay. {@code 0s}: read once at start-up.
+     */
+    @WithName("policy.reload-interval")
+    @WithDefault("60s")
+    Duration policyReloadInterval();
 
     /** Request handling ({@code certfn.request.*}). */
     Request request();
@@ -65,6 +75,21 @@ public interface CertfnConfig {
         int certificateGauges();
     }
 
+    /** {@code certfn.observe.*}: who may read readiness and metrics. */
+    Observe observe();
+
+    interface Observe {
+        /**
+         * {@code certfn.observe.requires-caller}: {@code /q/metrics}, {@code /q/health/ready} and
+         * {@code /q/health} answer only a caller whose rule allows {@code observe} (they name every
+         * certificate, its expiry and failing renewals, and the store's and CA's errors). On in the
+         * cloud builds, off in the local one; {@code /healthz} and {@code /q/health/live} stay open.
+         */
+        @WithName("requires-caller")
+        @WithDefault("false")
+        boolean requiresCaller();
+    }
+
     interface Health {
         /**
          * {@code certfn.health.recheck-after}: how long the readiness checks that ask another
@@ -88,28 +113,47 @@ public interface CertfnConfig {
     }
 
     /**
-     * Per instance: the CA's limits (new orders per account, certificates per registered domain)
-     * and this instance's threads are shared by every caller, so none may use them up alone.
+     * What no caller may use up alone. Orders and waits are counted per instance (they hold its
+     * threads); new certificates and revocations are counted in the store, by every instance
+     * together, below the CA's own limits (they are the CA account's and the registered domain's).
      */
     interface Limits {
-        /** {@code certfn.limits.orders-per-caller}: orders one caller may have running at once. */
+        /** {@code certfn.limits.orders-per-caller}: orders one caller may have running at once on one instance. */
         @WithName("orders-per-caller")
         @WithDefault("10")
         int ordersPerCaller();
 
-        /** {@code certfn.limits.orders}: orders running at once, all callers together. */
+        /** {@code certfn.limits.orders}: orders running at once on one instance, all callers together. */
         @WithDefault("50")
         int orders();
 
         /**
-         * {@code certfn.limits.new-certificates-per-hour}: certificates one caller may have ordered
-         * for the first time (no stored certificate for those names, key type and CSR key) in an hour.
+         * {@code certfn.limits.new-certificates-per-hour}: new certificates (orders the CA counts: no
+         * {@code replaces}) one caller may order in an hour, all instances together.
          */
         @WithName("new-certificates-per-hour")
-        @WithDefault("30")
+        @WithDefault("10")
         int newCertificatesPerHour();
 
-        /** {@code certfn.limits.waits-per-caller}: requests of one caller waiting for an order at once. */
+        /**
+         * {@code certfn.limits.new-certificates-per-registered-domain}: new certificates per registered
+         * domain (Public Suffix List) in 7 days, all callers and instances together; half of Let's
+         * Encrypt's 50, so one tenant cannot spend the domain's quota for the others.
+         */
+        @WithName("new-certificates-per-registered-domain")
+        @WithDefault("25")
+        int newCertificatesPerRegisteredDomain();
+
+        /**
+         * {@code certfn.limits.revocation-cooldown}: one revocation per set of names in this time, all
+         * instances together (each is followed by an order the CA counts against its 5 per week
+         * for the same names); {@code 0s} turns it off.
+         */
+        @WithName("revocation-cooldown")
+        @WithDefault("48h")
+        Duration revocationCooldown();
+
+        /** {@code certfn.limits.waits-per-caller}: requests of one caller waiting for an order (or a lease) at once. */
         @WithName("waits-per-caller")
         @WithDefault("50")
         int waitsPerCaller();
@@ -200,6 +244,14 @@ public interface CertfnConfig {
         @WithName("ip-version")
         @WithDefault("auto")
         String ipVersion();
+
+        /**
+         * {@code certfn.dns.delegation-zones}: zones a challenge name's CNAME may point into (e.g. an
+         * acme-dns zone whose names do not start with {@code _acme-challenge}); CNAME targets elsewhere
+         * must be {@code _acme-challenge.*} names. Comma separated; none by default.
+         */
+        @WithName("delegation-zones")
+        Optional<java.util.List<String>> delegationZones();
 
         /** {@code certfn.dns.nameserver-port}: the port the zone's name servers are asked on (tests use another). */
         @WithName("nameserver-port")
@@ -579,6 +631,17 @@ public interface CertfnConfig {
             @WithName("function-url-auth")
             @WithDefault("NONE")
             String functionUrlAuth();
+
+            /**
+             * {@code certfn.platform.aws.trust-direct-invokers}: with {@code AWS_IAM}, let the event's
+             * IAM identity receive certificates and keys. Lambda cannot tell a Function URL request
+             * from a direct invocation, so this trusts every principal allowed {@code
+             * lambda:InvokeFunction} on the function (and every EventBridge schedule that can pass a
+             * role to it) to name any role. Off: such identities may only run renewals.
+             */
+            @WithName("trust-direct-invokers")
+            @WithDefault("false")
+            boolean trustDirectInvokers();
         }
 
         interface Azure {

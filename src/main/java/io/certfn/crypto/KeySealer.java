@@ -155,6 +155,44 @@ public final class KeySealer {
         return new UnreadableKeyException("The private key stored in " + context + " cannot be read: " + why + ".");
     }
 
+    /**
+     * The MAC of {@code data} under the current data key, as lower-case hex: HMAC-SHA256 keyed with
+     * HMAC-SHA256(data key, {@code label}), so the AES key itself never keys a MAC (one key, one
+     * use) and an operator can compute the same with two {@code openssl dgst -mac HMAC} calls.
+     *
+     * @throws IllegalStateException when no data key is configured
+     */
+    public String mac(String label, byte[] data) {
+        if (current == null) {
+            throw new IllegalStateException("no data key (certfn.store.encryption-key) is configured");
+        }
+        return hmacHex(current, label, data);
+    }
+
+    /** True when {@code hex} is the MAC of {@code data} under the current or the previous data key. */
+    public boolean verifiesMac(String label, byte[] data, String hex) {
+        byte[] given = hex.strip().toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
+        for (SecretKeySpec key : readable.values()) {
+            if (java.security.MessageDigest.isEqual(given, hmacHex(key, label, data).getBytes(StandardCharsets.US_ASCII))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String hmacHex(SecretKeySpec dataKey, String label, byte[] data) {
+        try {
+            javax.crypto.Mac derive = javax.crypto.Mac.getInstance("HmacSHA256");
+            derive.init(new SecretKeySpec(dataKey.getEncoded(), "HmacSHA256"));
+            byte[] macKey = derive.doFinal(label.getBytes(StandardCharsets.UTF_8));
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(macKey, "HmacSHA256"));
+            return java.util.HexFormat.of().formatHex(mac.doFinal(data));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is not available", e);
+        }
+    }
+
     /** A sealed key no configured key opens: an operator's mistake, reported as 500 {@code internal} with the key id. */
     public static final class UnreadableKeyException extends CertfnException {
         UnreadableKeyException(String detail) {

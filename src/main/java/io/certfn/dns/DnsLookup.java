@@ -40,6 +40,7 @@ public final class DnsLookup {
     /** Built at the first lookup: dnsjava's resolver classes cost a cold process ~35 ms that a cached answer never needs. */
     private volatile Resolver resolver;
     private volatile String resolverName;
+    private final List<String> delegationZones;
 
     /**
      * @param resolver a recursive resolver, or empty for the system's ({@code /etc/resolv.conf})
@@ -51,9 +52,19 @@ public final class DnsLookup {
 
     /** @param ipVersion which addresses of a zone's name servers are returned ({@code certfn.dns.ip-version}) */
     public DnsLookup(Optional<InetSocketAddress> resolver, int nameserverPort, IpVersion ipVersion) {
+        this(resolver, nameserverPort, ipVersion, List.of());
+    }
+
+    /**
+     * @param delegationZones zones a challenge CNAME may point into whatever its target's first label
+     *     ({@code certfn.dns.delegation-zones}); elsewhere only {@code _acme-challenge.*} targets are followed
+     */
+    public DnsLookup(Optional<InetSocketAddress> resolver, int nameserverPort, IpVersion ipVersion, List<String> delegationZones) {
         this.configured = resolver;
         this.nameserverPort = nameserverPort;
         this.ipVersion = ipVersion;
+        this.delegationZones = delegationZones.stream().map(z -> z.strip().toLowerCase(java.util.Locale.ROOT))
+                .map(z -> z.endsWith(".") ? z.substring(0, z.length() - 1) : z).filter(z -> !z.isEmpty()).toList();
     }
 
     /** {@code certfn.dns.ip-version}: the address families of name servers to ask. */
@@ -118,6 +129,7 @@ public final class DnsLookup {
                 return relative(current);
             }
             requireHostName(name, target.get());
+            requireChallengeTarget(name, relative(target.get()));
             current = target.get();
         }
         throw new DnsException("The CNAME chain from " + name + " is longer than " + MAX_CNAME_CHAIN + " links.");
@@ -134,6 +146,24 @@ public final class DnsLookup {
             throw new DnsException("The challenge name " + from + " is a CNAME to '" + io.certfn.error.LogText.of(text)
                     + "', which is not a host name; certfn writes challenge records only at host names.");
         }
+    }
+
+    /**
+     * A challenge CNAME is written by whoever controls the name, and certfn then writes a TXT record
+     * at its target with its own DNS credentials: a target such as {@code _dmarc.example.com} in a
+     * zone certfn manages would add a second DMARC record there. So a target must be a challenge
+     * name itself ({@code _acme-challenge.*}, as acme-dns and every DNS-01 delegation guide set it
+     * up) or lie in a zone the operator named for delegation.
+     */
+    private void requireChallengeTarget(String from, String target) {
+        String lower = target.toLowerCase(java.util.Locale.ROOT);
+        if (lower.startsWith("_acme-challenge.") || delegationZones.stream().anyMatch(z -> lower.equals(z) || lower.endsWith("." + z))) {
+            return;
+        }
+        throw new DnsException("The challenge name " + from + " is a CNAME to '" + target + "', which is neither an _acme-challenge"
+                + " name nor in a delegation zone (certfn.dns.delegation-zones" + (delegationZones.isEmpty() ? " is empty"
+                        : ": " + String.join(", ", delegationZones)) + "); certfn writes challenge records only there, so that a CNAME"
+                + " cannot make it write TXT records such as _dmarc at names the caller does not own.");
     }
 
     /** The apex of the zone that holds {@code name}, from the SOA in the answer or authority section. */

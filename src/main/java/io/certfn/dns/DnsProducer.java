@@ -14,7 +14,8 @@ public class DnsProducer {
     @Singleton
     DnsLookup lookup(CertfnConfig config) {
         return new DnsLookup(config.dns().resolver().map(r -> HostPort.parse(r, "certfn.dns.resolver")),
-                config.dns().nameserverPort(), DnsLookup.IpVersion.parse(config.dns().ipVersion()));
+                config.dns().nameserverPort(), DnsLookup.IpVersion.parse(config.dns().ipVersion()),
+                config.dns().delegationZones().orElse(java.util.List.of()));
     }
 
     @Produces

@@ -28,15 +28,12 @@ public class ReadinessChecks {
     @Readiness
     @ApplicationScoped
     HealthCheck store(ObjectStore store, CertfnConfig config) {
-        return () -> {
-            try {
-                store.get(PROBE_KEY); // absent: one cheap read that proves the store answers
-                return HealthCheckResponse.named("store").up().withData("type", config.store().type()).build();
-            } catch (RuntimeException e) {
-                return HealthCheckResponse.named("store").down().withData("type", config.store().type())
-                        .withData("error", String.valueOf(e.getMessage())).build();
-            }
-        };
+        // Reused like the others: each probe (or anyone allowed to ask) would otherwise cost a store read.
+        RecheckedProbe probe = new RecheckedProbe(() -> {
+            store.get(PROBE_KEY); // absent: one cheap read that proves the store answers
+            return Map.of();
+        }, config.health().recheckAfter());
+        return () -> response("store", probe.problems(), Map.of("type", config.store().type()));
     }
 
     @Produces

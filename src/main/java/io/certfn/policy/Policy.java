@@ -4,7 +4,6 @@ import io.certfn.auth.Caller;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Predicate;
 
 /**
  * The server-side rules (DESIGN §4). A name is granted by a rule matching the caller, or by the
@@ -44,7 +43,7 @@ public record Policy(List<PolicyRule> rules, boolean configured) {
      * @throws DomainNotAllowedException naming the first name denied and the caller
      */
     public void check(Caller caller, List<String> names) {
-        check(caller, names, PolicyRule::grantsCertificates);
+        check(caller, names, PolicyRule.CERTIFICATE);
     }
 
     /**
@@ -54,24 +53,49 @@ public record Policy(List<PolicyRule> rules, boolean configured) {
      * @throws DomainNotAllowedException naming the first name denied and the caller
      */
     public void checkRenewal(Caller caller, List<String> names) {
-        check(caller, names, PolicyRule::grantsRenewals);
+        check(caller, names, PolicyRule.RENEW);
     }
 
     /** True when {@code caller} may run the renewal sweep at all: some rule of it grants renewals. */
     public boolean mayRenew(Caller caller) {
-        return isOpen() || caller.grantedDomains().isPresent()
-                || rules.stream().anyMatch(r -> r.grantsRenewals() && r.matches(caller));
+        return may(caller, PolicyRule.RENEW);
     }
 
-    private void check(Caller caller, List<String> names, Predicate<PolicyRule> action) {
-        Optional<List<DomainPattern>> claimed = caller.grantedDomains().map(Policy::patterns);
+    /**
+     * True when {@code caller} may do {@code action} for some names: a rule of it allows the action
+     * (a token's domains claim grants certificates and renewals, never revocation or observing; with
+     * no policy every authenticated caller may do everything). A caller certfn could not
+     * authenticate itself may only renew.
+     */
+    public boolean may(Caller caller, String action) {
+        if (caller.unverified().isPresent() && !action.equals(PolicyRule.RENEW)) {
+            return false;
+        }
+        return isOpen() || (caller.grantedDomains().isPresent() && PolicyRule.ALL.contains(action))
+                || rules.stream().anyMatch(r -> r.allows(action) && r.matches(caller));
+    }
+
+    /**
+     * Checks that {@code caller} may do {@code action} (one of {@link PolicyRule#KNOWN}) for every
+     * one of {@code names}.
+     *
+     * @throws DomainNotAllowedException naming the first name denied, the caller and why
+     */
+    public void check(Caller caller, List<String> names, String action) {
+        if (caller.unverified().isPresent() && !action.equals(PolicyRule.RENEW)) {
+            throw new DomainNotAllowedException("The caller " + caller.describe() + " may not have '" + names.get(0)
+                    + "': its identity comes from " + caller.unverified().get() + ", so it may only run renewals"
+                    + " (POST /api/renewals) and never receives a key.");
+        }
+        Optional<List<DomainPattern>> claimed = caller.grantedDomains().filter(c -> PolicyRule.ALL.contains(action))
+                .map(Policy::patterns);
         if (isOpen() && claimed.isEmpty()) {
             return;
         }
         List<PolicyRule> matchingAny = rules.stream().filter(r -> r.matches(caller)).toList();
-        List<PolicyRule> matching = matchingAny.stream().filter(action).toList();
+        List<PolicyRule> matching = matchingAny.stream().filter(r -> r.allows(action)).toList();
         if (matching.isEmpty() && claimed.isEmpty()) {
-            throw new DomainNotAllowedException(noRule(caller, names.get(0), matchingAny));
+            throw new DomainNotAllowedException(noRule(caller, names.get(0), matchingAny, action));
         }
         for (String name : names) {
             boolean byRule = matching.stream().anyMatch(r -> r.grants(name));
@@ -82,23 +106,33 @@ public record Policy(List<PolicyRule> rules, boolean configured) {
                     sources.add("its rules (" + String.join(", ", matching.stream().map(PolicyRule::name).toList()) + ")");
                 }
                 claimed.ifPresent(ps -> sources.add("its token's domains claim " + ps));
-                throw new DomainNotAllowedException("The caller " + caller.describe() + " may not have '" + name
+                throw new DomainNotAllowedException("The caller " + caller.describe() + " may not " + verb(action) + " '" + name
                         + "': no domain pattern of " + String.join(" or ", sources) + " grants it.");
             }
         }
     }
 
-    private String noRule(Caller caller, String name, List<PolicyRule> matchingOtherActions) {
+    private static String verb(String action) {
+        return switch (action) {
+            case PolicyRule.REVOKE -> "revoke the certificate of";
+            case PolicyRule.RENEW -> "renew";
+            case PolicyRule.OBSERVE -> "observe";
+            default -> "have";
+        };
+    }
+
+    private String noRule(Caller caller, String name, List<PolicyRule> matchingOtherActions, String action) {
+        String what = verb(action) + " '" + name + "'";
         if (rules.isEmpty()) {
-            return "The policy (certfn.policy) has no rules, so no caller may have '" + name + "'.";
+            return "The policy (certfn.policy) has no rules, so no caller may " + what + ".";
         }
         if (!matchingOtherActions.isEmpty()) {
             List<String> named = matchingOtherActions.stream().map(r -> r.name() + " (actions: " + r.actions() + ")").toList();
             return "The caller " + caller.describe() + " matches only " + String.join(", ", named)
-                    + ", which do not allow this: renew-only rules run the renewal sweep and never receive a key,"
-                    + " so it may not have '" + name + "' here.";
+                    + ", which do not allow the action '" + action + "' (" + PolicyRule.KNOWN.get(action) + "),"
+                    + " so it may not " + what + " here.";
         }
-        return "No policy rule matches the caller " + caller.describe() + ", so it may not have '" + name + "'.";
+        return "No policy rule matches the caller " + caller.describe() + ", so it may not " + what + ".";
     }
 
     /** The valid patterns of a token's domains claim; invalid entries grant nothing. */

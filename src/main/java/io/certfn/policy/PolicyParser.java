@@ -76,20 +76,19 @@ public final class PolicyParser {
         return new Policy(rules);
     }
 
-    /** A rule's {@code actions}: absent means all; else a non-empty list of known actions. */
+    /** A rule's {@code actions}: absent means {@link PolicyRule#ALL}; else a non-empty list of known actions. */
     private static Set<String> actions(JsonNode node, String where) {
         if (node == null || node.isNull()) {
             return PolicyRule.ALL;
         }
         if (!node.isArray() || node.isEmpty()) {
-            throw new IllegalArgumentException(where + ": 'actions' must be a non-empty list of " + PolicyRule.ALL);
+            throw new IllegalArgumentException(where + ": 'actions' must be a non-empty list of " + PolicyRule.KNOWN.keySet());
         }
         Set<String> actions = new TreeSet<>();
         for (JsonNode a : node) {
-            if (!PolicyRule.ALL.contains(a.asText())) {
-                throw new IllegalArgumentException(where + ": unknown action '" + a.asText() + "'; use "
-                        + PolicyRule.CERTIFICATE + " (receive certificates and keys) or " + PolicyRule.RENEW
-                        + " (run the renewal sweep, never receive a key)");
+            if (!PolicyRule.KNOWN.containsKey(a.asText())) {
+                throw new IllegalArgumentException(where + ": unknown action '" + a.asText() + "'; use one of "
+                        + String.join(", ", PolicyRule.KNOWN.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").toList()));
             }
             actions.add(a.asText());
         }

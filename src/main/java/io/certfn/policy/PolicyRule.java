@@ -19,8 +19,26 @@ public record PolicyRule(String name, Map<String, String> match, List<DomainPatt
     public static final String CERTIFICATE = "certificate";
     /** Run the renewal sweep ({@code POST /api/renewals}), which hands out no key. */
     public static final String RENEW = "renew";
-    /** What a rule without {@code actions} allows: everything. */
+    /** Revoke certificates of its names ({@code POST /api/certificate/revoke}); never implied by the others. */
+    public static final String REVOKE = "revoke";
+    /** Read readiness and metrics on the cloud builds ({@code /q/health/ready}, {@code /q/metrics}). */
+    public static final String OBSERVE = "observe";
+    /**
+     * What a rule without {@code actions} allows. Revocation is not in it: a co-grantee who may
+     * revoke can spend the CA's duplicate-certificate limit for everyone sharing the names.
+     */
     public static final Set<String> ALL = Set.of(CERTIFICATE, RENEW);
+    /** Every action a rule may name, with what it allows (for messages). */
+    public static final Map<String, String> KNOWN = known();
+
+    private static Map<String, String> known() {
+        Map<String, String> known = new java.util.LinkedHashMap<>();
+        known.put(CERTIFICATE, "receive certificates and keys");
+        known.put(RENEW, "run the renewal sweep, never receive a key");
+        known.put(REVOKE, "revoke certificates of its names");
+        known.put(OBSERVE, "read readiness and metrics");
+        return java.util.Collections.unmodifiableMap(known);
+    }
 
     public PolicyRule {
         match = Map.copyOf(match);
@@ -41,6 +59,11 @@ public record PolicyRule(String name, Map<String, String> match, List<DomainPatt
     /** True when the rule's callers may run the renewal sweep for its names. */
     public boolean grantsRenewals() {
         return actions.contains(RENEW);
+    }
+
+    /** True when the rule allows {@code action} (one of {@link #KNOWN}). */
+    public boolean allows(String action) {
+        return actions.contains(action);
     }
 
     /** True when {@code caller} satisfies every match entry. */

@@ -5,32 +5,33 @@ import io.certfn.auth.Caller;
 import io.certfn.auth.PlatformIdentity;
 import io.certfn.auth.token.TokenVerifier;
 import io.certfn.config.CertfnConfig;
+import io.certfn.crypto.KeySealer;
 import io.certfn.store.ChecksummedStore;
-import io.certfn.store.StoreKeys;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Loads the policy named by {@code certfn.policy} once at start-up: inline YAML/JSON, a file
- * path, or {@code store:<key>} (an object in the store). A broken policy stops start-up.
+ * The policy named by {@code certfn.policy}: inline YAML/JSON, a file path, or {@code store:<key>}
+ * (an object in the store, authenticated by {@code <key>.hmac}: see {@link PolicySource}). A
+ * broken policy stops start-up; a file or store policy is looked at again every {@code
+ * certfn.policy.reload-interval} beside the requests, and a valid change applies from then on.
  */
 @Singleton
 public class PolicyService {
 
     private static final Logger LOG = Logger.getLogger(PolicyService.class);
 
-    private final Policy policy;
+    private volatile Policy policy;
+    private final PolicySource source;
+    private final PolicyReloader reloader;
 
-    public PolicyService(CertfnConfig config, ChecksummedStore store, Authenticator authenticator, TokenVerifier tokens,
-            Instance<PlatformIdentity> platformIdentities) {
-        this.policy = load(config.policy(), store);
+    public PolicyService(CertfnConfig config, ChecksummedStore store, KeySealer sealer, Authenticator authenticator,
+            TokenVerifier tokens, Instance<PlatformIdentity> platformIdentities) {
+        this.source = PolicySource.of(config.policy(), store, sealer);
+        this.policy = source.load();
+        this.reloader = new PolicyReloader(source, config.policyReloadInterval(), this::replace);
         List<String> platforms = tokens.platformPresets();
         requireRulesFor(tokens.issuersNeedingPolicy().stream().map(name -> "certfn.auth." + name).toList(),
                 platformIdentities.stream().flatMap(p -> p.trustSetting().stream()).toList());
@@ -59,6 +60,17 @@ public class PolicyService {
      * gives an identity to — any Google account, any GitHub workflow — so enabling one without policy
      * rules is refused; only an API-key-only server may run without a policy.
      */
+    private void replace(Policy reloaded) {
+        policy = reloaded;
+        LOG.infof("Policy reloaded from %s: %d rule(s)", source.describe(), reloaded.rules().size());
+    }
+
+    /** The policy in force; asks for a look at its source when the reload interval has passed. */
+    private Policy policy() {
+        reloader.maybeReload();
+        return policy;
+    }
+
     private void requireRulesFor(List<String> issuers, List<String> platformSettings) {
         if (!policy.rules().isEmpty() || (issuers.isEmpty() && platformSettings.isEmpty())) {
             return;
@@ -78,7 +90,7 @@ public class PolicyService {
      * @throws DomainNotAllowedException when a name is not granted
      */
     public void check(Caller caller, List<String> names) {
-        policy.check(caller, names);
+        policy().check(caller, names);
     }
 
     /**
@@ -87,41 +99,30 @@ public class PolicyService {
      * @throws DomainNotAllowedException when a name is not granted for renewals
      */
     public void checkRenewal(Caller caller, List<String> names) {
-        policy.checkRenewal(caller, names);
+        policy().checkRenewal(caller, names);
     }
 
     /** True when some rule lets {@code caller} run the renewal sweep (or no policy is configured). */
     public boolean mayRenew(Caller caller) {
-        return policy.mayRenew(caller);
+        return policy().mayRenew(caller);
+    }
+
+    /**
+     * Checks that {@code caller} may do {@code action} for every one of {@code names}.
+     *
+     * @throws DomainNotAllowedException when a name is not granted for that action
+     */
+    public void check(Caller caller, List<String> names, String action) {
+        policy().check(caller, names, action);
+    }
+
+    /** True when some rule lets {@code caller} do {@code action} (see {@link Policy#may}). */
+    public boolean may(Caller caller, String action) {
+        return policy().may(caller, action);
     }
 
     /** True when no policy is configured (everything allowed). */
     public boolean isOpen() {
-        return policy.isOpen();
-    }
-
-    static Policy load(Optional<String> setting, ChecksummedStore store) {
-        if (setting.isEmpty() || setting.get().isBlank()) {
-            return Policy.allowAll();
-        }
-        String value = setting.get().strip();
-        try {
-            if (value.startsWith("store:")) {
-                String key = StoreKeys.check(value.substring("store:".length()));
-                // An operator uploads the policy by hand, so it carries no certfn header.
-                byte[] data = store.getExternal(key).orElseThrow(() -> new IllegalArgumentException(
-                        "the store has no object '" + key + "'"));
-                return PolicyParser.parse(new String(data, StandardCharsets.UTF_8), "store:" + key);
-            }
-            if (value.startsWith("{") || value.contains("rules:") || value.contains("\n")) {
-                return PolicyParser.parse(value, "certfn.policy (inline)");
-            }
-            Path file = Path.of(value);
-            return PolicyParser.parse(Files.readString(file), file.toString());
-        } catch (IOException e) {
-            throw new IllegalStateException("certfn.policy: cannot read " + value + ": " + e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("certfn.policy: " + e.getMessage(), e);
-        }
+        return policy().isOpen();
     }
 }

@@ -239,6 +239,18 @@ class CertificateApiTest {
     }
 
     @Test
+    void aCnameToANameThatIsNoChallengeNameIsNeverWrittenTo() {
+        // The caller controls its own _acme-challenge CNAME; certfn must not write a TXT record at _dmarc.victim with its credentials.
+        stack().addRecord("_acme-challenge.dmarc-hijack", org.xbill.DNS.Type.CNAME, "_dmarc.certfn.test.");
+        Response r = obtain("{\"domain\":\"dmarc-hijack.certfn.test\"}");
+        assertEquals(502, r.statusCode(), r.asString());
+        assertEquals("dns_error", r.path("code"));
+        assertTrue(r.<String>path("detail").contains("is a CNAME to '_dmarc.certfn.test', which is neither an _acme-challenge name"
+                + " nor in a delegation zone (certfn.dns.delegation-zones is empty)"), r.asString());
+        assertEquals(List.of(), stack().txt("_dmarc.certfn.test"), "nothing was written at the target");
+    }
+
+    @Test
     void aCnameTargetThatIsNoHostNameIsNeverWrittenTo() {
         // The name's owner controls this CNAME; its target flows into the DNS provider's calls (for Azure, a URL path).
         stack().addRecord("_acme-challenge.hostile", org.xbill.DNS.Type.CNAME, "x/%2e%2e?api-version=evil.certfn.test.");

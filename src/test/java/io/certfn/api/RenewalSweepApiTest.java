@@ -103,7 +103,7 @@ class RenewalSweepApiTest {
         Response key = obtain(AcmeStackResource.SCHEDULER_KEY, "sweep-sched.certfn.test");
         assertEquals(403, key.statusCode(), key.asString());
         assertEquals("domain_not_allowed", key.path("code"));
-        assertTrue(key.<String>path("detail").contains("renew-only rules run the renewal sweep and never receive a key"), key.asString());
+        assertTrue(key.<String>path("detail").contains("do not allow the action 'certificate' (receive certificates and keys)"), key.asString());
         Response renew = CertificateApiTest.post("/api/certificate/renew", "{\"domain\":\"sweep-sched.certfn.test\"}",
                 "Authorization", "APIKey " + AcmeStackResource.SCHEDULER_KEY);
         assertEquals(403, renew.statusCode(), renew.asString());

@@ -29,22 +29,26 @@ class RevocationIT {
     private static final String OPS = "revoke-ops-key-0123456789";
     private static final String OTHER = "revoke-other-key-0123456789";
     private static final String SCHEDULER = "revoke-scheduler-key-0123456789";
+    private static final String COTENANT = "revoke-cotenant-key-0123456789";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static AcmeStack stack;
     private static CertfnProcess certfn;
     private static CertfnProcess second;
     private static Map<String, String> config;
+    private static Path store;
 
     @BeforeAll
     static void start() throws Exception {
         stack = AcmeStack.start(Map.of());
-        Path store = Files.createTempDirectory("certfn-revoke");
+        store = Files.createTempDirectory("certfn-revoke");
         config = new HashMap<>(stack.certfnConfig());
         config.put("certfn.store.file.path", store.toString());
-        config.put("certfn.auth.api-keys", "ops=" + OPS + ",other=" + OTHER + ",scheduler=" + SCHEDULER);
+        config.put("certfn.auth.api-keys", "ops=" + OPS + ",other=" + OTHER + ",scheduler=" + SCHEDULER + ",cotenant=" + COTENANT);
         config.put("certfn.store.cache-ttl", "1s");
-        config.put("certfn.policy", "{\"rules\":[{\"name\":\"ops\",\"match\":{\"apiKey\":\"ops\"},\"domains\":[\"*.certfn.test\"]},"
+        config.put("certfn.policy", "{\"rules\":[{\"name\":\"ops\",\"match\":{\"apiKey\":\"ops\"},\"domains\":[\"*.certfn.test\"],"
+                + "\"actions\":[\"certificate\",\"renew\",\"revoke\"]},"
+                + "{\"name\":\"cotenant\",\"match\":{\"apiKey\":\"cotenant\"},\"domains\":[\"*.certfn.test\"]},"
                 + "{\"name\":\"other\",\"match\":{\"apiKey\":\"other\"},\"domains\":[\"other.certfn.test\"]},"
                 + "{\"name\":\"scheduler\",\"match\":{\"apiKey\":\"scheduler\"},\"domains\":[\"*.certfn.test\"],\"actions\":[\"renew\"]}]}");
         certfn = CertfnProcess.start(config);
@@ -116,27 +120,73 @@ class RevocationIT {
         assertEquals("Revoked", stack.certificateStatus(JSON.readTree(superseded.body()).path("serial").asText()).path("Status").asText());
     }
 
-    /** certfn.renewal.reuse-key: renewals keep the key (SPKI pinning, DANE 3 1 1), but never a compromised one. */
+    @Test
+    void aCoGranteeWithoutTheRevokeActionMayNotRevokeWhatOthersUse() throws Exception {
+        JsonNode shared = JSON.readTree(post(certfn, "/api/certificate", OPS, "{\"domain\":\"shared.certfn.test\"}").body());
+        // The wildcard co-tenant may have the certificate (a default rule: certificate + renew) ...
+        assertEquals(shared.path("serial").asText(),
+                JSON.readTree(post(certfn, "/api/certificate", COTENANT, "{\"domain\":\"shared.certfn.test\"}").body()).path("serial").asText());
+        // ... but not revoke it: revoke is never implied by certificate.
+        HttpResponse<String> refused = post(certfn, "/api/certificate/revoke", COTENANT, "{\"domain\":\"shared.certfn.test\"}");
+        assertEquals(403, refused.statusCode(), refused.body());
+        JsonNode problem = JSON.readTree(refused.body());
+        assertEquals("domain_not_allowed", problem.path("code").asText());
+        assertTrue(problem.path("detail").asText().contains("do not allow the action 'revoke'"), refused.body());
+        assertEquals("Valid", stack.certificateStatus(shared.path("serial").asText()).path("Status").asText());
+    }
+
+    @Test
+    void aNameSetIsRevokedOncePerCooldownOnAnyInstanceAndRevokeNeverWaitsForALease() throws Exception {
+        String body = "{\"domain\":\"cooled.certfn.test\"}";
+        assertEquals(200, post(certfn, "/api/certificate", OPS, body).statusCode());
+        assertEquals(200, post(certfn, "/api/certificate/revoke", OPS, body).statusCode());
+        JsonNode reissued = JSON.readTree(post(second, "/api/certificate", OPS, body).body());
+        assertEquals(200, post(second, "/api/certificate", OPS, body).statusCode());
+        // The other instance refuses the next revocation: the cooldown is in the store.
+        HttpResponse<String> again = post(second, "/api/certificate/revoke", OPS, body);
+        assertEquals(429, again.statusCode(), again.body());
+        JsonNode problem = JSON.readTree(again.body());
+        assertEquals("too_many_requests", problem.path("code").asText());
+        assertTrue(problem.path("detail").asText().contains("certfn.limits.revocation-cooldown"), again.body());
+        long retryAfter = Long.parseLong(again.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(retryAfter > 47 * 3600 && retryAfter <= 48 * 3600, "until the cooldown ends: " + retryAfter);
+        assertEquals("Valid", stack.certificateStatus(reissued.path("serial").asText()).path("Status").asText());
+
+        // A lease held (an order running elsewhere): revoke answers at once, 503 lock_busy, instead of waiting for it.
+        String id = TestStore.certificateKey(TestStore.store(store), "cooled.certfn.test");
+        String leaseKey = id.substring(0, id.lastIndexOf('/')) + "/lease";
+        try (io.certfn.store.Lease lease = new io.certfn.store.LeaseManager(TestStore.store(store), java.time.Duration.ofMinutes(10),
+                java.time.Clock.systemUTC()).tryAcquire(leaseKey).orElseThrow()) {
+            long started = System.nanoTime();
+            HttpResponse<String> busy = post(certfn, "/api/certificate/revoke", OPS, body);
+            assertEquals(503, busy.statusCode(), busy.body());
+            assertEquals("lock_busy", JSON.readTree(busy.body()).path("code").asText());
+            assertTrue(busy.headers().firstValue("Retry-After").isPresent(), busy.headers().toString());
+            assertTrue(java.time.Duration.ofNanos(System.nanoTime() - started).toSeconds() < 30, "failed fast, not after the lease wait");
+        }
+    }
+
+    /** certfn.renewal.reuse-key: renewals keep the key (SPKI pinning, DANE 3 1 1), but never one of a revoked certificate. */
     @Test
     void withReuseKeyARenewalKeepsTheKeyUntilItIsRevokedAsCompromised() throws Exception {
-        Path store = Files.createTempDirectory("certfn-reuse-key");
+        Path reusingStore = Files.createTempDirectory("certfn-reuse-key");
         Map<String, String> reusing = new HashMap<>(config);
-        reusing.put("certfn.store.file.path", store.toString());
+        reusing.put("certfn.store.file.path", reusingStore.toString());
         reusing.put("certfn.store.cache-ttl", "0s");
         reusing.put("certfn.renewal.reuse-key", "true");
         String body = "{\"domain\":\"pinned.certfn.test\"}";
         try (CertfnProcess pinned = CertfnProcess.start(reusing)) {
             JsonNode first = JSON.readTree(post(pinned, "/api/certificate", OPS, body).body());
-            TestStore.makeDue(store, "pinned.certfn.test");
+            TestStore.makeDue(reusingStore, "pinned.certfn.test");
             JsonNode renewed = JSON.readTree(post(pinned, "/api/certificate", OPS, body).body());
             assertNotEquals(first.path("serial").asText(), renewed.path("serial").asText(), "renewed");
             assertEquals(first.path("privateKey").asText(), renewed.path("privateKey").asText(), "with the same key");
 
-            assertEquals(200, post(pinned, "/api/certificate/revoke", OPS, "{\"domain\":\"pinned.certfn.test\",\"reason\":\"keyCompromise\"}")
-                    .statusCode());
+            // No reason given (unspecified): a revoked certificate's key is never reused, whatever the reason.
+            assertEquals(200, post(pinned, "/api/certificate/revoke", OPS, "{\"domain\":\"pinned.certfn.test\"}").statusCode());
             JsonNode replaced = JSON.readTree(post(pinned, "/api/certificate", OPS, body).body());
             assertNotEquals(renewed.path("serial").asText(), replaced.path("serial").asText());
-            assertNotEquals(renewed.path("privateKey").asText(), replaced.path("privateKey").asText(), "a compromised key is never reused");
+            assertNotEquals(renewed.path("privateKey").asText(), replaced.path("privateKey").asText(), "a revoked certificate's key is never reused");
         }
         // Without the setting (the default), every renewal has a new key.
         String other = "{\"domain\":\"rotated.certfn.test\"}";

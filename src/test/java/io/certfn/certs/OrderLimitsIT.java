@@ -30,6 +30,8 @@ class OrderLimitsIT {
 
     private static AcmeStack stack;
     private static CertfnProcess certfn;
+    /** A second instance sharing the store: the CA's quotas are counted by both together. */
+    private static CertfnProcess second;
 
     @BeforeAll
     static void start() throws Exception {
@@ -43,20 +45,26 @@ class OrderLimitsIT {
         config.put("certfn.dns.propagation-wait", "2s");
         config.put("certfn.limits.orders-per-caller", "1");
         config.put("certfn.limits.new-certificates-per-hour", "2");
+        config.put("certfn.limits.new-certificates-per-registered-domain", "5");
         certfn = CertfnProcess.start(config);
+        second = CertfnProcess.start(config);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        Closing.all(certfn, stack);
+        Closing.all(certfn, second, stack);
     }
 
     private static HttpResponse<String> ask(String key, String name, String prefer) throws Exception {
+        return ask(certfn, key, name, prefer);
+    }
+
+    private static HttpResponse<String> ask(CertfnProcess process, String key, String name, String prefer) throws Exception {
         Map<String, String> headers = new HashMap<>(Map.of("Authorization", "APIKey " + key));
         if (prefer != null) {
             headers.put("Prefer", prefer);
         }
-        return certfn.post("/api/certificate", headers, "{\"domain\":\"" + name + "\"}");
+        return process.post("/api/certificate", headers, "{\"domain\":\"" + name + "\"}");
     }
 
     private static JsonNode tooMany(HttpResponse<String> r, String key) throws Exception {
@@ -81,13 +89,43 @@ class OrderLimitsIT {
 
         assertEquals(200, ask(GREEDY, "a.team.certfn.test", null).statusCode(), "the first order completes");
         assertEquals(200, ask(GREEDY, "b.team.certfn.test", null).statusCode(), "then the next may start");
-        JsonNode third = tooMany(ask(GREEDY, "c.team.certfn.test", null), "certfn.limits.new-certificates-per-hour");
-        assertTrue(third.path("detail").asText().contains("2 new certificates"), third.toString());
+        // The third, asked of the other instance: the count is in the store, not in one instance's memory.
+        JsonNode third = tooMany(ask(second, GREEDY, "c.team.certfn.test", null), "certfn.limits.new-certificates-per-hour");
+        assertTrue(third.path("detail").asText().contains("2 new certificates") && third.path("detail").asText().contains("all instances"),
+                third.toString());
         assertEquals(before + 3, stack.orderCount(), "the refused ones reached no CA");
 
         // What is stored is still served.
         HttpResponse<String> stored = ask(GREEDY, "a.team.certfn.test", null);
         assertEquals(200, stored.statusCode(), stored.body());
         assertTrue(JSON.readTree(stored.body()).path("cached").asBoolean());
+    }
+
+    /**
+     * The registered domain's quota (certfn.test here: an unlisted TLD counts as a public suffix) is
+     * shared by every caller and instance: once it is spent, a caller who ordered nothing is refused
+     * too, naming the limit — so the CA's own weekly limit is never reached by certfn.
+     */
+    @Test
+    void aRegisteredDomainsNewCertificatesAreCountedAcrossCallersAndInstances() throws Exception {
+        // Two instances of their own on a store of their own: the other test's orders do not count here.
+        Map<String, String> config = new HashMap<>(stack.certfnConfig());
+        config.put("certfn.store.file.path", Files.createTempDirectory("certfn-domain-quota").toString());
+        config.put("certfn.auth.api-keys", "greedy=" + GREEDY + ",other=" + OTHER);
+        config.put("certfn.policy", "{\"rules\":[{\"name\":\"team\",\"match\":{\"apiKey\":\"greedy\"},\"domains\":[\"*.team.certfn.test\"]},"
+                + "{\"name\":\"other\",\"match\":{\"apiKey\":\"other\"},\"domains\":[\"*.certfn.test\"]}]}");
+        config.put("certfn.limits.new-certificates-per-registered-domain", "3");
+        try (CertfnProcess one = CertfnProcess.start(config); CertfnProcess two = CertfnProcess.start(config)) {
+            assertEquals(200, ask(one, GREEDY, "x.team.certfn.test", null).statusCode());
+            assertEquals(200, ask(two, GREEDY, "y.team.certfn.test", null).statusCode());
+            assertEquals(200, ask(one, GREEDY, "z.team.certfn.test", null).statusCode());
+            int before = stack.orderCount();
+            // The tenant who ordered nothing yet is refused: the greedy one spent the domain's quota.
+            JsonNode refused = tooMany(ask(two, OTHER, "victim.certfn.test", null), "certfn.limits.new-certificates-per-registered-domain");
+            assertTrue(refused.path("detail").asText().contains("registered domain certfn.test"), refused.toString());
+            assertEquals(before, stack.orderCount(), "the refused order reached no CA");
+            // A stored certificate is still served.
+            assertEquals(200, ask(two, GREEDY, "x.team.certfn.test", null).statusCode());
+        }
     }
 }

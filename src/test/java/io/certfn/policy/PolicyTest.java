@@ -112,7 +112,8 @@ class PolicyTest {
         assertTrue(p.mayRenew(scheduler));
         assertDoesNotThrow(() -> p.checkRenewal(scheduler, List.of("www.example.com", "other.org")));
         DomainNotAllowedException e = assertThrows(DomainNotAllowedException.class, () -> p.check(scheduler, List.of("www.example.com")));
-        assertTrue(e.getMessage().contains("matches only scheduler (actions: [renew])") && e.getMessage().contains("never receive a key"),
+        assertTrue(e.getMessage().contains("matches only scheduler (actions: [renew])")
+                && e.getMessage().contains("do not allow the action 'certificate' (receive certificates and keys)"),
                 e.getMessage());
         // A full grant does both; a certificate-only grant cannot run sweeps.
         assertTrue(p.mayRenew(Caller.apiKey("web")));
@@ -155,5 +156,58 @@ class PolicyTest {
     private static void assertMessage(String text, String expected) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PolicyParser.parse(text, "test"));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void revokeAndObserveAreNeverImpliedByADefaultRule() {
+        Policy p = PolicyParser.parse("""
+                rules:
+                  - name: tenant
+                    match: { apiKey: tenant }
+                    domains: ["*.example.com"]
+                  - name: security
+                    match: { apiKey: security }
+                    domains: ["*.example.com"]
+                    actions: [revoke, observe]
+                """, "test");
+        Caller tenant = Caller.apiKey("tenant");
+        assertDoesNotThrow(() -> p.check(tenant, List.of("www.example.com")));
+        DomainNotAllowedException e = assertThrows(DomainNotAllowedException.class,
+                () -> p.check(tenant, List.of("www.example.com"), PolicyRule.REVOKE));
+        assertTrue(e.getMessage().contains("do not allow the action 'revoke'") && e.getMessage().contains("may not revoke"), e.getMessage());
+        assertFalse(p.may(tenant, PolicyRule.OBSERVE));
+        Caller security = Caller.apiKey("security");
+        assertDoesNotThrow(() -> p.check(security, List.of("www.example.com"), PolicyRule.REVOKE));
+        assertTrue(p.may(security, PolicyRule.OBSERVE));
+        assertThrows(DomainNotAllowedException.class, () -> p.check(security, List.of("www.example.com")), "no key for it");
+    }
+
+    @Test
+    void anIdentityCertfnCouldNotAuthenticateMayOnlyRenewWhateverTheRulesSay() {
+        Policy p = PolicyParser.parse("""
+                rules:
+                  - name: billing
+                    match: { issuer: aws, sub: "arn:aws:iam::1:role/billing" }
+                    domains: ["*"]
+                    actions: [certificate, renew, revoke, observe]
+                """, "test");
+        Caller forged = new Caller(Caller.Method.PLATFORM, "aws", "arn:aws:iam::1:role/billing", java.util.Map.of())
+                .unverified("the Lambda event (test)");
+        assertDoesNotThrow(() -> p.checkRenewal(forged, List.of("billing.example.com")));
+        assertTrue(p.mayRenew(forged));
+        for (String action : List.of(PolicyRule.CERTIFICATE, PolicyRule.REVOKE)) {
+            DomainNotAllowedException e = assertThrows(DomainNotAllowedException.class,
+                    () -> p.check(forged, List.of("billing.example.com"), action));
+            assertTrue(e.getMessage().contains("its identity comes from the Lambda event (test)"), e.getMessage());
+        }
+        assertFalse(p.may(forged, PolicyRule.OBSERVE));
+    }
+
+    @Test
+    void anUnknownActionIsRefusedListingTheKnownOnes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PolicyParser.parse(
+                "rules: [{name: r, match: {apiKey: k}, domains: ['*'], actions: [destroy]}]", "test"));
+        assertTrue(e.getMessage().contains("unknown action 'destroy'") && e.getMessage().contains("revoke (revoke certificates of its names)")
+                && e.getMessage().contains("observe (read readiness and metrics)"), e.getMessage());
     }
 }

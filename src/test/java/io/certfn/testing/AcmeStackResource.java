@@ -34,6 +34,8 @@ public class AcmeStackResource implements QuarkusTestResourceLifecycleManager {
     public static final String STRANGER_KEY = "stranger-key-0123456789";
     /** A scheduler's key: its rule may run the renewal sweep for every name and never receive a key. */
     public static final String SCHEDULER_KEY = "scheduler-key-0123456789";
+    /** An API key whose rule allows only observe (readiness and metrics on the cloud builds). */
+    public static final String OBSERVER_KEY = "observer-key-0123456789";
 
     private AcmeStack stack;
     private TestIssuer google;
@@ -65,7 +67,7 @@ public class AcmeStackResource implements QuarkusTestResourceLifecycleManager {
         config.put("certfn.store.cache-ttl", "0s");
         config.put("certfn.store.encryption-key", ENCRYPTION_KEY);
         config.put("certfn.auth.api-keys", "ops=" + OPS_KEY + ",web=" + WEB_KEY + ",stranger=" + STRANGER_KEY
-                + ",scheduler=" + SCHEDULER_KEY);
+                + ",scheduler=" + SCHEDULER_KEY + ",observer=" + OBSERVER_KEY);
         // The tests sweep again and again; the per-caller interval is tested by its own process (RenewalSweepLimitIT).
         config.put("certfn.renewal.sweep-interval", "0s");
         // The suite orders hundreds of certificates with one key; the limits are tested in OrderLimitsIT.
@@ -75,6 +77,7 @@ public class AcmeStackResource implements QuarkusTestResourceLifecycleManager {
                 {"rules": [
                   {"name": "ops", "match": {"apiKey": "ops"}, "domains": ["*"]},
                   {"name": "scheduler", "match": {"apiKey": "scheduler"}, "domains": ["*"], "actions": ["renew"]},
+                  {"name": "observer", "match": {"apiKey": "observer"}, "domains": ["*"], "actions": ["observe"]},
                   {"name": "web", "match": {"apiKey": "web"}, "domains": ["web.certfn.test", "*.apps.certfn.test"]},
                   {"name": "google-web", "match": {"issuer": "google", "email": "%s"}, "domains": ["token.certfn.test"]},
                   {"name": "billing-lambda", "match": {"issuer": "aws", "sub": "%s"}, "domains": ["billing.certfn.test"]}

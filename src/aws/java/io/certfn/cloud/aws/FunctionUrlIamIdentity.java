@@ -18,8 +18,14 @@ import org.jboss.logging.Logger;
 /**
  * The caller a Lambda Function URL with {@code AuthType AWS_IAM} verified: Lambda checks the
  * SigV4 signature and puts the signer in the event's {@code requestContext.authorizer.iam}.
- * Trusted only in this Lambda build and only with {@code certfn.platform.aws.function-url-auth=AWS_IAM};
+ * Read only in this Lambda build and only with {@code certfn.platform.aws.function-url-auth=AWS_IAM};
  * with {@code NONE} anyone could invoke the URL with a forged event field, so it is ignored.
+ *
+ * <p>Even with {@code AWS_IAM} the function cannot authenticate the identity: Lambda hands a direct
+ * {@code Invoke} the same event shape, so anyone allowed {@code lambda:InvokeFunction} on it can
+ * write any role ARN there. Such a caller is therefore {@linkplain Caller#unverified marked
+ * unverified} and may only run renewals, unless the operator sets {@code
+ * certfn.platform.aws.trust-direct-invokers=true}, stating that every direct invoker is trusted.
  *
  * <p>The caller's issuer is {@code aws} and its subject the IAM role ARN (from the session's
  * {@code assumed-role} ARN) or user ARN, so the policy's {@code {issuer: aws, sub: <role ARN>}}
@@ -31,7 +37,11 @@ public class FunctionUrlIamIdentity implements PlatformIdentity {
     private static final Logger LOG = Logger.getLogger(FunctionUrlIamIdentity.class);
     private static final Pattern ASSUMED_ROLE = Pattern.compile("arn:(aws[a-z-]*):sts::(\\d{12}):assumed-role/([^/]+)/.+");
 
+    private static final String UNVERIFIED = "the Lambda event's requestContext.authorizer.iam, which anyone allowed"
+            + " lambda:InvokeFunction on this function can write (certfn.platform.aws.trust-direct-invokers is false)";
+
     private final boolean trustIam;
+    private final boolean trustDirectInvokers;
 
     public FunctionUrlIamIdentity(CertfnConfig config) {
         String auth = config.platform().aws().functionUrlAuth().strip().toUpperCase(java.util.Locale.ROOT);
@@ -40,8 +50,12 @@ public class FunctionUrlIamIdentity implements PlatformIdentity {
                     + "AuthType), not '" + config.platform().aws().functionUrlAuth() + "'");
         }
         this.trustIam = auth.equals("AWS_IAM");
-        LOG.infof("Lambda Function URL auth type: %s%s", auth,
-                trustIam ? " (callers' IAM identities are accepted)" : " (event identities are ignored)");
+        this.trustDirectInvokers = trustIam && config.platform().aws().trustDirectInvokers();
+        LOG.infof("Lambda Function URL auth type: %s%s", auth, !trustIam ? " (event identities are ignored)"
+                : trustDirectInvokers ? " (callers' IAM identities receive what the policy grants; every principal allowed to"
+                        + " invoke the function directly is trusted to name any role)"
+                : " (callers' IAM identities may only run renewals: set certfn.platform.aws.trust-direct-invokers=true to let"
+                        + " them receive certificates)");
     }
 
     @Override
@@ -72,7 +86,8 @@ public class FunctionUrlIamIdentity implements PlatformIdentity {
         claims.put("userId", iam.getUserId());
         claims.put("principalOrgId", iam.getPrincipalOrgId());
         claims.put("via", "function-url-iam");
-        return Optional.of(new Caller(Caller.Method.PLATFORM, "aws", principalArn(iam.getUserArn()), claims));
+        Caller caller = new Caller(Caller.Method.PLATFORM, "aws", principalArn(iam.getUserArn()), claims);
+        return Optional.of(trustDirectInvokers ? caller : caller.unverified(UNVERIFIED));
     }
 
     /**

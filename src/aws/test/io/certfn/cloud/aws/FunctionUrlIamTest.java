@@ -1,6 +1,7 @@
 package io.certfn.cloud.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,7 +13,13 @@ import io.quarkus.test.junit.TestProfile;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The Lambda build behind a Function URL with AuthType AWS_IAM: the signer's role is the caller. */
+/**
+ * The Lambda build behind a Function URL with AuthType AWS_IAM, as the SAM template deploys it:
+ * Lambda hands a direct {@code Invoke} (anyone with {@code lambda:InvokeFunction}, or an EventBridge
+ * schedule given a role that may invoke it) the same event shape as a signed URL request ("Invoking
+ * Lambda function URLs", payload format 2.0), so the event's {@code authorizer.iam} is whatever the
+ * invoker wrote. Such an identity may run renewals and never receives a key.
+ */
 @QuarkusTest
 @QuarkusTestResource(AcmeStackResource.class)
 @TestProfile(FunctionUrlIamTest.AwsIam.class)
@@ -28,23 +35,24 @@ class FunctionUrlIamTest {
     private static final String SESSION = "arn:aws:sts::123456789012:assumed-role/billing/i-0abc";
 
     @Test
-    void theSignersRoleGetsWhatThePolicyGrantsIt() throws Exception {
-        JsonNode r = FunctionUrlEvents.invoke(FunctionUrlEvents.post("/api/certificate", "{\"domain\":\"billing.certfn.test\"}",
-                Map.of(), SESSION));
-        assertEquals(200, r.path("statusCode").asInt(), r.toString());
-        JsonNode cert = FunctionUrlEvents.body(r);
-        assertEquals("billing.certfn.test", cert.path("domain").asText());
-        assertTrue(cert.path("certificate").asText().startsWith("-----BEGIN CERTIFICATE-----"));
+    void aForgedDirectInvokeNamingAGrantedRoleGetsNoKey() throws Exception {
+        for (String path : new String[] {"/api/certificate", "/api/certificate/renew", "/api/certificate/revoke"}) {
+            JsonNode r = FunctionUrlEvents.invoke(FunctionUrlEvents.post(path, "{\"domain\":\"billing.certfn.test\"}", Map.of(), SESSION));
+            assertEquals(403, r.path("statusCode").asInt(), path + ": " + r);
+            assertFalse(r.path("body").asText().contains("PRIVATE KEY") || r.path("body").asText().contains("BEGIN CERTIFICATE"), r.toString());
+            JsonNode problem = FunctionUrlEvents.body(r);
+            assertEquals("domain_not_allowed", problem.path("code").asText());
+            assertTrue(problem.path("detail").asText().contains("arn:aws:iam::123456789012:role/billing"), problem.toString());
+            assertTrue(problem.path("detail").asText().contains("certfn.platform.aws.trust-direct-invokers"), problem.toString());
+        }
     }
 
     @Test
-    void otherNamesAreDeniedNamingTheRole() throws Exception {
-        JsonNode r = FunctionUrlEvents.invoke(FunctionUrlEvents.post("/api/certificate", "{\"domain\":\"web.certfn.test\"}",
-                Map.of(), SESSION));
-        assertEquals(403, r.path("statusCode").asInt(), r.toString());
-        JsonNode problem = FunctionUrlEvents.body(r);
-        assertEquals("domain_not_allowed", problem.path("code").asText());
-        assertTrue(problem.path("detail").asText().contains("arn:aws:iam::123456789012:role/billing"), problem.toString());
+    void theEventsRoleMayRunTheRenewalSweepWhichHandsOutNothing() throws Exception {
+        JsonNode r = FunctionUrlEvents.invoke(FunctionUrlEvents.post("/api/renewals", "", Map.of(), SESSION));
+        assertEquals(200, r.path("statusCode").asInt(), r.toString());
+        assertTrue(FunctionUrlEvents.body(r).has("renewed"), r.toString());
+        assertFalse(r.path("body").asText().contains("PRIVATE KEY"));
     }
 
     @Test

@@ -38,6 +38,28 @@ class FunctionUrlTest {
         assertEquals("default", config.getValue("quarkus.log.console.json.log-format", String.class));
     }
 
+    /**
+     * A Function URL with AuthType NONE is public: metrics (every certificate's name, expiry and failing
+     * renewal) and readiness (the store's and CA's errors) answer only a caller allowed to observe.
+     */
+    @Test
+    void metricsAndReadinessAnswerOnlyAnObserverWhileLivenessStaysOpen() {
+        for (String path : new String[] {"/q/metrics", "/q/health/ready", "/q/health"}) {
+            Response anonymous = given().get(path);
+            assertEquals(401, anonymous.statusCode(), path + ": " + anonymous.asString());
+            assertEquals("unauthenticated", anonymous.path("code"));
+            Response ops = given().header("Authorization", "APIKey " + AcmeStackResource.OPS_KEY).get(path);
+            assertEquals(403, ops.statusCode(), path + ": " + ops.asString());
+            org.junit.jupiter.api.Assertions.assertTrue(ops.<String>path("detail").contains("allows the action 'observe'"), ops.asString());
+            Response observer = given().header("Authorization", "APIKey " + AcmeStackResource.OBSERVER_KEY).get(path);
+            assertEquals(200, observer.statusCode(), path + ": " + observer.asString());
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(given().header("Authorization", "APIKey " + AcmeStackResource.OBSERVER_KEY)
+                .get("/q/metrics").asString().contains("certfn_"), "the observer reads certfn's meters");
+        assertEquals(200, given().get("/q/health/live").statusCode());
+        assertEquals(204, given().get("/healthz").statusCode());
+    }
+
     @Test
     void anApiKeyCallerGetsACertificateThroughTheLambdaHandler() {
         // Plain HTTP to the mock event server becomes a payload-2.0 event.

@@ -1,4 +1,4 @@
-package io.certfn.certs;
+package io.certfn.quota;
 
 import io.certfn.error.CertfnException;
 import java.time.Duration;

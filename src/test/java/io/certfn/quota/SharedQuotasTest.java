@@ -1,0 +1,92 @@
+package io.certfn.quota;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.certfn.auth.Caller;
+import io.certfn.config.CertfnConfig;
+import io.certfn.store.file.FileObjectStore;
+import io.certfn.testing.MutableClock;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The quotas shared through the store: two instances count together, windows slide, refusals name the key. */
+class SharedQuotasTest {
+
+    private final MutableClock clock = new MutableClock();
+
+    private static CertfnConfig.Limits limits(int perHour, int perDomain, Duration cooldown) {
+        return new CertfnConfig.Limits() {
+            public int ordersPerCaller() { return 10; }
+            public int orders() { return 50; }
+            public int newCertificatesPerHour() { return perHour; }
+            public int newCertificatesPerRegisteredDomain() { return perDomain; }
+            public Duration revocationCooldown() { return cooldown; }
+            public int waitsPerCaller() { return 50; }
+        };
+    }
+
+    @Test
+    void twoInstancesSharingAStoreCountOneCallersNewCertificatesTogether() throws Exception {
+        FileObjectStore store = new FileObjectStore(Files.createTempDirectory("quota"));
+        SharedQuotas one = new SharedQuotas(store, limits(3, 100, Duration.ofHours(48)), clock);
+        SharedQuotas two = new SharedQuotas(store, limits(3, 100, Duration.ofHours(48)), clock);
+        Caller greedy = Caller.apiKey("greedy");
+        one.chargeNewCertificate(greedy, List.of("a.team.example.com"));
+        two.chargeNewCertificate(greedy, List.of("b.team.example.com"));
+        clock.advance(Duration.ofMinutes(10));
+        one.chargeNewCertificate(greedy, List.of("c.team.example.com"));
+        TooManyRequestsException refused = assertThrows(TooManyRequestsException.class,
+                () -> two.chargeNewCertificate(greedy, List.of("d.team.example.com")));
+        assertTrue(refused.getMessage().contains("certfn.limits.new-certificates-per-hour"), refused.getMessage());
+        assertEquals(Duration.ofMinutes(50), refused.retryAfter().orElseThrow(), "until the first of the three leaves the hour");
+        // Another caller is not held up; after the hour the greedy one may order again.
+        two.chargeNewCertificate(Caller.apiKey("other"), List.of("x.example.org"));
+        clock.advance(Duration.ofMinutes(50));
+        two.chargeNewCertificate(greedy, List.of("d.team.example.com"));
+    }
+
+    @Test
+    void aRegisteredDomainsQuotaIsSharedByEveryCallerUnderIt() throws Exception {
+        FileObjectStore store = new FileObjectStore(Files.createTempDirectory("quota"));
+        SharedQuotas quotas = new SharedQuotas(store, limits(100, 2, Duration.ZERO), clock);
+        quotas.chargeNewCertificate(Caller.apiKey("team-a"), List.of("a.team.example.co.uk"));
+        quotas.chargeNewCertificate(Caller.apiKey("team-b"), List.of("*.other.example.co.uk"));
+        TooManyRequestsException refused = assertThrows(TooManyRequestsException.class,
+                () -> quotas.chargeNewCertificate(Caller.apiKey("victim"), List.of("www.example.co.uk")));
+        assertTrue(refused.getMessage().contains("registered domain example.co.uk"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("certfn.limits.new-certificates-per-registered-domain"), refused.getMessage());
+        // The refused caller's own counter was not charged: a refusal costs nothing.
+        quotas.chargeNewCertificate(Caller.apiKey("victim"), List.of("www.example.org"));
+        clock.advance(Duration.ofDays(7));
+        quotas.chargeNewCertificate(Caller.apiKey("victim"), List.of("www.example.co.uk"));
+    }
+
+    @Test
+    void aNameSetMayBeRevokedOncePerCooldownWhicheverInstanceAsks() throws Exception {
+        FileObjectStore store = new FileObjectStore(Files.createTempDirectory("quota"));
+        SharedQuotas one = new SharedQuotas(store, limits(100, 100, Duration.ofHours(48)), clock);
+        SharedQuotas two = new SharedQuotas(store, limits(100, 100, Duration.ofHours(48)), clock);
+        one.checkRevocation(List.of("b.example.com", "a.example.com"));
+        one.recordRevocation(List.of("b.example.com", "a.example.com"));
+        clock.advance(Duration.ofHours(47));
+        TooManyRequestsException refused = assertThrows(TooManyRequestsException.class,
+                () -> two.checkRevocation(List.of("a.example.com", "b.example.com")));
+        assertTrue(refused.getMessage().contains("certfn.limits.revocation-cooldown"), refused.getMessage());
+        assertEquals(Duration.ofHours(1), refused.retryAfter().orElseThrow());
+        two.checkRevocation(List.of("a.example.com")); // another name set
+        clock.advance(Duration.ofHours(1));
+        two.checkRevocation(List.of("a.example.com", "b.example.com"));
+    }
+
+    @Test
+    void registeredDomainsFollowThePublicSuffixList() {
+        assertEquals("example.com", RegisteredDomain.of("a.b.example.com"));
+        assertEquals("example.co.uk", RegisteredDomain.of("*.www.example.co.uk"));
+        assertEquals("myapp.herokuapp.com", RegisteredDomain.of("x.myapp.herokuapp.com"), "a private PSL suffix");
+        assertEquals("certfn.test", RegisteredDomain.of("a.team.certfn.test"), "an unlisted TLD: the implicit * rule");
+    }
+}
