@@ -1238,6 +1238,7 @@ public class Bench {
         env.put("CERTFN_AUTH_OIDC_JWKS_URL", issuerUrl() + "/jwks");
         // The benchmark orders far more certificates with one key than a tenant may (certfn.limits.*).
         env.put("CERTFN_LIMITS_NEW_CERTIFICATES_PER_HOUR", "1000000");
+        env.put("CERTFN_LIMITS_NEW_CERTIFICATES_PER_REGISTERED_DOMAIN", "1000000");
         env.put("CERTFN_LIMITS_ORDERS_PER_CALLER", "1000");
         env.put("CERTFN_LIMITS_WAITS_PER_CALLER", "100000");
         // A token issuer needs policy rules (deny by default, DESIGN §4).

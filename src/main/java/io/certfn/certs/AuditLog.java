@@ -1,6 +1,7 @@
 package io.certfn.certs;
 
 import io.certfn.auth.Caller;
+import io.certfn.error.LogText;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,9 +44,30 @@ public final class AuditLog {
         write(of("revoked", caller.describe(), cert.names(), "serial", cert.serial(), "reason", String.valueOf(cert.revocationReason())));
     }
 
+    /** The fields of a denial, as {@link #denied} writes them. */
+    static Map<String, String> deniedFields(Caller caller, List<String> names, String code) {
+        return of("denied", caller == null ? "-" : caller.describe(), names, "code", code);
+    }
+
     /** A request was refused with {@code code} ({@code caller} null when unauthenticated). */
     public static void denied(Caller caller, List<String> names, String code) {
-        write(of("denied", caller == null ? "-" : caller.describe(), names, "code", code));
+        write(deniedFields(caller, names, code));
+    }
+
+    /** The audit line of {@code fields}: {@code key=value} pairs, each value escaped and quoted where needed. */
+    static String line(Map<String, String> fields) {
+        StringBuilder line = new StringBuilder();
+        fields.forEach((key, value) -> line.append(line.isEmpty() ? "" : " ").append(key).append('=')
+                .append(quoted(LogText.of(value, Integer.MAX_VALUE))));
+        return line.toString();
+    }
+
+    /** {@code value}, in double quotes with {@code \\} and {@code "} escaped when it could be read as more than one field. */
+    static String quoted(String value) {
+        if (!value.isEmpty() && value.chars().noneMatch(c -> c == ' ' || c == '=' || c == '"' || c == '\\')) {
+            return value;
+        }
+        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
     private static Map<String, String> of(String event, String caller, List<String> names, String... more) {
@@ -59,16 +81,19 @@ public final class AuditLog {
         return fields;
     }
 
-    /** The fields as the message and, for the one record, in the MDC (values the thread had before are put back). */
+    /**
+     * The fields as the message and, for the one record, in the MDC (values the thread had before are
+     * put back). Subjects and names come from callers (a token's {@code sub}, an event's role ARN), so
+     * every value is made safe for one line ({@link LogText}) and quoted logfmt-style when it holds a
+     * space, {@code =} or {@code "}: no value can end the line or add a field of its own.
+     */
     private static void write(Map<String, String> fields) {
-        StringBuilder line = new StringBuilder();
         Map<String, Object> before = new LinkedHashMap<>();
         for (Map.Entry<String, String> field : fields.entrySet()) {
-            line.append(line.isEmpty() ? "" : " ").append(field.getKey()).append('=').append(field.getValue());
-            before.put(field.getKey(), MDC.put(field.getKey(), field.getValue()));
+            before.put(field.getKey(), MDC.put(field.getKey(), LogText.of(field.getValue(), Integer.MAX_VALUE)));
         }
         try {
-            LOG.info(line);
+            LOG.info(line(fields));
         } finally {
             before.forEach((key, old) -> {
                 if (old == null) {

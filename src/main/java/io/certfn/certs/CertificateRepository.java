@@ -97,6 +97,14 @@ public class CertificateRepository {
 
     /** The stored certificate {@code id}, if there is a readable one. */
     public Optional<Found> find(String id) {
+        return find(id, names -> true);
+    }
+
+    /**
+     * The certificate stored as {@code id}; its private key is opened only when {@code openKeyFor}
+     * accepts its names, else it comes without one (the sweep decrypts nothing a caller may not renew).
+     */
+    public Optional<Found> find(String id, java.util.function.Predicate<java.util.List<String>> openKeyFor) {
         String key = certificateKey(id);
         Optional<Versioned> object = store.get(key);
         if (object.isEmpty()) {
@@ -109,6 +117,9 @@ public class CertificateRepository {
             // An unreadable object is never served; a new order replaces it.
             LOG.errorf("Stored certificate %s is unreadable and will be re-issued: %s", id, e.getMessage());
             return Optional.empty();
+        }
+        if (!openKeyFor.test(stored.names())) {
+            return Optional.of(new Found(stored.withPrivateKey(null), object.get().version()));
         }
         Found found = new Found(stored.withPrivateKey(sealer.open(stored.privateKey(), key)), object.get().version());
         if (sealer.needsReseal(stored.privateKey())) {
@@ -239,7 +250,15 @@ public class CertificateRepository {
                 return store.get(key).flatMap(v -> {
                     try {
                         PendingOrder order = json.readValue(v.data(), PendingOrder.class);
-                        return Optional.of(new PendingOrder(order.orderUrl(), sealer.open(order.keyPair(), key), order.createdAt(), order.directory()));
+                        PendingOrder opened = new PendingOrder(order.orderUrl(), sealer.open(order.keyPair(), key), order.createdAt(),
+                                order.directory());
+                        if (sealer.needsReseal(order.keyPair())) {
+                            // Written in clear by an older release (or sealed with the previous key): sealed now, not when
+                            // the order ends; another writer winning is fine, its checkpoint is current.
+                            store.putIfVersion(key, write(new PendingOrder(order.orderUrl(), sealer.seal(opened.keyPair(), key),
+                                    order.createdAt(), order.directory())), v.version());
+                        }
+                        return Optional.of(opened);
                     } catch (IOException e) {
                         LOG.warnf("Order checkpoint %s is unreadable; ignoring it: %s", key, e.getMessage());
                         return Optional.empty();

@@ -15,11 +15,16 @@ public final class LogText {
 
     /** {@code value} with control characters as {@code \\uXXXX} and cut to {@link #MAX} characters ("null" for null). */
     public static String of(String value) {
+        return of(value, MAX);
+    }
+
+    /** {@code value} with control characters escaped, cut to {@code max} characters (audit lines keep every name). */
+    public static String of(String value, int max) {
         if (value == null) {
             return "null";
         }
-        StringBuilder out = new StringBuilder(Math.min(value.length(), MAX) + 8);
-        for (int i = 0; i < value.length() && out.length() < MAX; i++) {
+        StringBuilder out = new StringBuilder(Math.min(value.length(), max) + 8);
+        for (int i = 0; i < value.length() && out.length() < max; i++) {
             char c = value.charAt(i);
             if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
                 out.append(String.format("\\u%04x", (int) c));
@@ -27,8 +32,8 @@ public final class LogText {
                 out.append(c);
             }
         }
-        if (out.length() >= MAX && value.length() > MAX) {
-            out.setLength(MAX);
+        if (out.length() >= max && value.length() > max) {
+            out.setLength(max);
             out.append('…');
         }
         return out.toString();

@@ -59,6 +59,13 @@ public final class PolicyParser {
                 }
                 matchMap.put(f.getKey(), f.getValue().asText());
             });
+            if (!matchMap.containsKey("issuer") && !matchMap.containsKey("apiKey")) {
+                // {sub: X} alone would admit a token of every trusted issuer whose sub is X: a GitHub
+                // workflow, a Google account, another tenant's app may all be able to choose it.
+                throw new IllegalArgumentException(where + " matches " + matchMap.keySet() + " but no issuer or apiKey, so it would"
+                        + " match a token of every trusted issuer that carries those values; add issuer: <preset or iss URL>"
+                        + " (google, azure, aws, oidc, ...), or issuer: '*' to mean every token issuer on purpose");
+            }
             JsonNode domains = node.path("domains");
             if (!domains.isArray() || domains.isEmpty()) {
                 throw new IllegalArgumentException(where + " needs a non-empty 'domains' list");

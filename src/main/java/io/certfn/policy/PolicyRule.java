@@ -8,12 +8,16 @@ import java.util.Set;
 /**
  * One rule: callers matching every entry of {@code match} may have names granted by
  * {@code domains}. Match keys: {@code apiKey} (the key's name); {@code issuer} (a preset name
- * such as {@code google}, or the exact {@code iss} URL); {@code sub}; any other key is a claim
+ * such as {@code google}, the exact {@code iss} URL, or {@code *} for every token issuer; every
+ * rule names an issuer or an API key, so none applies across issuers by accident); {@code sub}; any other key is a claim
  * path (see {@link Caller#claimValues}) that matches when one of its values equals the text.
  * {@code actions} limits what its callers may do ({@link #ALL} unless the rule says otherwise): a
  * scheduler's rule is {@code actions: [renew]}, so its identity can never receive a key.
  */
 public record PolicyRule(String name, Map<String, String> match, List<DomainPattern> domains, Set<String> actions) {
+
+    /** {@code issuer: '*'}: every token issuer and platform, said on purpose (a rule must name its issuer). */
+    public static final String ANY_ISSUER = "*";
 
     /** Receive certificates and keys ({@code POST /api/certificate}, {@code /renew}). */
     public static final String CERTIFICATE = "certificate";
@@ -73,7 +77,7 @@ public record PolicyRule(String name, Map<String, String> match, List<DomainPatt
             boolean ok = switch (entry.getKey()) {
                 case "apiKey" -> caller.method() == Caller.Method.API_KEY && caller.subject().equals(expected);
                 case "issuer" -> caller.method() != Caller.Method.API_KEY
-                        && (caller.issuer().equals(expected) || caller.claimValues("iss").contains(expected));
+                        && (expected.equals(ANY_ISSUER) || caller.issuer().equals(expected) || caller.claimValues("iss").contains(expected));
                 case "sub" -> caller.method() != Caller.Method.API_KEY && caller.subject().equals(expected);
                 default -> caller.claimValues(entry.getKey()).contains(expected);
             };

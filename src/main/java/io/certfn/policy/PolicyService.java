@@ -37,8 +37,11 @@ public class PolicyService {
                 platformIdentities.stream().flatMap(p -> p.trustSetting().stream()).toList());
         for (PolicyRule rule : policy.rules()) {
             String issuer = rule.match().get("issuer");
-            if (issuer != null && rule.match().size() == 1 && platforms.contains(issuer)) {
-                LOG.warnf("Policy rule '%s' matches every %s token in the world: add a claim such as sub or email", rule.name(), issuer);
+            if (issuer != null && rule.match().size() == 1 && (platforms.contains(issuer) || issuer.equals("oidc")
+                    || issuer.equals(PolicyRule.ANY_ISSUER))) {
+                LOG.warnf("Policy rule '%s' matches every %s token its issuer signs (for a public issuer such as GitHub Actions,"
+                        + " every workflow in the world): add a claim such as sub or email", rule.name(),
+                        issuer.equals(PolicyRule.ANY_ISSUER) ? "trusted issuer's" : issuer);
             }
         }
         if (policy.isOpen()) {

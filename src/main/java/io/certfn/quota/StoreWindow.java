@@ -20,8 +20,11 @@ import java.util.Optional;
  */
 final class StoreWindow {
 
-    /** Conditional writes lost in a row before the store is reported busy (each loser re-reads). */
-    private static final int ATTEMPTS = 8;
+    /**
+     * Conditional writes lost in a row before the store is reported busy (each loser re-reads after a
+     * short random pause, so a burst of first orders for one registered domain gets through in turn).
+     */
+    private static final int ATTEMPTS = 25;
 
     private final ObjectStore store;
 
@@ -51,6 +54,7 @@ final class StoreWindow {
             if (written.isPresent()) {
                 return Optional.empty();
             }
+            pause(attempt);
         }
         throw new StorageUnavailableException("The shared counter " + key + " changed under " + ATTEMPTS
                 + " conditional writes in a row; ask again shortly.", null);
@@ -70,6 +74,16 @@ final class StoreWindow {
     private static Duration waitFor(List<Instant> inWindow, int limit, Duration window, Instant now) {
         Duration wait = Duration.between(now, inWindow.get(inWindow.size() - limit).plus(window));
         return wait.isNegative() ? Duration.ZERO : wait;
+    }
+
+    /** 5–50 ms, random: writers that lost together do not all try again together. */
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(5 + java.util.concurrent.ThreadLocalRandom.current().nextInt(5 + Math.min(attempt, 9) * 5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageUnavailableException("Interrupted while counting against a shared quota", e);
+        }
     }
 
     private static List<Instant> parse(byte[] data, Instant since) {

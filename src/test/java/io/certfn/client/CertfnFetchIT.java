@@ -377,17 +377,26 @@ class CertfnFetchIT {
         });
         platform.start();
         String base = "http://127.0.0.1:" + platform.getAddress().getPort();
+        // Every curl command line is recorded, as another user's `ps` would see it.
+        Path argv = dir.resolve("curl-argv");
+        Path shims = shim(dir, "curl", "printf '%s\\n' \"$*\" >> " + argv + "\nexec " + realCommand("curl") + " \"$@\"");
         try {
             Run github = run(dir, Map.of("ACTIONS_ID_TOKEN_REQUEST_URL", base + "/github?api-version=2.0",
-                    "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "gh-request-token"), "--identity", "github", "--audience", AUDIENCE,
+                    "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "gh-request-token", "PATH", shims + ":" + System.getenv("PATH")),
+                    "--identity", "github", "--audience", AUDIENCE,
                     "--domain", "gce.certfn.test", "--cert", dir.resolve("gh.crt").toString(), "--key", dir.resolve("gh.key").toString());
             assertEquals(0, github.exit(), github.out());
-            Run azure = run(dir, Map.of("IDENTITY_ENDPOINT", base + "/msi/token", "IDENTITY_HEADER", "identity-header-secret"),
+            Run azure = run(dir, Map.of("IDENTITY_ENDPOINT", base + "/msi/token", "IDENTITY_HEADER", "identity-header-secret",
+                    "PATH", shims + ":" + System.getenv("PATH")),
                     "--identity", "azure", "--audience", AUDIENCE, "--domain", "gce.certfn.test",
                     "--cert", dir.resolve("az.crt").toString(), "--key", dir.resolve("az.key").toString());
             assertEquals(0, azure.exit(), azure.out());
             assertEquals(List.of("github api-version=2.0&audience=https%3A%2F%2Fcertfn.fetch.test",
                     "azure api-version=2019-08-01&resource=https%3A%2F%2Fcertfn.fetch.test"), asked);
+            String commandLines = Files.readString(argv);
+            assertTrue(commandLines.contains("/github") && commandLines.contains("/msi/token"), commandLines);
+            assertTrue(!commandLines.contains("gh-request-token") && !commandLines.contains("identity-header-secret"),
+                    "no platform secret on a command line: " + commandLines);
             // Kubernetes: a projected service-account token, read from its file.
             Path token = dir.resolve("projected-token");
             Files.writeString(token, idToken(AUDIENCE) + "\n");
@@ -416,6 +425,149 @@ class CertfnFetchIT {
         Run noKey = run(dir, Map.of("CERTFN_API_KEY", ""), "--domain", "x.certfn.test", "--cert", "a", "--key", "b");
         assertEquals(2, noKey.exit());
         assertTrue(noKey.out().contains("--api-key-file or CERTFN_API_KEY"), noKey.out());
+    }
+
+    /** A folder holding an executable {@code name} running {@code body} (sh), to put first on PATH. */
+    private static Path shim(Path dir, String name, String body) throws IOException {
+        Path shims = Files.createDirectories(dir.resolve("shims-" + name));
+        Path file = shims.resolve(name);
+        Files.writeString(file, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return shims;
+    }
+
+    private static String realCommand(String name) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", "command -v " + name).start();
+        String path = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(0, p.waitFor(), name + " is installed");
+        return path;
+    }
+
+    @Test
+    void plainHttpToAnotherMachineIsRefusedBeforeAnythingIsSent(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("api-key"), OPS);
+        for (String server : List.of("http://certfn.example.com", "http://localhost:1@certfn.example.com", "certfn.example.com")) {
+            Run r = run(dir, Map.of(), "--server", server, "--domain", "x.certfn.test", "--cert", dir.resolve("c").toString(),
+                    "--key", dir.resolve("k").toString(), "--api-key-file", dir.resolve("api-key").toString());
+            assertEquals(2, r.exit(), server + ": " + r.out());
+            assertTrue(r.out().contains("--server"), r.out());
+        }
+        Run http = run(dir, Map.of(), "--server", "http://certfn.example.com", "--domain", "x.certfn.test", "--cert", "c", "--key", "k",
+                "--api-key-file", dir.resolve("api-key").toString());
+        assertTrue(http.out().contains("plain HTTP") && http.out().contains("127.0.0.1, localhost or [::1]"), http.out());
+    }
+
+    @Test
+    void aWildcardNameReachesCertfnAsWrittenWhateverFilesAreAround(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("x.certfn.test"), "a file the shell would match");
+        Run r = fetch(dir, "*.certfn.test", NARROW);
+        assertEquals(1, r.exit(), r.out());
+        assertTrue(r.out().contains("'*.certfn.test'"), "the name was sent as written, not expanded: " + r.out());
+    }
+
+    @Test
+    void aSymlinkedTargetIsWrittenThroughKeepingItsOwnerGroupAndMode(@TempDir Path dir) throws Exception {
+        Path real = Files.createDirectories(dir.resolve("real"));
+        Files.writeString(real.resolve("key.pem"), "old key\n");
+        Files.writeString(real.resolve("cert.pem"), "old cert\n");
+        Files.setPosixFilePermissions(real.resolve("key.pem"), PosixFilePermissions.fromString("rw-r-----"));
+        java.nio.file.attribute.PosixFileAttributeView view = Files.getFileAttributeView(real.resolve("key.pem"),
+                java.nio.file.attribute.PosixFileAttributeView.class);
+        java.nio.file.attribute.GroupPrincipal group = view.readAttributes().group();
+        if ("root".equals(System.getProperty("user.name"))) {
+            group = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("daemon");
+            view.setGroup(group);
+        }
+        Files.createSymbolicLink(dir.resolve("tls.key"), real.resolve("key.pem"));
+        Files.createSymbolicLink(dir.resolve("tls.crt"), real.resolve("cert.pem"));
+        Run r = fetch(dir, "linked.certfn.test", OPS);
+        assertEquals(0, r.exit(), r.out());
+        assertTrue(Files.isSymbolicLink(dir.resolve("tls.key")) && Files.isSymbolicLink(dir.resolve("tls.crt")), "the links stay");
+        assertTrue(Files.readString(real.resolve("key.pem")).contains("PRIVATE KEY"), "written through to the link's target");
+        assertTrue(Files.readString(real.resolve("cert.pem")).contains("BEGIN CERTIFICATE"));
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(real.resolve("key.pem"))), "mode kept");
+        assertEquals(group, Files.readAttributes(real.resolve("key.pem"), java.nio.file.attribute.PosixFileAttributes.class).group(),
+                "group kept");
+        assertEquals(List.of(), leftovers(real));
+    }
+
+    @Test
+    void aFailureBetweenTheTwoRenamesPutsThePreviousKeyBack(@TempDir Path dir) throws Exception {
+        assertEquals(0, fetch(dir, "rollback.certfn.test", OPS).exit());
+        byte[] cert = Files.readAllBytes(dir.resolve("tls.crt"));
+        byte[] key = Files.readAllBytes(dir.resolve("tls.key"));
+        TestStore.makeDue(store, "rollback.certfn.test");
+        // The certificate's rename fails (a full disk, a read-only bind mount): mv fails for that target only.
+        Path shims = shim(dir, "mv", "for last; do :; done\ncase $last in *tls.crt) echo 'mv: cannot move: No space left' >&2; exit 1 ;; esac\n"
+                + "exec " + realCommand("mv") + " \"$@\"");
+        Path keyFile = dir.resolve("api-key");
+        Run failed = run(dir, Map.of("PATH", shims + ":" + System.getenv("PATH")), "--domain", "rollback.certfn.test",
+                "--cert", dir.resolve("tls.crt").toString(), "--key", dir.resolve("tls.key").toString(), "--api-key-file", keyFile.toString());
+        assertEquals(4, failed.exit(), failed.out());
+        assertTrue(failed.out().contains("the previous key and certificate are in place"), failed.out());
+        assertArrayEquals(key, Files.readAllBytes(dir.resolve("tls.key")), "the previous key is back");
+        assertArrayEquals(cert, Files.readAllBytes(dir.resolve("tls.crt")), "beside its own certificate");
+        assertEquals(List.of(), leftovers(dir));
+        Run again = fetch(dir, "rollback.certfn.test", OPS);
+        assertEquals(0, again.exit(), again.out());
+        assertInstalled(dir, "rollback.certfn.test");
+    }
+
+    @Test
+    void aFailedReloadIsRunAgainByTheNextRunEvenWhenNothingChanged(@TempDir Path dir) throws Exception {
+        Path keyFile = dir.resolve("api-key");
+        Files.writeString(keyFile, OPS);
+        String reload = "[ -f " + dir.resolve("server-up") + " ] && echo reloaded >> " + dir.resolve("reloads");
+        String[] args = {"--domain", "reload.certfn.test", "--cert", dir.resolve("tls.crt").toString(), "--key",
+            dir.resolve("tls.key").toString(), "--api-key-file", keyFile.toString(), "--reload", reload};
+        Run first = run(dir, Map.of(), args);
+        assertEquals(5, first.exit(), first.out());
+        assertTrue(first.out().contains("the next run tries again"), first.out());
+        Files.writeString(dir.resolve("server-up"), "");
+        Run second = run(dir, Map.of(), args);
+        assertEquals(0, second.exit(), second.out());
+        assertTrue(second.out().contains("reloading, the last reload failed"), second.out());
+        assertEquals(1, reloads(dir));
+        assertEquals(0, run(dir, Map.of(), args).exit());
+        assertEquals(1, reloads(dir), "once it succeeded, an unchanged certificate reloads nothing");
+    }
+
+    @Test
+    void limitsAndBusyAnswersWithRetryAfterAreWaitedOutWithinMaxWait(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("api-key"), OPS);
+        String answer = certfn.post("/api/certificate", "APIKey " + OPS, "{\"domain\":\"busy.certfn.test\"}").body();
+        // certfn as it answers under load: a shared quota, the CA failing, a lease held; then the certificate.
+        List<String> answers = new ArrayList<>(List.of("429 too_many_requests", "502 acme_error", "503 lock_busy"));
+        HttpServer busy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        busy.createContext("/", exchange -> {
+            if (answers.isEmpty()) {
+                TestIssuer.respond(exchange, 200, answer);
+                return;
+            }
+            String[] next = answers.remove(0).split(" ");
+            exchange.getResponseHeaders().add("Retry-After", "1");
+            exchange.getResponseHeaders().add("Content-Type", "application/problem+json");
+            TestIssuer.respond(exchange, Integer.parseInt(next[0]), "{\"code\":\"" + next[1] + "\",\"detail\":\"busy\"}");
+        });
+        busy.start();
+        try {
+            String server = "http://127.0.0.1:" + busy.getAddress().getPort();
+            String[] args = {"--server", server, "--domain", "busy.certfn.test", "--cert", dir.resolve("tls.crt").toString(),
+                "--key", dir.resolve("tls.key").toString(), "--api-key-file", dir.resolve("api-key").toString()};
+            Run r = run(dir, Map.of(), args);
+            assertEquals(0, r.exit(), r.out());
+            assertTrue(r.out().contains("certfn answered 429 too_many_requests; asking again in 1s")
+                    && r.out().contains("certfn answered 502 acme_error; asking again in 1s")
+                    && r.out().contains("certfn answered 503 lock_busy; asking again in 1s"), r.out());
+            assertInstalled(dir, "busy.certfn.test");
+            answers.add("429 too_many_requests");
+            Run limited = run(dir, Map.of(), concat(args, "--max-wait", "0"));
+            assertEquals(1, limited.exit(), limited.out());
+            assertTrue(limited.out().contains("certfn refused (429 too_many_requests, 1 Retry-After beyond --max-wait 0s): busy"),
+                    limited.out());
+        } finally {
+            busy.stop(0);
+        }
     }
 
     /** A Google-shaped ID token for the VM's service account, as the metadata server mints it. */

@@ -107,5 +107,14 @@ class ClientExamplesTest {
         assertEquals("certfn-fetch", pod.path("serviceAccountName").asText());
         JsonNode role = docs.stream().filter(d -> d.path("kind").asText().equals("Role")).findFirst().orElseThrow();
         assertEquals("www-tls", role.at("/rules/0/resourceNames/0").asText(), "the Role reaches only its Secret");
+        // Every rule is limited to that Secret, and none creates one (a new service-account-token Secret mints a token).
+        for (JsonNode rule : role.path("rules")) {
+            assertEquals("[\"www-tls\"]", rule.path("resourceNames").toString(), "every rule names the one Secret: " + rule);
+            for (JsonNode verb : rule.path("verbs")) {
+                assertTrue(List.of("get", "update").contains(verb.asText()), "the Role may only read and update: " + rule);
+            }
+        }
+        String reload = cronJob.at("/spec/jobTemplate/spec/template/spec/containers/0/args/0").asText();
+        assertTrue(reload.contains("kubectl replace -f -") && !reload.contains("kubectl apply"), "the Secret is updated, never created: " + reload);
     }
 }

@@ -109,16 +109,21 @@ public final class AcmeStack implements AutoCloseable {
 
     /** certfn settings pointing at this stack (CA, trust, RFC 2136 with TSIG). */
     public Map<String, String> certfnConfig() {
-        return Map.of(
-                "certfn.acme.directory", get("ACME_DIRECTORY"),
-                "certfn.acme.trust-store", get("ACME_TRUST_STORE"),
-                "certfn.dns.rfc2136.server", get("DNS_SERVER"),
-                "certfn.dns.rfc2136.tsig-key-name", get("TSIG_KEY_NAME"),
-                "certfn.dns.rfc2136.tsig-secret", get("TSIG_SECRET"),
-                "certfn.dns.rfc2136.tsig-algorithm", get("TSIG_ALGORITHM"),
-                // Knot is the zone's only name server (ns.certfn.test = 127.0.0.1), on its test port.
-                "certfn.dns.resolver", get("DNS_SERVER"),
-                "certfn.dns.nameserver-port", get("DNS_SERVER").substring(get("DNS_SERVER").lastIndexOf(':') + 1));
+        Map<String, String> config = new java.util.HashMap<>();
+        config.put("certfn.acme.directory", get("ACME_DIRECTORY"));
+        config.put("certfn.acme.trust-store", get("ACME_TRUST_STORE"));
+        config.put("certfn.dns.rfc2136.server", get("DNS_SERVER"));
+        config.put("certfn.dns.rfc2136.tsig-key-name", get("TSIG_KEY_NAME"));
+        config.put("certfn.dns.rfc2136.tsig-secret", get("TSIG_SECRET"));
+        config.put("certfn.dns.rfc2136.tsig-algorithm", get("TSIG_ALGORITHM"));
+        // Knot is the zone's only name server (ns.certfn.test = 127.0.0.1), on its test port.
+        config.put("certfn.dns.resolver", get("DNS_SERVER"));
+        config.put("certfn.dns.nameserver-port", get("DNS_SERVER").substring(get("DNS_SERVER").lastIndexOf(':') + 1));
+        // The suite orders hundreds of certificates under certfn.test, many with one key; the shared
+        // quotas are tested where they are set low (SharedQuotasTest, OrderLimitsIT).
+        config.put("certfn.limits.new-certificates-per-registered-domain", "1000000");
+        config.put("certfn.limits.new-certificates-per-hour", "1000000");
+        return Map.copyOf(config);
     }
 
     /** How many orders Pebble has created so far (from its log). */

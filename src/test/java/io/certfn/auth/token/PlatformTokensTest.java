@@ -243,7 +243,19 @@ class PlatformTokensTest {
         Caller google = verifier.verify(TestIssuer.sign(google("web@my-project.iam.gserviceaccount.com"), rsa, "RS256"));
         Policy apiKeyOnly = PolicyParser.parse("rules: [{name: k, match: {apiKey: \"104633451930871912345\"}, domains: ['*']}]", "t");
         assertThrows(DomainNotAllowedException.class, () -> apiKeyOnly.check(google, List.of("example.com")));
-        Policy subOnly = PolicyParser.parse("rules: [{name: s, match: {sub: web}, domains: ['*']}]", "t");
+        Policy subOnly = PolicyParser.parse("rules: [{name: s, match: {issuer: '*', sub: web}, domains: ['*']}]", "t");
         assertThrows(DomainNotAllowedException.class, () -> subOnly.check(Caller.apiKey("web"), List.of("example.com")));
+    }
+
+    @Test
+    void aRuleNamingNeitherIssuerNorApiKeyIsRefusedSoItCannotMatchAcrossIssuers() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PolicyParser.parse("rules: [{name: s, match: {sub: web}, domains: ['*']}]", "t"));
+        assertTrue(e.getMessage().contains("rule 's' matches [sub] but no issuer or apiKey") && e.getMessage().contains("issuer: '*'"),
+                e.getMessage());
+        // Said on purpose, '*' matches a token of any trusted issuer, never an API key.
+        Policy any = PolicyParser.parse("rules: [{name: s, match: {issuer: '*', sub: \"104633451930871912345\"}, domains: ['*']}]", "t");
+        Caller google = verifier.verify(TestIssuer.sign(google("web@my-project.iam.gserviceaccount.com"), rsa, "RS256"));
+        assertDoesNotThrow(() -> any.check(google, List.of("example.com")));
     }
 }
