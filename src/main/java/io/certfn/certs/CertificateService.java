@@ -110,7 +110,7 @@ public class CertificateService {
                 return new Outcome.Ready(cert, true);
             }
         }
-        return await(caller, spec, budget, "obtain", countedAsNew(stored));
+        return await(caller, spec, budget, "obtain");
     }
 
     /**
@@ -154,7 +154,7 @@ public class CertificateService {
                     + cert.notAfter() + ". Renewing early wastes the CA's rate limits.",
                     Duration.between(now, cert.renewAfter()));
         }
-        return await(caller, spec, budget, "renew", countedAsNew(stored));
+        return await(caller, spec, budget, "renew");
     }
 
     /**
@@ -231,14 +231,14 @@ public class CertificateService {
 
     /**
      * Joins the running job for {@code spec} or starts one; a new job counts against the caller's
-     * {@link OrderLimits} ({@code newCertificate}: the CA will count it as new), and so does the wait.
+     * {@link OrderLimits}, and so does the wait.
      */
-    private Outcome await(Caller caller, CertificateSpec spec, Duration budget, String mode, boolean newCertificate) {
+    private Outcome await(Caller caller, CertificateSpec spec, Duration budget, String mode) {
         try (OrderLimits.Permit wait = limits.waiting(caller)) {
             String jobKey = jobKey(spec, mode);
             CompletableFuture<Outcome.Ready> job = running.get(jobKey);
             if (job == null) {
-                OrderLimits.Permit order = limits.startOrder(caller, spec.names(), newCertificate);
+                OrderLimits.Permit order = limits.startOrder(caller);
                 CompletableFuture<Outcome.Ready> mine = new CompletableFuture<>();
                 job = running.putIfAbsent(jobKey, mine);
                 if (job != null) {
@@ -353,6 +353,11 @@ public class CertificateService {
             OrderFence fence = lease::confirm;
             OrderCheckpoint checkpoint = repository.checkpoint(id);
             discardIfAlreadyStored(checkpoint.fencedBy(fence), current);
+            if (checkpoint.load().isEmpty() && countedAsNew(current)) {
+                // Here, under the lease and with no order to resume, exactly one charge per order the CA counts as new:
+                // a stampede of requests on many instances is one order, and one charge.
+                limits.chargeNewCertificate(caller, spec.names());
+            }
             // Named in replaces only at the CA and account that issued it (the issuer decides), never once revoked.
             Optional<OrderRequest.Replaced> replaces = current.map(CertificateRepository.Found::certificate).filter(cert -> !cert.isRevoked())
                     .map(cert -> new OrderRequest.Replaced(Pem.readCertificates(cert.certificate()).get(0), cert.directory(), cert.account()));

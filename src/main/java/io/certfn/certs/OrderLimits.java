@@ -39,22 +39,22 @@ public class OrderLimits {
     }
 
     /**
-     * Claims a running order of {@code names} for {@code caller}; {@code newCertificate} when the CA
-     * counts it as new (no {@code replaces}): then it is charged to the shared quotas too.
+     * Claims a running order for {@code caller} on this instance.
      *
      * @throws TooManyRequestsException naming the limit that is reached
      */
-    public Permit startOrder(Caller caller, List<String> names, boolean newCertificate) {
-        Permit running = startRunning(caller);
-        if (newCertificate) {
-            try {
-                quotas.chargeNewCertificate(caller, names);
-            } catch (RuntimeException e) {
-                running.close();
-                throw e;
-            }
-        }
-        return running;
+    public Permit startOrder(Caller caller) {
+        return startRunning(caller);
+    }
+
+    /**
+     * Charges a new certificate of {@code names} to the shared quotas (see {@link SharedQuotas});
+     * called once an order is sure to reach the CA.
+     *
+     * @throws TooManyRequestsException naming the quota that is spent
+     */
+    public void chargeNewCertificate(Caller caller, List<String> names) {
+        quotas.chargeNewCertificate(caller, names);
     }
 
     private synchronized Permit startRunning(Caller caller) {

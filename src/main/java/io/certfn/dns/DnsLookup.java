@@ -117,7 +117,12 @@ public final class DnsLookup {
         }
     }
 
-    /** Where {@code name} leads after following CNAMEs; {@code name} itself when it has none. */
+    /**
+     * Where {@code name} leads after following CNAMEs; {@code name} itself when it has none.
+     *
+     * @throws DnsException when a target is no host name, or the last one is neither an {@code
+     *     _acme-challenge} name nor in a delegation zone
+     */
     public String canonicalName(String name) {
         Name current = absolute(name);
         for (int i = 0; i < MAX_CNAME_CHAIN; i++) {
@@ -126,10 +131,13 @@ public final class DnsLookup {
                     .filter(r -> r instanceof CNAMERecord && r.getName().equals(owner))
                     .map(r -> ((CNAMERecord) r).getTarget()).findFirst();
             if (target.isEmpty()) {
+                if (i > 0) {
+                    // Where the record will be written; the names a chain passes through are only read.
+                    requireChallengeTarget(name, relative(current));
+                }
                 return relative(current);
             }
             requireHostName(name, target.get());
-            requireChallengeTarget(name, relative(target.get()));
             current = target.get();
         }
         throw new DnsException("The CNAME chain from " + name + " is longer than " + MAX_CNAME_CHAIN + " links.");

@@ -42,7 +42,18 @@ final class StoreWindow {
     Optional<Duration> take(String key, int limit, Duration window, Instant at) {
         Instant now = at.truncatedTo(ChronoUnit.MILLIS); // what the object holds
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Optional<Versioned> current = store.get(key);
+            Optional<Versioned> current;
+            try {
+                current = store.get(key);
+            } catch (StorageUnavailableException e) {
+                // A backend may refuse a read of an object that changes under it (GCS: metadata and media of
+                // another generation); another writer won, so read again like after a lost write.
+                if (attempt == ATTEMPTS - 1) {
+                    throw e;
+                }
+                pause(attempt);
+                continue;
+            }
             List<Instant> inWindow = current.map(v -> parse(v.data(), now.minus(window))).orElseGet(ArrayList::new);
             if (inWindow.size() >= limit) {
                 return Optional.of(waitFor(inWindow, limit, window, now));

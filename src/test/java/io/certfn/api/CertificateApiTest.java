@@ -241,24 +241,25 @@ class CertificateApiTest {
     @Test
     void aCnameToANameThatIsNoChallengeNameIsNeverWrittenTo() {
         // The caller controls its own _acme-challenge CNAME; certfn must not write a TXT record at _dmarc.victim with its credentials.
-        stack().addRecord("_acme-challenge.dmarc-hijack", org.xbill.DNS.Type.CNAME, "_dmarc.certfn.test.");
-        Response r = obtain("{\"domain\":\"dmarc-hijack.certfn.test\"}");
+        assertCnameRefused("dmarc-hijack", "_dmarc.certfn.test.", "is a CNAME to '_dmarc.certfn.test', which is neither an"
+                + " _acme-challenge name nor in a delegation zone (certfn.dns.delegation-zones is empty)");
+        assertEquals(List.of(), stack().txt("_dmarc.certfn.test"), "nothing was written at the target");
+    }
+
+    /** A CNAME at {@code _acme-challenge.<label>} to {@code target}: the order is refused with 502 dns_error saying {@code why}. */
+    private static void assertCnameRefused(String label, String target, String why) {
+        stack().addRecord("_acme-challenge." + label, org.xbill.DNS.Type.CNAME, target);
+        Response r = obtain("{\"domain\":\"" + label + ".certfn.test\"}");
         assertEquals(502, r.statusCode(), r.asString());
         assertEquals("dns_error", r.path("code"));
-        assertTrue(r.<String>path("detail").contains("is a CNAME to '_dmarc.certfn.test', which is neither an _acme-challenge name"
-                + " nor in a delegation zone (certfn.dns.delegation-zones is empty)"), r.asString());
-        assertEquals(List.of(), stack().txt("_dmarc.certfn.test"), "nothing was written at the target");
+        assertTrue(r.<String>path("detail").contains(why), r.asString());
     }
 
     @Test
     void aCnameTargetThatIsNoHostNameIsNeverWrittenTo() {
         // The name's owner controls this CNAME; its target flows into the DNS provider's calls (for Azure, a URL path).
-        stack().addRecord("_acme-challenge.hostile", org.xbill.DNS.Type.CNAME, "x/%2e%2e?api-version=evil.certfn.test.");
-        Response r = obtain("{\"domain\":\"hostile.certfn.test\"}");
-        assertEquals(502, r.statusCode(), r.asString());
-        assertEquals("dns_error", r.path("code"));
-        assertTrue(r.<String>path("detail").contains("is a CNAME to 'x/%2e%2e?api-version=evil.certfn.test', which is not a host name"),
-                r.<String>path("detail"));
+        assertCnameRefused("hostile", "x/%2e%2e?api-version=evil.certfn.test.",
+                "is a CNAME to 'x/%2e%2e?api-version=evil.certfn.test', which is not a host name");
     }
 
     @Test

@@ -36,11 +36,7 @@ class OrderLimitsIT {
     @BeforeAll
     static void start() throws Exception {
         stack = AcmeStack.start(Map.of());
-        Map<String, String> config = new HashMap<>(stack.certfnConfig());
-        config.put("certfn.store.file.path", Files.createTempDirectory("certfn-limits").toString());
-        config.put("certfn.auth.api-keys", "greedy=" + GREEDY + ",other=" + OTHER);
-        config.put("certfn.policy", "{\"rules\":[{\"name\":\"team\",\"match\":{\"apiKey\":\"greedy\"},\"domains\":[\"*.team.certfn.test\"]},"
-                + "{\"name\":\"other\",\"match\":{\"apiKey\":\"other\"},\"domains\":[\"*.certfn.test\"]}]}");
+        Map<String, String> config = tenants("certfn-limits");
         // Every order stays running a while after its record is visible, so "at once" is observable.
         config.put("certfn.dns.propagation-wait", "2s");
         config.put("certfn.limits.orders-per-caller", "1");
@@ -48,6 +44,16 @@ class OrderLimitsIT {
         config.put("certfn.limits.new-certificates-per-registered-domain", "5");
         certfn = CertfnProcess.start(config);
         second = CertfnProcess.start(config);
+    }
+
+    /** A fresh store shared by two tenants: the greedy one granted *.team.certfn.test, the other *.certfn.test. */
+    private static Map<String, String> tenants(String store) throws java.io.IOException {
+        Map<String, String> config = new HashMap<>(stack.certfnConfig());
+        config.put("certfn.store.file.path", Files.createTempDirectory(store).toString());
+        config.put("certfn.auth.api-keys", "greedy=" + GREEDY + ",other=" + OTHER);
+        config.put("certfn.policy", "{\"rules\":[{\"name\":\"team\",\"match\":{\"apiKey\":\"greedy\"},\"domains\":[\"*.team.certfn.test\"]},"
+                + "{\"name\":\"other\",\"match\":{\"apiKey\":\"other\"},\"domains\":[\"*.certfn.test\"]}]}");
+        return config;
     }
 
     @AfterAll
@@ -109,11 +115,7 @@ class OrderLimitsIT {
     @Test
     void aRegisteredDomainsNewCertificatesAreCountedAcrossCallersAndInstances() throws Exception {
         // Two instances of their own on a store of their own: the other test's orders do not count here.
-        Map<String, String> config = new HashMap<>(stack.certfnConfig());
-        config.put("certfn.store.file.path", Files.createTempDirectory("certfn-domain-quota").toString());
-        config.put("certfn.auth.api-keys", "greedy=" + GREEDY + ",other=" + OTHER);
-        config.put("certfn.policy", "{\"rules\":[{\"name\":\"team\",\"match\":{\"apiKey\":\"greedy\"},\"domains\":[\"*.team.certfn.test\"]},"
-                + "{\"name\":\"other\",\"match\":{\"apiKey\":\"other\"},\"domains\":[\"*.certfn.test\"]}]}");
+        Map<String, String> config = tenants("certfn-domain-quota");
         config.put("certfn.limits.new-certificates-per-registered-domain", "3");
         try (CertfnProcess one = CertfnProcess.start(config); CertfnProcess two = CertfnProcess.start(config)) {
             assertEquals(200, ask(one, GREEDY, "x.team.certfn.test", null).statusCode());

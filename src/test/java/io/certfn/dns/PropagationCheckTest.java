@@ -65,6 +65,20 @@ class PropagationCheckTest {
         assertEquals("_acme-challenge.plain.certfn.test", lookup.canonicalName("_acme-challenge.plain.certfn.test"));
     }
 
+    @Test
+    @Order(2)
+    void aCnameLeadsOnlyToAChallengeNameOrIntoADelegationZone() {
+        // acme-dns hands out names such as d420c923.acme-dns.certfn.test: allowed once its zone is named.
+        stack.addRecord("_acme-challenge.acmedns", Type.CNAME, "d420c923.acme-dns.certfn.test.");
+        DnsException refused = org.junit.jupiter.api.Assertions.assertThrows(DnsException.class,
+                () -> lookup.canonicalName("_acme-challenge.acmedns.certfn.test"));
+        org.junit.jupiter.api.Assertions.assertTrue(refused.getMessage().contains("is a CNAME to 'd420c923.acme-dns.certfn.test'"),
+                refused.getMessage());
+        DnsLookup delegating = new DnsLookup(Optional.of(new InetSocketAddress("127.0.0.1", port)), port, DnsLookup.IpVersion.AUTO,
+                List.of("acme-dns.certfn.test."));
+        assertEquals("d420c923.acme-dns.certfn.test", delegating.canonicalName("_acme-challenge.acmedns.certfn.test"));
+    }
+
     /**
      * Route 53, Cloudflare, Azure DNS and Cloud DNS publish AAAA records for their name servers; a
      * function with IPv4-only egress cannot reach them, and the CA asks the address it can.
