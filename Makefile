@@ -7,6 +7,8 @@ run: build
 
 # Installs what the tests need on a fresh Debian machine, then runs the whole suite.
 test:
+	# The import layers (no cycle, arrows only downward), before anything is built.
+	dev/check-imports.py
 	dev/stack.sh install
 	npm ci --prefix src/test/oidc-provider --no-audit --no-fund --loglevel=error
 	npm ci --prefix src/test/azurite --no-audit --no-fund --loglevel=error
@@ -16,8 +18,9 @@ test:
 	dev/check-skips.py
 	# The clouds' own checkers: cfn-lint over the SAM template, shellcheck over every script, gcloud's upload list.
 	dev/check-deploy.sh
-	# The Lambda build: its adapter driven with Function URL events through Quarkus' mock event server.
-	./mvnw -B -Paws test -Dtest='FunctionUrl*,ScheduledRenewal*' -Dsurefire.failIfNoSpecifiedTests=false
+	# The Lambda build: its adapter driven with Function URL events through Quarkus' mock event server, and the
+	# packaged function.zip run by Lambda's own Java runtime client against a local Runtime API (a forged invoke).
+	./mvnw -B -Paws verify -Dtest='FunctionUrl*Test,ScheduledRenewal*Test' -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='FunctionUrl*IT'
 	dev/check-skips.py
 	# The Azure Functions build: the packaged app driven through the Java worker's request model.
 	./mvnw -B -Pazure verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='AzureFunctionsIT'

@@ -21,7 +21,7 @@ LAYERS = [
     ["dns.*", "store.*"],                             # each DNS provider, each store backend
     ["dns", "store"],                                 # their contracts and shared machinery
     ["cloud.sdk"],                                    # what the clouds' SDK clients share (credentials)
-    ["identity", "crypto", "metrics"],                # the caller's identity, keys and PEM, meters
+    ["identity", "crypto", "metrics", "time"],        # the caller's identity, keys and PEM, meters, clock and sleeper
     ["config", "error"],                              # typed configuration, the error root
 ]
 ROOTS = ["src/main/java", "src/aws/java", "src/azure/java"]

@@ -26,10 +26,10 @@ public class AcmeIssuer {
     private final List<CaIssuer> cas;
 
     public AcmeIssuer(AcmeAccounts accounts, DnsProvider dns, DnsLookup lookup, PropagationCheck propagation, CertfnConfig config,
-            io.certfn.metrics.CertfnMetrics metrics) {
+            io.certfn.metrics.CertfnMetrics metrics, java.time.Clock clock, io.certfn.time.Sleeper sleeper) {
         List<CaIssuer> built = new ArrayList<>();
         for (AcmeAccount account : accounts.all()) {
-            built.add(new CaIssuer(account, built.isEmpty(), dns, lookup, propagation, config, metrics::dnsPropagation));
+            built.add(new CaIssuer(account, built.isEmpty(), dns, lookup, propagation, config, metrics::dnsPropagation, clock, sleeper));
         }
         this.cas = List.copyOf(built);
     }

@@ -1,5 +1,7 @@
 package io.certfn.acme;
 
+import io.certfn.time.Sleeper;
+import java.time.Clock;
 import io.certfn.config.CertfnConfig;
 import io.certfn.crypto.Pem;
 import io.certfn.dns.ChallengeRecord;
@@ -76,9 +78,14 @@ final class CaIssuer {
         return t;
     });
 
+    private final Clock clock;
+    private final Sleeper sleeper;
+
     CaIssuer(AcmeAccount account, boolean first, DnsProvider dns, DnsLookup lookup, PropagationCheck propagation, CertfnConfig config,
-            java.util.function.Consumer<java.time.Duration> propagationSeen) {
+            java.util.function.Consumer<java.time.Duration> propagationSeen, Clock clock, Sleeper sleeper) {
         this.propagationSeen = propagationSeen;
+        this.clock = clock;
+        this.sleeper = sleeper;
         this.first = first;
         this.account = account;
         this.dns = dns;
@@ -179,7 +186,7 @@ final class CaIssuer {
                 order = create(login, request);
                 checkEchoedProfile(order, request);
                 String orderUrl = order.getLocation().toString();
-                Instant created = Instant.now();
+                Instant created = clock.instant();
                 checkpointed = key.thenAcceptAsync(keyPair -> checkpoint.save(
                         new PendingOrder(orderUrl, keyPair == null ? null : Pem.keyPair(keyPair), created, account.directory())), beside);
                 LOG.infof("Created ACME order %s for %s", order.getLocation(), request.names());
@@ -194,7 +201,7 @@ final class CaIssuer {
             join(checkpointed);
             KeyPair keyPair = join(key);
             step = "waiting for the order to become ready";
-            Status status = StatusPoll.await(order, EnumSet.of(Status.READY, Status.VALID, Status.INVALID), timeout);
+            Status status = StatusPoll.await(order, EnumSet.of(Status.READY, Status.VALID, Status.INVALID), timeout, clock, sleeper);
             failIfInvalid(order, status, checkpoint);
             if (status == Status.READY) {
                 step = "finalizing the order";
@@ -211,7 +218,7 @@ final class CaIssuer {
             }
             LOG.debugf("Finalized order %s", order.getLocation());
             step = "waiting for the certificate";
-            status = StatusPoll.await(order, EnumSet.of(Status.VALID, Status.INVALID), timeout);
+            status = StatusPoll.await(order, EnumSet.of(Status.VALID, Status.INVALID), timeout, clock, sleeper);
             failIfInvalid(order, status, checkpoint);
             if (status != Status.VALID) {
                 throw new AcmeFailure("The CA did not finish the order within " + timeout.toSeconds() + " s (status "
@@ -261,7 +268,7 @@ final class CaIssuer {
 
     /** Whether the CA's directory offers renewal info; looked at once an hour (false while the directory cannot be read). */
     boolean offersRenewalInfo() {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Instant knownUntil = ariOfferKnownUntil;
         if (knownUntil != null && now.isBefore(knownUntil)) {
             return ariOffered;
@@ -282,7 +289,7 @@ final class CaIssuer {
     /** Whether {@link #offersRenewalInfo()} would answer from memory now, without reading the directory. */
     boolean knowsWhetherRenewalInfoIsOffered() {
         Instant knownUntil = ariOfferKnownUntil;
-        return knownUntil != null && Instant.now().isBefore(knownUntil);
+        return knownUntil != null && clock.instant().isBefore(knownUntil);
     }
 
     /**
@@ -315,7 +322,7 @@ final class CaIssuer {
         if (!offersRenewalInfo()) {
             return Optional.empty();
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         try {
             var info = account.login().bindRenewalInfo(leaf);
             Instant retryAfter = info.fetch().filter(now::isBefore).orElse(now.plus(ARI_RETRY));
@@ -453,7 +460,7 @@ final class CaIssuer {
      * CA's {@code Retry-After} says, if later and within {@link #MAX_RETRY_WAIT}. A CA in an
      * incident often answers the next try; a refusal is never asked twice.
      */
-    private static <T> T retrying(String step, AcmeCall<T> call) throws AcmeException, InterruptedException {
+    private <T> T retrying(String step, AcmeCall<T> call) throws AcmeException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
                 return call.run();
@@ -463,7 +470,7 @@ final class CaIssuer {
                 }
                 Duration pause = Duration.ofSeconds(attempt);
                 if (e instanceof CaRetryAfterException busy) {
-                    Duration asked = Duration.between(Instant.now(), busy.retryAfter());
+                    Duration asked = Duration.between(clock.instant(), busy.retryAfter());
                     if (asked.compareTo(MAX_RETRY_WAIT) > 0) {
                         throw e; // longer than an order waits: the caller gets the CA's Retry-After
                     }
@@ -471,7 +478,7 @@ final class CaIssuer {
                 }
                 LOG.infof("The CA failed %s (%s); trying again in %d ms (%d of %d)", step, e.getMessage(), pause.toMillis(), attempt + 1,
                         TRIES);
-                Thread.sleep(pause.toMillis());
+                sleeper.sleep(pause);
             }
         }
     }
@@ -536,7 +543,7 @@ final class CaIssuer {
             Order order = login.bindOrder(URI.create(pending.get().orderUrl()).toURL());
             order.fetch();
             Status status = order.getStatus();
-            if (status == Status.INVALID || order.getExpires().map(Instant.now()::isAfter).orElse(false)) {
+            if (status == Status.INVALID || order.getExpires().map(clock.instant()::isAfter).orElse(false)) {
                 LOG.infof("Stored order %s is %s; starting a new one", order.getLocation(), status);
                 checkpoint.discard();
                 return Optional.empty();
@@ -625,7 +632,7 @@ final class CaIssuer {
                 propagationSeen.accept(java.time.Duration.ofNanos(System.nanoTime() - publishedAt));
                 LOG.debugf("TXT visible at the authoritative servers: %s", published);
                 if (!propagationWait.isZero()) {
-                    Thread.sleep(propagationWait.toMillis());
+                    sleeper.sleep(propagationWait);
                 }
             }
             // A triggered challenge is worth resuming only if another instance can find the order.
@@ -641,7 +648,7 @@ final class CaIssuer {
             }
             LOG.debugf("Triggered %d challenge(s)", challenges.size());
             for (Dns01Challenge challenge : challenges) {
-                Status status = StatusPoll.await(challenge, EnumSet.of(Status.VALID, Status.INVALID), timeout);
+                Status status = StatusPoll.await(challenge, EnumSet.of(Status.VALID, Status.INVALID), timeout, clock, sleeper);
                 if (status == Status.INVALID) {
                     checkpoint.discard();
                 }

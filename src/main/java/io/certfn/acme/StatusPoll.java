@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
+import io.certfn.time.Sleeper;
 import org.shredzone.acme4j.PollableResource;
 import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.exception.AcmeException;
@@ -23,17 +24,13 @@ final class StatusPoll {
     private StatusPoll() {
     }
 
-    /** How the poll waits between looks; tests pass one that moves their clock instead. */
-    interface Sleeper {
-        void sleep(Duration pause) throws InterruptedException;
-    }
-
     /** Until {@code resource} is in {@code statuses}; then that status. */
     static Status await(PollableResource resource, Set<Status> statuses, Duration timeout)
             throws AcmeException, InterruptedException {
-        return await(resource, statuses, timeout, Clock.systemUTC(), pause -> Thread.sleep(pause.toMillis()));
+        return await(resource, statuses, timeout, Clock.systemUTC(), Sleeper.system());
     }
 
+    /** The same, reading {@code clock} and waiting with {@code sleeper} (tests move their clock instead). */
     static Status await(PollableResource resource, Set<Status> statuses, Duration timeout, Clock clock, Sleeper sleeper)
             throws AcmeException, InterruptedException {
         Instant deadline = clock.instant().plus(timeout);

@@ -1,7 +1,7 @@
 package io.certfn.api;
 
 import io.certfn.auth.Authenticator;
-import io.certfn.auth.Caller;
+import io.certfn.identity.Caller;
 import io.certfn.auth.PlatformIdentity;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.inject.Instance;
@@ -58,7 +58,7 @@ public class Admission {
      * vouches for one, else the {@code Authorization} header; {@code names} are what it asked for,
      * for the audit line.
      *
-     * @throws io.certfn.auth.AuthenticationException when the credential fails
+     * @throws io.certfn.identity.AuthenticationException when the credential fails
      */
     public Caller authenticate(String authorization, HttpServerRequest request, List<String> names) {
         try {

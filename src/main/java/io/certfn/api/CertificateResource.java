@@ -2,7 +2,7 @@ package io.certfn.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.certfn.auth.Caller;
+import io.certfn.identity.Caller;
 import io.certfn.certs.CertificateService;
 import io.certfn.certs.CertificateSpec;
 import io.certfn.certs.Outcome;
@@ -22,10 +22,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The certificate API (DESIGN §2), wire-compatible with le-cert-server. Checks the credential, then
@@ -40,15 +37,7 @@ public class CertificateResource {
         Outcome run(Caller caller, CertificateSpec spec, Duration budget);
     }
 
-    /**
-     * Rendered answers for stored certificates: the warm path then only looks up bytes. Bounded by
-     * bytes (half of {@code certfn.store.cache-memory}), not entries: one 100-name RSA-4096 answer
-     * is ~36 KB, and each order of the same names is another entry.
-     */
-    private final Map<String, byte[]> rendered = new ConcurrentHashMap<>();
-    private final AtomicLong renderedBytes = new AtomicLong();
-    /** The bound in force; tests lower it. */
-    volatile long maxRenderedBytes;
+    private final RenderedAnswers rendered;
     private final CertificateService certificates;
     private final Admission admission;
     private final ServedKeys served;
@@ -57,14 +46,14 @@ public class CertificateResource {
     private final Optional<String> defaultProfile;
 
     public CertificateResource(CertificateService certificates, Admission admission, ServedKeys served, ObjectMapper json,
-            CertfnConfig config) {
+            CertfnConfig config, RenderedAnswers rendered) {
+        this.rendered = rendered;
         this.certificates = certificates;
         this.admission = admission;
         this.served = served;
         this.json = json;
         this.config = config.request();
         this.defaultProfile = config.acme().profile().map(String::strip).filter(p -> !p.isEmpty());
-        this.maxRenderedBytes = io.certfn.certs.CertificateCache.halfOfCacheMemory(config);
     }
 
     /**
@@ -171,7 +160,7 @@ public class CertificateResource {
      */
     private Response responseFor(Caller caller, Outcome outcome, CertificateSpec spec, String prefer) {
         if (outcome instanceof Outcome.Ready ready) {
-            byte[] body = render(ready, spec);
+            byte[] body = rendered.of(ready, spec);
             served.served(caller, ready.certificate());
             return Response.ok(body, MediaType.APPLICATION_JSON).build();
         }
@@ -181,34 +170,5 @@ public class CertificateResource {
         }
         return Response.accepted(PendingResponse.of(pending.spec().names())).type(MediaType.APPLICATION_JSON)
                 .header("Retry-After", ProblemMapper.seconds(pending.retryAfter())).build();
-    }
-    /** The bytes the rendered answers hold now (keys counted twice: a Java string's chars). */
-    long renderedBytes() {
-        return renderedBytes.get();
-    }
-
-    private byte[] render(Outcome.Ready ready, CertificateSpec spec) {
-        // renewAfter too: the CA's renewal info moves it during the certificate's life.
-        String key = spec.storageId() + "|" + ready.certificate().serial() + "|" + ready.certificate().renewAfter() + "|"
-                + ready.cached() + "|" + String.join(",", spec.names());
-        byte[] bytes = rendered.get(key);
-        if (bytes == null) {
-            // Rendered once when the requests a new certificate kept waiting are answered together.
-            bytes = rendered.computeIfAbsent(key, k -> {
-                try {
-                    byte[] rendering = json.writeValueAsBytes(CertificateResponse.of(ready.certificate(), spec.names(), ready.cached()));
-                    renderedBytes.addAndGet(rendering.length + 2L * k.length());
-                    return rendering;
-                } catch (JsonProcessingException e) {
-                    throw new IllegalStateException("Cannot render the certificate response", e);
-                }
-            });
-            if (renderedBytes.get() > maxRenderedBytes) {
-                // Rare and cheap to rebuild: start over rather than track an eviction order on the warm path.
-                rendered.clear();
-                renderedBytes.set(0);
-            }
-        }
-        return bytes;
     }
 }

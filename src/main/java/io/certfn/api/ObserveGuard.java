@@ -1,7 +1,7 @@
 package io.certfn.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.certfn.auth.Caller;
+import io.certfn.identity.Caller;
 import io.certfn.config.CertfnConfig;
 import io.certfn.error.CertfnException;
 import io.certfn.policy.DomainNotAllowedException;

@@ -1,6 +1,6 @@
 package io.certfn.api;
 
-import io.certfn.auth.Caller;
+import io.certfn.identity.Caller;
 import io.certfn.certs.AuditLog;
 import io.certfn.certs.RenewalSweep;
 import io.certfn.certs.SweepThrottle;

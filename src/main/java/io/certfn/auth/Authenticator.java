@@ -1,5 +1,8 @@
 package io.certfn.auth;
 
+import io.certfn.identity.Caller;
+import io.certfn.identity.AuthenticationException;
+
 import io.certfn.auth.token.TokenVerifier;
 import io.certfn.config.CertfnConfig;
 import jakarta.inject.Singleton;

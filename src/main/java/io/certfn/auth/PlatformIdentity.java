@@ -1,5 +1,8 @@
 package io.certfn.auth;
 
+import io.certfn.identity.Caller;
+import io.certfn.identity.AuthenticationException;
+
 import io.vertx.core.http.HttpServerRequest;
 import java.util.Optional;
 

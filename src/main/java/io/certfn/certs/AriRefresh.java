@@ -6,6 +6,7 @@ import io.certfn.crypto.Pem;
 import io.certfn.store.Lease;
 import io.certfn.store.LeaseManager;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -21,6 +22,8 @@ import org.jboss.logging.Logger;
 @Singleton
 public class AriRefresh {
 
+    private final Clock clock;
+
     private static final Logger LOG = Logger.getLogger(AriRefresh.class);
 
     private final CertificateRepository repository;
@@ -28,7 +31,8 @@ public class AriRefresh {
     private final LeaseManager leases;
     private final RenewalSchedule schedule;
 
-    public AriRefresh(CertificateRepository repository, AcmeIssuer issuer, LeaseManager leases, RenewalSchedule schedule) {
+    public AriRefresh(CertificateRepository repository, AcmeIssuer issuer, LeaseManager leases, RenewalSchedule schedule, Clock clock) {
+        this.clock = clock;
         this.repository = repository;
         this.issuer = issuer;
         this.leases = leases;
@@ -60,7 +64,7 @@ public class AriRefresh {
      */
     public StoredCertificate refreshForRequest(String id, CertificateRepository.Found found) {
         StoredCertificate cert = found.certificate();
-        if (!lookPending(cert, Instant.now())) {
+        if (!lookPending(cert, clock.instant())) {
             return cert;
         }
         if (!issuer.knowsWhetherRenewalInfoIsOffered(cert.directory())) {
@@ -73,7 +77,7 @@ public class AriRefresh {
     /** {@code found} as it stands after asking the CA, when that is due; else unchanged. Never throws for ARI's sake. */
     public StoredCertificate refresh(String id, CertificateRepository.Found found) {
         StoredCertificate cert = found.certificate();
-        if (!lookDue(cert, Instant.now())) {
+        if (!lookDue(cert, clock.instant())) {
             return cert;
         }
         Optional<Lease> lease = leases.tryAcquire(repository.leaseKey(id));
@@ -83,7 +87,7 @@ public class AriRefresh {
         try (Lease held = lease.get()) {
             // Read again under the lease: another instance may have asked since, and the CA is asked once.
             Optional<CertificateRepository.Found> current = repository.find(id);
-            if (current.isEmpty() || !lookDue(current.get().certificate(), Instant.now())) {
+            if (current.isEmpty() || !lookDue(current.get().certificate(), clock.instant())) {
                 return current.map(CertificateRepository.Found::certificate).orElse(cert);
             }
             return ask(id, current.get(), held);

@@ -1,42 +1,45 @@
 package io.certfn.certs;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.certfn.config.CertfnConfig;
 import io.certfn.metrics.CertfnMetrics;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Certificates this instance read from or wrote to the store, kept for
  * {@code certfn.store.cache-ttl} so the warm path does not read and parse the store object on
- * every request. Bounded by bytes (half of {@code certfn.store.cache-memory}) and by count: when
- * full, it starts over (a miss only costs one store read), so a fleet larger than the heap is
- * served from a 256 MB function.
+ * every request. Bounded by bytes (half of {@code certfn.store.cache-memory}) on Caffeine, which
+ * weighs each entry and evicts the least useful one at a time: a fleet larger than the heap is
+ * served from a 256 MB function, each miss costing one store read.
  */
 @Singleton
 public class CertificateCache {
 
-    static final int MAX_ENTRIES = 10_000;
     /** The default of {@code certfn.store.cache-memory} is a quarter of the maximum heap, at most this. */
     static final long MAX_DEFAULT_MEMORY = 64L * 1024 * 1024;
 
-    private record Entry(StoredCertificate certificate, Instant until, long bytes) {
+    private record Entry(StoredCertificate certificate, Instant until) {
     }
 
-    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-    private final AtomicLong bytes = new AtomicLong();
-    private final long maxBytes;
+    private final Cache<String, Entry> entries;
     private final Duration ttl;
     private final CertfnMetrics metrics;
 
     public CertificateCache(CertfnConfig config, CertfnMetrics metrics) {
-        this.ttl = config.store().cacheTtl();
-        this.maxBytes = halfOfCacheMemory(config);
+        this(config.store().cacheTtl(), halfOfCacheMemory(config), metrics);
+    }
+
+    CertificateCache(Duration ttl, long maxBytes, CertfnMetrics metrics) {
+        this.ttl = ttl;
         this.metrics = metrics;
+        // Maintenance on the calling thread: eviction is then done when put returns (and testable), no pool involved.
+        this.entries = Caffeine.newBuilder().maximumWeight(maxBytes)
+                .weigher((String id, Entry entry) -> (int) Math.min(Integer.MAX_VALUE, sizeOf(entry.certificate())))
+                .executor(Runnable::run).build();
     }
 
     /** Half of {@code certfn.store.cache-memory}: this cache's bound, and the rendered answers'. */
@@ -64,7 +67,7 @@ public class CertificateCache {
 
     /** The certificate cached for {@code id}, if it is younger than the TTL at {@code now}. */
     public Optional<StoredCertificate> get(String id, Instant now) {
-        Entry entry = entries.get(id);
+        Entry entry = entries.getIfPresent(id);
         boolean hit = entry != null && now.isBefore(entry.until());
         metrics.cache(hit);
         return hit ? Optional.of(entry.certificate()) : Optional.empty();
@@ -72,7 +75,7 @@ public class CertificateCache {
 
     /** Forgets what is cached for {@code id} (it was revoked): the next request reads the store. */
     public void forget(String id) {
-        entries.remove(id);
+        entries.invalidate(id);
         metrics.forgetCertificate(id);
     }
 
@@ -82,13 +85,16 @@ public class CertificateCache {
         if (ttl.isZero()) {
             return;
         }
-        long size = sizeOf(certificate);
-        if (entries.size() >= MAX_ENTRIES || bytes.get() + size > maxBytes) {
-            // Rare and cheap to rebuild: start over rather than track an eviction order on the warm path.
-            entries.clear();
-            bytes.set(0);
-        }
-        Entry before = entries.put(id, new Entry(certificate, now.plus(ttl), size));
-        bytes.addAndGet(size - (before == null ? 0 : before.bytes()));
+        entries.put(id, new Entry(certificate, now.plus(ttl)));
+    }
+
+    /** The bytes the cached certificates weigh now (for tests of the bound). */
+    long weight() {
+        return entries.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
+    }
+
+    /** How many certificates are cached now. */
+    long size() {
+        return entries.estimatedSize();
     }
 }

@@ -6,7 +6,7 @@ import io.certfn.acme.OrderCheckpoint;
 import io.certfn.acme.OrderFence;
 import io.certfn.acme.OrderRequest;
 import io.certfn.acme.RenewalAdvice;
-import io.certfn.auth.Caller;
+import io.certfn.identity.Caller;
 import io.certfn.config.CertfnConfig;
 import io.certfn.crypto.Pem;
 import io.certfn.error.CertfnException;
@@ -17,6 +17,7 @@ import io.certfn.store.LeaseLostException;
 import io.certfn.store.LeaseManager;
 import jakarta.inject.Singleton;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -50,6 +51,7 @@ public class CertificateService {
     private final AriRefresh ari;
     private final OrderLimits limits;
     private final SharedQuotas quotas;
+    private final Clock clock;
     private final Duration leaseWait;
     private final Duration retryAfter;
     private final Duration failureBackoff;
@@ -67,7 +69,8 @@ public class CertificateService {
 
     public CertificateService(CertificateRepository repository, CertificateCache cache, AcmeIssuer issuer,
             LeaseManager leases, RenewalSchedule schedule, AriRefresh ari, OrderLimits limits, SharedQuotas quotas, CertfnConfig config,
-            CertfnMetrics metrics) {
+            CertfnMetrics metrics, Clock clock) {
+        this.clock = clock;
         this.quotas = quotas;
         this.metrics = metrics;
         this.repository = repository;
@@ -100,12 +103,12 @@ public class CertificateService {
                 return waitFor(ordering.get(), spec, budget);
             }
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Optional<CertificateRepository.Found> stored = repository.find(spec);
         if (stored.isPresent()) {
             // Lazily, once per the CA's Retry-After: a window the CA moved is seen by the next request.
             StoredCertificate cert = ari.refreshForRequest(id, stored.get());
-            if (!schedule.isDue(cert, Instant.now())) {
+            if (!schedule.isDue(cert, clock.instant())) {
                 cache.put(id, cert, now);
                 return new Outcome.Ready(cert, true);
             }
@@ -135,7 +138,7 @@ public class CertificateService {
      * CA: none when the certificate is due, or its renewal info may be due for a look.
      */
     public Optional<StoredCertificate> cachedAndNotDue(CertificateSpec spec) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         return cache.get(spec.storageId(), now).filter(cert -> !schedule.isDue(cert, now) && !ari.mayBeDue(cert, now));
     }
 
@@ -146,7 +149,7 @@ public class CertificateService {
      */
     public Outcome renew(Caller caller, CertificateSpec spec, Duration budget) {
         Optional<CertificateRepository.Found> stored = repository.find(spec);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         if (stored.isPresent() && !schedule.isDue(stored.get().certificate(), now)) {
             StoredCertificate cert = stored.get().certificate();
             throw new RenewTooSoonException("The certificate for " + String.join(", ", cert.names()) + " (serial "
@@ -199,7 +202,7 @@ public class CertificateService {
             java.security.KeyPair key = cert.privateKey() == null ? null : keyPair(cert);
             issuer.revoke(Pem.readCertificates(cert.certificate()).get(0), key, reason.code(), cert.directory());
             quotas.recordRevocation(spec.names());
-            StoredCertificate revoked = cert.revoked(Instant.now(), reason.wireName());
+            StoredCertificate revoked = cert.revoked(clock.instant(), reason.wireName());
             markRevoked(id, spec, lease, found, revoked);
             cache.forget(id);
             AuditLog.revoked(caller, revoked);
@@ -317,31 +320,31 @@ public class CertificateService {
      */
     private Outcome.Ready orderUnderLease(Caller caller, CertificateSpec spec, boolean renewal) throws InterruptedException {
         String id = spec.storageId();
-        Instant started = Instant.now();
+        Instant started = clock.instant();
         LOG.debugf("Job for %s started", id);
         // While another instance orders it, what that instance stores is served as soon as it is stored.
         AtomicReference<StoredCertificate> storedMeanwhile = new AtomicReference<>();
         long waitStarted = System.nanoTime();
         Optional<Lease> taken = leases.acquireUnless(repository.leaseKey(id), leaseWait, () -> {
             repository.findStored(spec).map(CertificateRepository.Found::certificate)
-                    .filter(cert -> !schedule.isDue(cert, Instant.now())).ifPresent(storedMeanwhile::set);
+                    .filter(cert -> !schedule.isDue(cert, clock.instant())).ifPresent(storedMeanwhile::set);
             return storedMeanwhile.get() != null;
         });
         metrics.leaseWait(Duration.ofNanos(System.nanoTime() - waitStarted), taken.isPresent());
         if (taken.isEmpty()) {
             LOG.debugf("%s was stored by the instance holding its lease", id);
-            cache.put(id, storedMeanwhile.get(), Instant.now());
+            cache.put(id, storedMeanwhile.get(), clock.instant());
             return new Outcome.Ready(storedMeanwhile.get(), true);
         }
         try (Lease lease = taken.get()) {
             LOG.debugf("Lease for %s acquired", id);
             Optional<CertificateRepository.Found> current = repository.findStored(spec);
-            if (current.isPresent() && !schedule.isDue(current.get().certificate(), Instant.now())) {
-                cache.put(id, current.get().certificate(), Instant.now());
+            if (current.isPresent() && !schedule.isDue(current.get().certificate(), clock.instant())) {
+                cache.put(id, current.get().certificate(), clock.instant());
                 return new Outcome.Ready(current.get().certificate(), true);
             }
             Optional<FailureRecord> failed = repository.failure(id);
-            Instant now = Instant.now();
+            Instant now = clock.instant();
             if (failed.isPresent() && failed.get().active(now)) {
                 Optional<StoredCertificate> stillValid = current.map(CertificateRepository.Found::certificate)
                         .filter(cert -> cert.notAfter().isAfter(now) && issuer.configured(cert.directory()) && !cert.isRevoked());
@@ -385,8 +388,8 @@ public class CertificateService {
             if (failed.isPresent()) {
                 repository.clearFailure(id);
             }
-            cache.put(id, cert, Instant.now());
-            Duration took = Duration.between(started, Instant.now());
+            cache.put(id, cert, clock.instant());
+            Duration took = Duration.between(started, clock.instant());
             metrics.issued(current.isPresent() ? "renewed" : "issued", took);
             AuditLog.issued(caller, cert, current.isPresent(), took);
             return new Outcome.Ready(cert, false);
@@ -408,7 +411,7 @@ public class CertificateService {
                 return;
             }
             FailureRecord record = repository.recordFailure(id,
-                    previous -> FailureRecord.after(previous, e.code(), e.getMessage(), Instant.now(), failureBackoff, e.retryAfter()));
+                    previous -> FailureRecord.after(previous, e.code(), e.getMessage(), clock.instant(), failureBackoff, e.retryAfter()));
             LOG.warnf("Order for %s failed (%d in a row): no instance orders it again before %s", spec.names(), record.count(),
                     record.notBefore());
         } catch (RuntimeException storeFailed) {
@@ -464,7 +467,7 @@ public class CertificateService {
                 notAfter,
                 schedule.renewAfter(notBefore, notAfter, chain.advice().flatMap(RenewalAdvice::renewAt)),
                 leaf.getSerialNumber().toString(16),
-                Instant.now(),
+                clock.instant(),
                 chain.orderUrl(),
                 chain.directory(),
                 chain.account(),

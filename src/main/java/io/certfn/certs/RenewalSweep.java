@@ -1,10 +1,11 @@
 package io.certfn.certs;
 
-import io.certfn.auth.Caller;
+import io.certfn.identity.Caller;
 import io.certfn.crypto.KeyType;
 import io.certfn.error.CertfnException;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -89,7 +90,7 @@ public class RenewalSweep {
             metrics.certificate(id, cert.names().get(0), cert.notAfter(), cert.renewAfter());
         }
         tally.checked++;
-        if (!schedule.isDue(cert, Instant.now())) {
+        if (!schedule.isDue(cert, clock.instant())) {
             tally.notDue++;
             return stored;
         }
@@ -97,7 +98,7 @@ public class RenewalSweep {
             tally.clientKey++;
             return stored;
         }
-        Duration left = Duration.between(Instant.now(), deadline);
+        Duration left = Duration.between(clock.instant(), deadline);
         if (left.isNegative() || left.isZero()) {
             tally.deferred++;
             return stored;
@@ -128,9 +129,11 @@ public class RenewalSweep {
     private final AriRefresh ari;
 
     private final io.certfn.metrics.CertfnMetrics metrics;
+    private final Clock clock;
 
     public RenewalSweep(CertificateRepository repository, CertificateService certificates, RenewalSchedule schedule, AriRefresh ari,
-            io.certfn.metrics.CertfnMetrics metrics) {
+            io.certfn.metrics.CertfnMetrics metrics, Clock clock) {
+        this.clock = clock;
         this.metrics = metrics;
         this.repository = repository;
         this.certificates = certificates;
@@ -146,12 +149,12 @@ public class RenewalSweep {
      * are passed over without reading further or counting them.
      */
     public Report sweep(Caller caller, BiPredicate<Caller, List<String>> allowed, Duration budget) {
-        Instant deadline = Instant.now().plus(budget);
+        Instant deadline = clock.instant().plus(budget);
         Tally tally = new Tally();
         boolean indexed = repository.dueIndexBuilt();
         Map<String, List<String>> entries = new LinkedHashMap<>();
         if (indexed) {
-            for (String entry : repository.dueEntries(Instant.now())) {
+            for (String entry : repository.dueEntries(clock.instant())) {
                 entries.computeIfAbsent(CertificateRepository.idOfDueEntry(entry), id -> new ArrayList<>()).add(entry);
             }
         } else {

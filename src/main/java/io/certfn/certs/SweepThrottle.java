@@ -1,6 +1,6 @@
 package io.certfn.certs;
 
-import io.certfn.auth.Caller;
+import io.certfn.identity.Caller;
 import io.certfn.config.CertfnConfig;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;

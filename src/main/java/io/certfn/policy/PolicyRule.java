@@ -1,6 +1,6 @@
 package io.certfn.policy;
 
-import io.certfn.auth.Caller;
+import io.certfn.identity.Caller;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

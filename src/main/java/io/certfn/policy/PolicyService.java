@@ -1,13 +1,9 @@
 package io.certfn.policy;
 
-import io.certfn.auth.Authenticator;
-import io.certfn.auth.Caller;
-import io.certfn.auth.PlatformIdentity;
-import io.certfn.auth.token.TokenVerifier;
+import io.certfn.identity.Caller;
 import io.certfn.config.CertfnConfig;
 import io.certfn.crypto.KeySealer;
 import io.certfn.store.ChecksummedStore;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -27,42 +23,22 @@ public class PolicyService {
     private final PolicySource source;
     private final PolicyReloader reloader;
 
-    public PolicyService(CertfnConfig config, ChecksummedStore store, KeySealer sealer, Authenticator authenticator,
-            TokenVerifier tokens, Instance<PlatformIdentity> platformIdentities) {
+    public PolicyService(CertfnConfig config, ChecksummedStore store, KeySealer sealer) {
         this.source = PolicySource.of(config.policy(), store, sealer);
         this.policy = source.load();
         this.reloader = new PolicyReloader(source, config.policyReloadInterval(), this::replace);
-        List<String> platforms = tokens.platformPresets();
-        requireRulesFor(tokens.issuersNeedingPolicy().stream().map(name -> "certfn.auth." + name).toList(),
-                platformIdentities.stream().flatMap(p -> p.trustSetting().stream()).toList());
-        for (PolicyRule rule : policy.rules()) {
-            String issuer = rule.match().get("issuer");
-            if (issuer != null && rule.match().size() == 1 && (platforms.contains(issuer) || issuer.equals("oidc")
-                    || issuer.equals(PolicyRule.ANY_ISSUER))) {
-                LOG.warnf("Policy rule '%s' matches every %s token its issuer signs (for a public issuer such as GitHub Actions,"
-                        + " every workflow in the world): add a claim such as sub or email", rule.name(),
-                        issuer.equals(PolicyRule.ANY_ISSUER) ? "trusted issuer's" : issuer);
-            }
-        }
         if (policy.isOpen()) {
             LOG.warn("No policy configured (certfn.policy): every API key may have any name (le-cert-server's pre-shared key mode)");
         } else {
             LOG.infof("Policy: %d rule(s)", policy.rules().size());
-            List<String> keyNames = authenticator.apiKeys().names();
-            for (PolicyRule rule : policy.rules()) {
-                String key = rule.match().get("apiKey");
-                if (key != null && !keyNames.contains(key)) {
-                    LOG.warnf("Policy rule '%s' matches apiKey '%s', which certfn.auth.api-keys does not define", rule.name(), key);
-                }
-            }
         }
     }
 
-    /**
-     * Deny by default (DESIGN §4): a token issuer or a platform identity admits anyone its platform
-     * gives an identity to — any Google account, any GitHub workflow — so enabling one without policy
-     * rules is refused; only an API-key-only server may run without a policy.
-     */
+    /** The policy in force now (start-up checks read its rules). */
+    public Policy current() {
+        return policy;
+    }
+
     private void replace(Policy reloaded) {
         policy = reloaded;
         LOG.infof("Policy reloaded from %s: %d rule(s)", source.describe(), reloaded.rules().size());
@@ -72,19 +48,6 @@ public class PolicyService {
     private Policy policy() {
         reloader.maybeReload();
         return policy;
-    }
-
-    private void requireRulesFor(List<String> issuers, List<String> platformSettings) {
-        if (!policy.rules().isEmpty() || (issuers.isEmpty() && platformSettings.isEmpty())) {
-            return;
-        }
-        String enabled = !issuers.isEmpty() ? issuers.get(0) + " is enabled" : platformSettings.get(0) + " is set";
-        throw new IllegalStateException(enabled + " but certfn.policy has no rules. Anyone with an identity on that platform"
-                + " (any Google account, any GitHub Actions workflow, any tenant's app) can get a token for any audience, so issuer"
-                + " and audience alone admit strangers: add rules that match your workloads (e.g. {issuer: google, email: ...},"
-                + " {issuer: azure, oid: ...}, {issuer: aws, sub: <role ARN>}, {issuer: oidc, sub: repo:org/repo:ref:refs/heads/main})"
-                + (issuers.contains("certfn.auth.oidc") ? ", or give an issuer that signs your own claims a certfn.auth.oidc.domains-claim" : "")
-                + ".");
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.certfn.quota;
 
-import io.certfn.auth.Caller;
+import io.certfn.identity.Caller;
 import io.certfn.config.CertfnConfig;
 import io.certfn.store.ChecksummedStore;
 import io.certfn.store.ObjectStore;
@@ -43,8 +43,8 @@ public class SharedQuotas {
     private final Clock clock;
 
     @Inject
-    public SharedQuotas(ChecksummedStore store, CertfnConfig config) {
-        this(store, config.limits(), Clock.systemUTC());
+    public SharedQuotas(ChecksummedStore store, CertfnConfig config, Clock clock) {
+        this(store, config.limits(), clock);
     }
 
     SharedQuotas(ObjectStore store, CertfnConfig.Limits limits, Clock clock) {

@@ -18,9 +18,9 @@ public class StoreProducer {
 
     @Produces
     @Singleton
-    ChecksummedStore store(CertfnConfig config, Instance<StoreBackend> backends, CertfnMetrics metrics) {
+    ChecksummedStore store(CertfnConfig config, Instance<StoreBackend> backends, CertfnMetrics metrics, Clock clock) {
         ObjectStore backend = backend(config.store(), backends.stream().toList());
-        return new ChecksummedStore(new MeteredStore(backend, config.store().type(), metrics), Clock.systemUTC());
+        return new ChecksummedStore(new MeteredStore(backend, config.store().type(), metrics), clock);
     }
 
     /**
@@ -59,7 +59,7 @@ public class StoreProducer {
 
     @Produces
     @Singleton
-    LeaseManager leases(ObjectStore store, CertfnConfig config) {
-        return new LeaseManager(store, config.lease().duration(), Clock.systemUTC());
+    LeaseManager leases(ObjectStore store, CertfnConfig config, Clock clock) {
+        return new LeaseManager(store, config.lease().duration(), clock);
     }
 }

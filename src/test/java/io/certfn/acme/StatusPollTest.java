@@ -23,7 +23,7 @@ class StatusPollTest {
     private final MutableClock clock = new MutableClock();
     private final List<Duration> pauses = new ArrayList<>();
     /** Waits by moving the test's clock, and records each wait. */
-    private final StatusPoll.Sleeper sleeper = pause -> {
+    private final io.certfn.time.Sleeper sleeper = pause -> {
         pauses.add(pause);
         clock.advance(pause);
     };

@@ -3,7 +3,7 @@ package io.certfn.certs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.certfn.auth.Caller;
+import io.certfn.identity.Caller;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -52,19 +52,9 @@ class CertificateCacheTest {
         assertTrue(cache.get("id", T0).isEmpty());
     }
 
+    /** A fleet larger than the heap: the cache holds at most half of certfn.store.cache-memory, evicting one entry at a time. */
     @Test
-    void staysBounded() {
-        CertificateCache cache = cache("1h");
-        for (int i = 0; i <= CertificateCache.MAX_ENTRIES; i++) {
-            cache.put("id" + i, cert("01"), T0);
-        }
-        assertTrue(cache.get("id" + CertificateCache.MAX_ENTRIES, T0).isPresent());
-        assertTrue(cache.get("id0", T0).isEmpty(), "the cache started over when full");
-    }
-
-    /** A fleet larger than the heap: the cache holds at most half of certfn.store.cache-memory, then starts over. */
-    @Test
-    void staysWithinItsShareOfCacheMemory() {
+    void staysWithinItsShareOfCacheMemoryEvictingOneEntryAtATime() {
         CertificateCache cache = cache(Map.of("certfn.store.cache-ttl", "1h", "certfn.store.cache-memory", "100K"));
         long each = CertificateCache.sizeOf(cert("01"));
         int fit = (int) (50 * 1024 / each);
@@ -74,9 +64,43 @@ class CertificateCacheTest {
         for (int i = 0; i < fit; i++) {
             assertTrue(cache.get("id" + i, T0).isPresent(), "all " + fit + " fit in 50 KB: " + i);
         }
-        cache.put("one-more", cert("01"), T0);
-        assertTrue(cache.get("one-more", T0).isPresent());
-        assertTrue(cache.get("id0", T0).isEmpty(), "the cache started over at its 50 KB");
+        for (int i = 0; i < 3 * fit; i++) {
+            cache.put("more" + i, cert("01"), T0);
+            assertTrue(cache.weight() <= 50 * 1024, "never above its 50 KB: " + cache.weight());
+        }
+        assertTrue(cache.size() >= fit - 1, "full, not started over: " + cache.size() + " of " + fit);
+    }
+
+    @Test
+    void aForgottenCertificateNoLongerCountsAgainstTheBound() {
+        CertificateCache cache = cache(Map.of("certfn.store.cache-ttl", "1h", "certfn.store.cache-memory", "100K"));
+        cache.put("a", cert("01"), T0);
+        cache.put("b", cert("02"), T0);
+        long two = cache.weight();
+        cache.forget("a");
+        assertTrue(cache.get("a", T0).isEmpty());
+        assertEquals(two / 2, cache.weight(), "its bytes left with it");
+        cache.put("b", cert("03"), T0);
+        assertEquals(two / 2, cache.weight(), "a replaced entry is counted once");
+    }
+
+    @Test
+    void concurrentWritersKeepTheWeightTrue() throws Exception {
+        CertificateCache cache = cache(Map.of("certfn.store.cache-ttl", "1h", "certfn.store.cache-memory", "100M"));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        for (int t = 0; t < 8; t++) {
+            pool.execute(() -> {
+                for (int i = 0; i < 2000; i++) {
+                    cache.put("id" + (i % 100), cert("01"), T0);
+                    if (i % 7 == 0) {
+                        cache.forget("id" + (i % 100));
+                    }
+                }
+            });
+        }
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(cache.size() * CertificateCache.sizeOf(cert("01")), cache.weight(), "the weight is the sum of what is held");
     }
 
     @Test

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.certfn.auth.Caller;
+import io.certfn.identity.Caller;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

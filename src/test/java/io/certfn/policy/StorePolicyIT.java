@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.certfn.store.file.FileObjectStore;
 import io.certfn.testing.CertfnProcess;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -45,10 +46,15 @@ class StorePolicyIT {
                 + "\"actions\":[\"certificate\",\"revoke\"]}]}";
     }
 
-    /** Writes the policy and, when {@code withMac}, its MAC through the operator's tool (the data key from the environment). */
+    /**
+     * Uploads the policy (as `aws s3 cp` would: raw bytes, here through the folder backend, which frames
+     * its files) and, when {@code withMac}, the MAC the operator's tool made of it (the data key from the
+     * environment).
+     */
     private void upload(String policy, boolean withMac) throws Exception {
-        Path file = store.resolve("policy.json");
+        Path file = Files.createTempDirectory("policy-upload").resolve("policy.json");
         Files.writeString(file, policy);
+        put("policy.json", Files.readAllBytes(file));
         if (withMac) {
             ProcessBuilder mac = new ProcessBuilder("client/certfn-policy-mac", file.toString()).redirectErrorStream(true);
             mac.environment().put("CERTFN_STORE_ENCRYPTION_KEY", DATA_KEY);
@@ -56,6 +62,18 @@ class StorePolicyIT {
             String out = new String(p.getInputStream().readAllBytes());
             assertEquals(0, p.waitFor(), out);
             assertFalse(out.contains(DATA_KEY), "the tool never prints the key");
+            put("policy.json.hmac", Files.readAllBytes(Path.of(file + ".hmac")));
+        }
+    }
+
+    /** Writes {@code key} in the store as a bucket writer would, replacing what is there. */
+    private void put(String key, byte[] data) {
+        FileObjectStore folder = new FileObjectStore(store);
+        java.util.Optional<io.certfn.store.Versioned> current = folder.get(key);
+        if (current.isPresent()) {
+            folder.putIfVersion(key, data, current.get().version()).orElseThrow();
+        } else {
+            folder.putIfAbsent(key, data).orElseThrow();
         }
     }
 
@@ -103,7 +121,7 @@ class StorePolicyIT {
         assertTrue(noMac.contains("no 'policy.json.hmac'") && noMac.contains("client/certfn-policy-mac"), noMac);
         assertFalse(noMac.contains(DATA_KEY));
 
-        Files.writeString(store.resolve("policy.json.hmac"), "00".repeat(32));
+        put("policy.json.hmac", "00".repeat(32).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         String forged = CertfnProcess.startFailing(config());
         assertTrue(forged.contains("does not match 'policy.json' under the data key"), forged);
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.certfn.auth.Caller;
+import io.certfn.identity.Caller;
 import io.certfn.config.CertfnConfig;
 import io.certfn.store.file.FileObjectStore;
 import io.certfn.testing.MutableClock;

@@ -1,8 +1,8 @@
 package io.certfn.cloud.aws;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import io.certfn.auth.AuthenticationException;
-import io.certfn.auth.Caller;
+import io.certfn.identity.AuthenticationException;
+import io.certfn.identity.Caller;
 import io.certfn.auth.PlatformIdentity;
 import io.certfn.config.CertfnConfig;
 import io.quarkus.vertx.http.runtime.QuarkusHttpHeaders;

@@ -1,7 +1,7 @@
 package io.certfn.cloud.aws;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import io.certfn.auth.Caller;
+import io.certfn.identity.Caller;
 import io.certfn.certs.RenewalSweep;
 import io.certfn.certs.SweepThrottle;
 import io.certfn.config.CertfnConfig;

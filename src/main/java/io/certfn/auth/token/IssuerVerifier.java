@@ -1,7 +1,9 @@
 package io.certfn.auth.token;
 
-import io.certfn.auth.AuthenticationException;
-import io.certfn.auth.Caller;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.certfn.identity.AuthenticationException;
+import io.certfn.identity.Caller;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +21,6 @@ import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.ParseException;
 import java.security.PublicKey;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.PublicJsonWebKey;
 import org.jose4j.jwt.JwtClaims;
@@ -52,7 +53,7 @@ final class IssuerVerifier {
     private final IssuerSettings settings;
     private final JwksSource keys;
     private final Clock clock;
-    private final Map<ParserKey, DefaultJWTParser> parsers = new ConcurrentHashMap<>();
+    private final Cache<ParserKey, DefaultJWTParser> parsers = Caffeine.newBuilder().maximumSize(MAX_PARSERS).executor(Runnable::run).build();
 
     IssuerVerifier(IssuerSettings settings, JwksSource keys, Clock clock) {
         this.settings = settings;
@@ -113,11 +114,8 @@ final class IssuerVerifier {
      */
     private DefaultJWTParser parser(String issuer, PublicKey key) {
         ParserKey id = new ParserKey(issuer, key);
-        DefaultJWTParser parser = parsers.get(id);
+        DefaultJWTParser parser = parsers.getIfPresent(id);
         if (parser == null) {
-            if (parsers.size() >= MAX_PARSERS) {
-                parsers.clear();
-            }
             JWTAuthContextInfo context = new JWTAuthContextInfo(key, issuer);
             context.setExpectedAudience(Set.copyOf(settings.audiences()));
             context.setSignatureAlgorithm(settings.algorithms().stream().map(SignatureAlgorithm::fromAlgorithm)
@@ -126,7 +124,7 @@ final class IssuerVerifier {
             // the system clock, is a backstop given a few seconds more, so that the two clocks' disagreement never decides.
             context.setClockSkew((int) settings.clockSkew().toSeconds() + PARSER_SKEW_SLACK_SECONDS);
             context.setRequiredClaims(Set.of("sub"));
-            parser = parsers.computeIfAbsent(id, k -> new DefaultJWTParser(context, new DefaultJWTCallerPrincipalFactory()));
+            parser = parsers.get(id, k -> new DefaultJWTParser(context, new DefaultJWTCallerPrincipalFactory()));
         }
         return parser;
     }

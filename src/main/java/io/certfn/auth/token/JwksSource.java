@@ -67,7 +67,7 @@ final class JwksSource {
      * The keys that may have signed a token with {@code kid} (all keys when the token has none).
      * May block on one refresh.
      *
-     * @throws io.certfn.auth.AuthenticationException {@code unknown_key}, naming the kid, the
+     * @throws io.certfn.identity.AuthenticationException {@code unknown_key}, naming the kid, the
      *         issuer, the URL and why keys could not be fetched if that is the cause
      */
     List<JsonWebKey> keysFor(String kid) {

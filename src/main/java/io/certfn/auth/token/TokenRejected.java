@@ -1,6 +1,6 @@
 package io.certfn.auth.token;
 
-import io.certfn.auth.AuthenticationException;
+import io.certfn.identity.AuthenticationException;
 
 /** Builds the 401 for a rejected token; one place so every rejection has reason and detail. */
 final class TokenRejected {

@@ -1,11 +1,13 @@
 package io.certfn.auth.token;
 
-import io.certfn.auth.AuthenticationException;
+import io.certfn.identity.AuthenticationException;
 import io.certfn.error.LogText;
-import io.certfn.auth.Caller;
+import io.certfn.identity.Caller;
 import io.certfn.config.CertfnConfig;
 import io.certfn.crypto.Hashes;
 import jakarta.inject.Inject;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import jakarta.inject.Singleton;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.consumer.InvalidJwtException;
@@ -45,7 +46,7 @@ public class TokenVerifier {
     }
 
     private final Map<String, IssuerVerifier> byIssuer = new LinkedHashMap<>();
-    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+    private final Cache<String, Verified> verified = Caffeine.newBuilder().maximumSize(MAX_VERIFIED).executor(Runnable::run).build();
     private final List<IssuerSettings> issuers;
     private final Clock clock;
     /** Told each rejection's reason and issuer: a configured issuer's name, or "untrusted" (a metric's bounded label). */
@@ -141,9 +142,6 @@ public class TokenVerifier {
         Caller caller = verifyUncached(token);
         Object exp = caller.claims().get("exp");
         if (exp instanceof Number seconds) {
-            if (verified.size() >= MAX_VERIFIED) {
-                verified.clear();
-            }
             verified.put(digest, new Verified(caller, Instant.ofEpochSecond(seconds.longValue())));
         }
         return caller;
@@ -158,7 +156,7 @@ public class TokenVerifier {
     }
 
     private Optional<Caller> verifiedBefore(String digest) {
-        Verified known = verified.get(digest);
+        Verified known = verified.getIfPresent(digest);
         return known != null && clock.instant().isBefore(known.expiresAt()) ? Optional.of(known.caller()) : Optional.empty();
     }
 

@@ -2,8 +2,8 @@ package io.certfn.cloud.azure;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.certfn.auth.AuthenticationException;
-import io.certfn.auth.Caller;
+import io.certfn.identity.AuthenticationException;
+import io.certfn.identity.Caller;
 import io.certfn.auth.PlatformIdentity;
 import io.certfn.config.CertfnConfig;
 import io.vertx.core.MultiMap;

@@ -1,6 +1,6 @@
 package io.certfn.cloud.azure;
 
-import io.certfn.auth.Caller;
+import io.certfn.identity.Caller;
 import io.certfn.certs.RenewalSweep;
 import io.certfn.config.CertfnConfig;
 import jakarta.inject.Singleton;

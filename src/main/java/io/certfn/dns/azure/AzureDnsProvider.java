@@ -3,7 +3,7 @@ package io.certfn.dns.azure;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.certfn.cloud.azure.AzureCredentials;
+import io.certfn.cloud.sdk.AzureCredentials;
 import io.certfn.config.CertfnConfig;
 import io.certfn.dns.DnsException;
 import io.certfn.dns.HostedZone;

@@ -5,7 +5,7 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
-import io.certfn.cloud.azure.AzureCredentials;
+import io.certfn.cloud.sdk.AzureCredentials;
 import io.certfn.config.CertfnConfig;
 import java.time.Duration;
 

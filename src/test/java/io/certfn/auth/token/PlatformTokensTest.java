@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.certfn.auth.AuthenticationException;
-import io.certfn.auth.Caller;
+import io.certfn.identity.AuthenticationException;
+import io.certfn.identity.Caller;
 import io.certfn.policy.DomainNotAllowedException;
 import io.certfn.policy.Policy;
 import io.certfn.policy.PolicyParser;

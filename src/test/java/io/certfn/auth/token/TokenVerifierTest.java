@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.certfn.auth.AuthenticationException;
-import io.certfn.auth.Caller;
+import io.certfn.identity.AuthenticationException;
+import io.certfn.identity.Caller;
 import io.certfn.testing.TestIssuer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

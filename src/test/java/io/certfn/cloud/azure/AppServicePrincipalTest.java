@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.certfn.auth.AuthenticationException;
-import io.certfn.auth.Caller;
+import io.certfn.identity.AuthenticationException;
+import io.certfn.identity.Caller;
 import io.vertx.core.MultiMap;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

@@ -1,4 +1,4 @@
-package io.certfn.cloud.azure;
+package io.certfn.cloud.sdk;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;

@@ -1,8 +1,12 @@
-package io.certfn.config;
+package io.certfn.app;
 
 import io.certfn.acme.AcmeAccount;
+import io.certfn.config.CertfnConfig;
 import io.certfn.acme.AcmeAccounts;
 import io.certfn.auth.Authenticator;
+import io.certfn.auth.PlatformIdentity;
+import io.certfn.auth.token.TokenVerifier;
+import jakarta.enterprise.inject.Instance;
 import io.certfn.dns.DnsLookup;
 import io.certfn.dns.DnsProvider;
 import io.certfn.policy.PolicyService;
@@ -22,7 +26,8 @@ public class StartupCheck {
     private static final Logger LOG = Logger.getLogger(StartupCheck.class);
 
     public StartupCheck(CertfnConfig config, ObjectStore store, DnsProvider dns, DnsLookup lookup, AcmeAccounts acme,
-            Authenticator authenticator, PolicyService policy) {
+            Authenticator authenticator, TokenVerifier tokens, Instance<PlatformIdentity> platforms, PolicyService policy) {
+        PolicyChecks.check(policy.current(), tokens, authenticator.apiKeys().names(), platforms.stream().toList());
         LOG.infof("certfn ready: CA %s, DNS %s, store %s, %d API key(s), policy %s",
                 String.join(" then ", acme.all().stream().map(AcmeAccount::directory).toList()), config.dns().provider(), config.store().type(),
                 authenticator.apiKeys().names().size(), policy.isOpen() ? "open (none configured)" : "configured");

@@ -1,4 +1,4 @@
-package io.certfn.auth;
+package io.certfn.identity;
 
 import io.certfn.error.CertfnException;
 import java.util.Map;

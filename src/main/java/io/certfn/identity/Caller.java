@@ -1,4 +1,4 @@
-package io.certfn.auth;
+package io.certfn.identity;
 
 import java.util.ArrayList;
 import java.util.Collection;
