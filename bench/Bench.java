@@ -1241,7 +1241,7 @@ public class Bench {
         env.put("CERTFN_LIMITS_NEW_CERTIFICATES_PER_REGISTERED_DOMAIN", "1000000");
         env.put("CERTFN_LIMITS_ORDERS_PER_CALLER", "1000");
         env.put("CERTFN_LIMITS_WAITS_PER_CALLER", "100000");
-        // A token issuer needs policy rules (deny by default, DESIGN §4).
+        // A token issuer needs policy rules (deny by default, docs/design.md §4).
         env.put("CERTFN_POLICY", "{\"rules\":[{\"name\":\"bench\",\"match\":{\"apiKey\":\"bench\"},\"domains\":[\"*\"]},"
                 + "{\"name\":\"workload\",\"match\":{\"issuer\":\"oidc\",\"sub\":\"bench-workload\"},\"domains\":[\"*\"]}]}");
         return env;

@@ -3,7 +3,7 @@ package io.certfn.acme;
 import java.util.Optional;
 
 /**
- * The CA refused for a reason that asking again will not fix (DESIGN §3): 422 {@code
+ * The CA refused for a reason that asking again will not fix (docs/design.md §3): 422 {@code
  * acme_rejected} with the ACME problem type as {@code reason} ({@code caa}, {@code
  * rejectedIdentifier}, {@code unauthorized}, {@code badCSR}, ...) and a detail saying what to change.
  */

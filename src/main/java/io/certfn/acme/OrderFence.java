@@ -3,7 +3,7 @@ package io.certfn.acme;
 /**
  * Asked before each side effect of an order (creating it, a checkpoint write, a DNS write, a
  * challenge trigger, finalize): may this instance still make it? Backed by the certificate's
- * lease (DESIGN §5), so an instance frozen mid-order and thawed after another took over never
+ * lease (docs/design.md §5), so an instance frozen mid-order and thawed after another took over never
  * interferes with the one that did.
  */
 @FunctionalInterface

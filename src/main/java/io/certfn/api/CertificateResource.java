@@ -25,7 +25,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The certificate API (DESIGN §2), wire-compatible with le-cert-server. Checks the credential, then
+ * The certificate API (docs/design.md §2), wire-compatible with le-cert-server. Checks the credential, then
  * parses the request, then the policy (le-cert-server's order: a caller without credentials learns
  * nothing about validation), asks the certificate service, maps its outcome. No {@code @Produces}:
  * every answer is JSON whatever the client's {@code Accept} says, as le-cert-server answers.
@@ -155,7 +155,7 @@ public class CertificateResource {
 
     /**
      * A certificate is {@code 200}; a running order is {@code 202} for a client that asked for
-     * asynchronous answers and {@code 503 order_pending} for any other (DESIGN §2). Every answer
+     * asynchronous answers and {@code 503 order_pending} for any other (docs/design.md §2). Every answer
      * that hands {@code caller} a private key is audited.
      */
     private Response responseFor(Caller caller, Outcome outcome, CertificateSpec spec, String prefer) {

@@ -6,7 +6,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
- * The {@code 200} body of DESIGN §2 (camelCase, le-cert-server compatible). {@code certificate} is
+ * The {@code 200} body of docs/design.md §2 (camelCase, le-cert-server compatible). {@code certificate} is
  * the leaf followed by its chain — what le-cert-server returns and what a TLS server must present,
  * since its clients write it to a file a server serves as it is; {@code leaf} is the leaf alone.
  */

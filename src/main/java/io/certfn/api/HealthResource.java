@@ -5,7 +5,7 @@ import jakarta.ws.rs.Path;
 
 /**
  * {@code GET /healthz}: liveness without auth, {@code 204} with no body as le-cert-server answers
- * (DESIGN §2). Readiness with named checks belongs to {@code /q/health}.
+ * (docs/design.md §2). Readiness with named checks belongs to {@code /q/health}.
  */
 @Path("/healthz")
 public class HealthResource {

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * {@code 503 order_pending}: the order is still running and the client did not say it understands
- * {@code 202} answers (DESIGN §2). A non-2xx, so a client that never checks the status — every
+ * {@code 202} answers (docs/design.md §2). A non-2xx, so a client that never checks the status — every
  * documented le-cert-server client — writes no empty certificate file.
  */
 public class OrderPendingException extends CertfnException {

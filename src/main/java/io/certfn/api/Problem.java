@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * An RFC 9457 problem document with certfn's stable {@code code} and optional {@code reason}, plus
- * le-cert-server's members (DESIGN §3): {@code message}, the same text as {@code detail}, and for a
+ * le-cert-server's members (docs/design.md §3): {@code message}, the same text as {@code detail}, and for a
  * bad request field {@code metadata: {"name": field}}. RFC 9457 allows such extension members.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

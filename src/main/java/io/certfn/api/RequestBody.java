@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Validates a certificate request body (DESIGN §2): at most {@value #MAX_BYTES} bytes of
+ * Validates a certificate request body (docs/design.md §2): at most {@value #MAX_BYTES} bytes of
  * JSON with {@code domain} and/or {@code domains}, {@code keyType}, {@code csr}, {@code profile};
  * member names match case-insensitively. Unknown fields are ignored (older and newer clients).
  * Every rejection names the field.

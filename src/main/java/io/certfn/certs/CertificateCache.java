@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.certfn.config.CertfnConfig;
 import io.certfn.metrics.CertfnMetrics;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +30,7 @@ public class CertificateCache {
     private final Duration ttl;
     private final CertfnMetrics metrics;
 
+    @Inject
     public CertificateCache(CertfnConfig config, CertfnMetrics metrics) {
         this(config.store().cacheTtl(), halfOfCacheMemory(config), metrics);
     }

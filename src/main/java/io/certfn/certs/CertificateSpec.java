@@ -55,7 +55,7 @@ public final class CertificateSpec {
     }
 
     /**
-     * The certificate's identity in the store (DESIGN §2 "the same certificate"): the set of
+     * The certificate's identity in the store (docs/design.md §2 "the same certificate"): the set of
      * names regardless of order, the key type or, in CSR mode, the client's public key, and the
      * ACME profile when one is asked for, as a whole SHA-256. A name leads (the first in sort order) so an operator can find it in a listing.
      */

@@ -33,7 +33,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
 
 /**
- * A client's PKCS#10 CSR (DESIGN §2 {@code csr}): the client keeps its private key. Parsed from
+ * A client's PKCS#10 CSR (docs/design.md §2 {@code csr}): the client keeps its private key. Parsed from
  * PEM or bare base64 DER, its signature checked, its names canonicalised.
  *
  * @param der the CSR as DER, as sent to the CA

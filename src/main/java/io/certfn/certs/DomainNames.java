@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Canonical, validated DNS names (DESIGN §2): lower case, no trailing dot, IDNs as A-labels,
+ * Canonical, validated DNS names (docs/design.md §2): lower case, no trailing dot, IDNs as A-labels,
  * RFC 1123 labels, at most 253 characters, a wildcard only as the whole left-most label, and no
  * IP addresses. Everything downstream (policy, identity, ACME) sees only canonical names.
  */

@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /**
  * The last order for a certificate failed recently and no instance orders it again before the
- * backoff ends (DESIGN §3): 429 {@code issuance_backoff} with {@code Retry-After}, repeating the
+ * backoff ends (docs/design.md §3): 429 {@code issuance_backoff} with {@code Retry-After}, repeating the
  * last failure, without contacting the CA.
  */
 public class IssuanceBackoffException extends CertfnException {

@@ -9,7 +9,7 @@ public sealed interface Outcome {
     record Ready(StoredCertificate certificate, boolean cached) implements Outcome {
     }
 
-    /** The order is still running (DESIGN §2 long orders): ask again after {@code retryAfter}. */
+    /** The order is still running (docs/design.md §2 long orders): ask again after {@code retryAfter}. */
     record Pending(CertificateSpec spec, Duration retryAfter) implements Outcome {
     }
 }

@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Decides when a certificate is due, in a fixed order (DESIGN §2): the CA's ARI window when it
+ * Decides when a certificate is due, in a fixed order (docs/design.md §2): the CA's ARI window when it
  * gives one; else when the configured share of the lifetime remains (never a fixed day count,
  * since lifetimes range from days to months); an emergency floor near expiry always wins.
  */

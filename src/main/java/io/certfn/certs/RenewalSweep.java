@@ -17,7 +17,7 @@ import java.util.function.BiPredicate;
 import org.jboss.logging.Logger;
 
 /**
- * Renews every stored certificate that is due (DESIGN §2's rule), for a platform scheduler
+ * Renews every stored certificate that is due (docs/design.md §2's rule), for a platform scheduler
  * (EventBridge, an Azure timer, Cloud Scheduler). Each renewal goes through the same lease as a
  * request, so a sweep and a caller (or two sweeps) never order one certificate twice. A failure
  * is counted and reported, and the sweep goes on; it stops early only when its time is up.

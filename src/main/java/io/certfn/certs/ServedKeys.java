@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Key custody's audit (DESIGN §4): who received which private key. Every answer carrying a key is
+ * Key custody's audit (docs/design.md §4): who received which private key. Every answer carrying a key is
  * counted; the first one per caller and certificate in each {@code certfn.audit.served-window} is
  * written at once ({@code event=served caller=… names=… serial=…}), the rest of that window as one
  * line with {@code repeats=N} when it ends. A line per answer would cost the warm path half its

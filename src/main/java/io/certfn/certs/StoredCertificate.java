@@ -14,7 +14,7 @@ import java.util.List;
  * @param issuerCert the chain above the leaf, PEM
  * @param privateKey PKCS#8 PEM; null in CSR mode
  * @param serial hex serial number
- * @param renewAfter when it becomes due (DESIGN §2)
+ * @param renewAfter when it becomes due (docs/design.md §2)
  * @param orderUrl the ACME order it came from
  * @param directory the CA directory URL that issued it (null: stored before certfn recorded it)
  * @param account the ACME account URL that ordered it (null: likewise)

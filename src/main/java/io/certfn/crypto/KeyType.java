@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The key types certfn generates for certificates (DESIGN §2 {@code keyType}). */
+/** The key types certfn generates for certificates (docs/design.md §2 {@code keyType}). */
 public enum KeyType {
     EC256("ec256", "EC", "secp256r1", 0),
     EC384("ec384", "EC", "secp384r1", 0),

@@ -37,7 +37,7 @@ public abstract class CertfnException extends RuntimeException {
         return status;
     }
 
-    /** The stable machine-readable code of DESIGN §3. */
+    /** The stable machine-readable code of docs/design.md §3. */
     public String code() {
         return code;
     }

@@ -32,7 +32,7 @@ public class AuthenticationException extends CertfnException {
                 "APIKey realm=\"certfn\"");
     }
 
-    /** A bearer token rejected for {@code reason} (DESIGN §3). */
+    /** A bearer token rejected for {@code reason} (docs/design.md §3). */
     public static AuthenticationException invalidToken(String reason, String detail) {
         // RFC 6750 §3: printable ASCII without '"' and '\\'; the detail may quote a stranger's iss or kid.
         String description = detail.replace("\\", "").replace("\"", "'").replaceAll("[^\\x20-\\x7e]", "?");

@@ -16,7 +16,7 @@ import java.util.Optional;
  * <p>{@code unverified} is present when certfn could not authenticate the identity itself and the
  * platform does not guarantee it either: a Lambda event's {@code requestContext.authorizer.iam} is
  * written by whoever invokes the function directly. It says where the identity came from and what
- * setting would trust it; such a caller may only run renewals (DESIGN §4: it never receives a key).
+ * setting would trust it; such a caller may only run renewals (docs/design.md §4: it never receives a key).
  */
 public record Caller(Method method, String issuer, String subject, Map<String, Object> claims,
         Optional<List<String>> grantedDomains, Optional<String> unverified) {

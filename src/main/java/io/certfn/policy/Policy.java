@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The server-side rules (DESIGN §4). A name is granted by a rule matching the caller, or by the
+ * The server-side rules (docs/design.md §4). A name is granted by a rule matching the caller, or by the
  * caller's token domains claim (for issuers configured with one). With no policy configured at all
  * and no domains claim every authenticated caller may have any name (le-cert-server's pre-shared
  * key mode; start-up allows that only for API keys); with a policy, anything not granted is

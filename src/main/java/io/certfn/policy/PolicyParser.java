@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads a policy document (DESIGN §6) in YAML or JSON (JSON is YAML). Every mistake is reported
+ * Reads a policy document (docs/design.md §6) in YAML or JSON (JSON is YAML). Every mistake is reported
  * with the rule's position and name, so a start-up error says exactly what to fix.
  */
 public final class PolicyParser {

@@ -6,7 +6,7 @@ import java.util.concurrent.ScheduledFuture;
 /**
  * A held lease on one store key. While held, a heartbeat extends it; {@link #isHeld()} turns
  * false if another instance took it over (this holder stalled past expiry). Before each side
- * effect the holder calls {@link #confirm}, which proves the lease is still its own (DESIGN §5
+ * effect the holder calls {@link #confirm}, which proves the lease is still its own (docs/design.md §5
  * fencing): a holder frozen by its host wakes to a heartbeat that has not run yet, so the flag
  * alone cannot tell. {@link #close()} releases it; closing twice is harmless.
  */

@@ -16,7 +16,7 @@ import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
- * Leases on store keys (DESIGN §5): an object created with {@code putIfAbsent} holding the owner
+ * Leases on store keys (docs/design.md §5): an object created with {@code putIfAbsent} holding the owner
  * and an expiry. An expired lease is taken over with {@code putIfVersion}, so of many instances
  * exactly one holds it; a crashed holder costs one expiry. Holders renew at a third of the
  * duration, from a heartbeat thread, so long steps do not lose the lease, and confirm it before

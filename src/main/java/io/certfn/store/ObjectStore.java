@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The small versioned object store every backend implements (DESIGN §5). It is certfn's
+ * The small versioned object store every backend implements (docs/design.md §5). It is certfn's
  * database and its lock: every instance sharing one store is one cluster.
  *
  * <p><b>Keys</b> are built only by {@link StoreKeys}: segments of {@code [a-z0-9._-]} (not starting with a dot) joined by

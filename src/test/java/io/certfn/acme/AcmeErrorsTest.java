@@ -48,7 +48,7 @@ class AcmeErrorsTest {
                 + "\"detail\":\"Some identifiers were rejected\",\"subproblems\":[{\"type\":\"urn:ietf:params:acme:error:rejectedIdentifier\","
                 + "\"detail\":\"forbidden by policy\",\"identifier\":{\"type\":\"dns\",\"value\":\"bad.example\"}}]}"));
         AcmeFailure failure = AcmeErrors.translate(e, "creating the order", "https://ca.example/dir");
-        // DESIGN §3: a refusal retrying cannot fix.
+        // docs/design.md §3: a refusal retrying cannot fix.
         assertEquals(422, failure.status());
         assertEquals("acme_rejected", failure.code());
         assertEquals(java.util.Optional.of("rejectedIdentifier"), failure.reason());

@@ -73,7 +73,7 @@ class CertificateApiTest {
         assertEquals("one.certfn.test", r.path("domain"));
         assertEquals(List.of("one.certfn.test", "two.certfn.test"), r.path("domains"));
         assertEquals(false, r.path("cached"));
-        // certificate is the leaf followed by its chain (DESIGN §2), what a TLS server presents as it is.
+        // certificate is the leaf followed by its chain (docs/design.md §2), what a TLS server presents as it is.
         TestCerts.verifyChain(r.path("certificate"), stack().root());
         List<X509Certificate> leafOnly = TestCerts.parse(r.path("leaf"));
         assertEquals(1, leafOnly.size(), "leaf holds the leaf alone");

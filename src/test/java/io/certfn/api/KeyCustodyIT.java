@@ -27,7 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Key custody (DESIGN §4) against a packaged certfn with a data key: the store inspected while an
+ * Key custody (docs/design.md §4) against a packaged certfn with a data key: the store inspected while an
  * order runs, who received which key, a forger's log line, and how often a caller may sweep.
  */
 class KeyCustodyIT {

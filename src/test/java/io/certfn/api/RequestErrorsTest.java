@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every 400/401/403/413 of DESIGN §3 that applies, asserted by its stable code. */
+/** Every 400/401/403/413 of docs/design.md §3 that applies, asserted by its stable code. */
 @QuarkusTest
 @QuarkusTestResource(AcmeStackResource.class)
 class RequestErrorsTest {

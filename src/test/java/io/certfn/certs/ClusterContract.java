@@ -137,7 +137,7 @@ abstract class ClusterContract {
     }
 
     /**
-     * DESIGN §5 fencing, as it happens on a function host: A is frozen mid-order (its TXT record
+     * docs/design.md §5 fencing, as it happens on a function host: A is frozen mid-order (its TXT record
      * published, waiting before the trigger), B takes the expired lease over and resumes the
      * order, and A is thawed while B still works. A must stop at its next side effect (no
      * trigger, no finalize, no DNS or store write), and serve what B stores.

@@ -26,15 +26,15 @@ import org.junit.jupiter.api.Test;
  * key of README's configuration reference, every key of that reference is one certfn's config
  * mapping knows, and the permissions they grant are the ones the code uses.
  */
-class DeployTemplatesTest {
+public class DeployTemplatesTest {
 
     private static final Pattern README_KEY = Pattern.compile("^\\| (`[^|]+`) \\|", Pattern.MULTILINE);
     private static final Pattern CODE = Pattern.compile("`([^`]+)`");
     private static final Pattern ENV = Pattern.compile("\\bCERTFN_[A-Z0-9_]+\\b");
 
-    /** README's configuration table: every key, with {@code .x} shorthands and {@code <preset>} expanded. */
-    static Set<String> referenceKeys() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
+    /** docs/configuration.md's table: every key, with {@code .x} shorthands and {@code <preset>} expanded. */
+    public static Set<String> referenceKeys() throws Exception {
+        String readme = Files.readString(Path.of("docs/configuration.md"));
         Set<String> keys = new TreeSet<>();
         Matcher row = README_KEY.matcher(readme);
         while (row.find()) {
@@ -109,7 +109,7 @@ class DeployTemplatesTest {
                 }
             }
         }
-        assertEquals(List.of("certfn.store.s3.no-such-key"), unknown, "README documents keys certfn does not have");
+        assertEquals(List.of("certfn.store.s3.no-such-key"), unknown, "docs/configuration.md documents keys certfn does not have");
     }
 
     @Test

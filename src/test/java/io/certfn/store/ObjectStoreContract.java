@@ -30,7 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * DESIGN §5, the store contract, run unchanged against every backend: each subclass names one
+ * docs/design.md §5, the store contract, run unchanged against every backend: each subclass names one
  * real server ({@link Stores}). Every test works under its own prefix of one shared bucket,
  * which also checks that prefixes keep installations apart.
  */

@@ -16,7 +16,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.Map;
 
 /**
- * The renewal schedule of the Lambda build (DESIGN §4 key custody): EventBridge Scheduler invokes
+ * The renewal schedule of the Lambda build (docs/design.md §4 key custody): EventBridge Scheduler invokes
  * the function directly with a plain event for {@code POST /aws/scheduled-renewal}, carrying no
  * identity, and the function renews every certificate that is due. Such an event can be written by
  * anyone allowed {@code lambda:InvokeFunction}, so this path only ever renews: it answers counts,

@@ -51,7 +51,8 @@ class FunctionUrlForgedEventIT {
         config.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-cp", runtimeClientClassPath(), "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", HANDLER));
         log = Files.createTempFile("lambda-function", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        // The client takes its task root from the working directory (in Lambda, /var/task).
+        ProcessBuilder builder = new ProcessBuilder(command).directory(task.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.put("AWS_LAMBDA_RUNTIME_API", lambda.address());
         env.put("LAMBDA_TASK_ROOT", task.toString());

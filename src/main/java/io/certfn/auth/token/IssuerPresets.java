@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The issuers DESIGN §4 knows, built from {@code certfn.auth.*}: Google ID tokens, Azure
+ * The issuers docs/design.md §4 knows, built from {@code certfn.auth.*}: Google ID tokens, Azure
  * managed-identity tokens (v1 and v2 issuers of one tenant), AWS STS web-identity tokens and any
  * OIDC issuer. A preset is enabled by its keys; a half-configured preset stops start-up naming
  * the missing key.

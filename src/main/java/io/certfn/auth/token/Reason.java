@@ -1,6 +1,6 @@
 package io.certfn.auth.token;
 
-/** Why a bearer token was rejected: the {@code reason} of a 401 {@code invalid_token} (DESIGN §3). */
+/** Why a bearer token was rejected: the {@code reason} of a 401 {@code invalid_token} (docs/design.md §3). */
 public enum Reason {
     MALFORMED,
     ALG_NOT_ALLOWED,

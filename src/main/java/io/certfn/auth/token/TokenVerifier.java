@@ -27,7 +27,7 @@ import org.jose4j.jwt.consumer.JwtContext;
 import org.jose4j.jwx.JsonWebStructure;
 
 /**
- * Verifies bearer tokens against the configured issuers (DESIGN §4): one {@link IssuerVerifier}
+ * Verifies bearer tokens against the configured issuers (docs/design.md §4): one {@link IssuerVerifier}
  * per issuer, chosen by the token's {@code iss}. Every rejection is a 401 {@code invalid_token}
  * with a {@link Reason} and logged once (reason, issuer, sub, kid — never the token).
  */

@@ -191,7 +191,7 @@ class PlatformTokensTest {
      * AWS STS {@code GetWebIdentityToken}: a per-account issuer, {@code sub} = the IAM role ARN,
      * RS256 or ES384, and the {@code https://sts.amazonaws.com/} object — per
      * https://docs.aws.amazon.com/STS/latest/APIReference/API_GetWebIdentityToken.html and the
-     * token facts of DESIGN §4.
+     * token facts of docs/design.md §4.
      */
     private JwtClaims aws(String role, String team) {
         JwtClaims c = claims(clock, AWS_ISSUER, AUDIENCE, role);

@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every rejection reason of DESIGN §3, its limits as triples, and the key lifecycle (rotation,
+ * Every rejection reason of docs/design.md §3, its limits as triples, and the key lifecycle (rotation,
  * outage, forged kids), against a real HTTP issuer with discovery and a JWKS.
  */
 class TokenVerifierTest {
