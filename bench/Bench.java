@@ -111,6 +111,8 @@ public class Bench {
         startIssuer();
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("date", LocalDate.now().toString());
+        // The commit measured (bench/run.sh passes it; "uncommitted" when the tree has changes).
+        results.put("commit", System.getProperty("bench.commit", "unknown"));
         results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
                 "jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 "os", System.getProperty("os.name") + " " + System.getProperty("os.version")));

@@ -15,4 +15,6 @@ fi
 ./mvnw -q -B package -DskipTests
 ./mvnw -q -B -f bench/bare-app/pom.xml package
 # certfn's own classes too: the sweep section writes the store as certfn does (due index, checksummed objects).
-exec java ${BENCH_OPTS:-} -cp "target/quarkus-app/lib/main/*:target/quarkus-app/lib/boot/*:target/quarkus-app/app/*" bench/Bench.java "$PWD"
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD 2>/dev/null || commit="$commit+uncommitted"
+exec java ${BENCH_OPTS:-} -Dbench.commit="$commit" -cp "target/quarkus-app/lib/main/*:target/quarkus-app/lib/boot/*:target/quarkus-app/app/*" bench/Bench.java "$PWD"

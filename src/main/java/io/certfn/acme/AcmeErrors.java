@@ -28,7 +28,7 @@ final class AcmeErrors {
         }
         if (e instanceof AcmeServerException server) {
             AcmeFailure failure = refusal(server.getProblem(), "The CA refused " + step + ": " + describe(server.getProblem()), e);
-            return CaIssuer.isTransient(e) && !(failure instanceof AcmeRejected)
+            return CaProblems.isTransient(e) && !(failure instanceof AcmeRejected)
                     ? AcmeFailure.caUnavailable("The CA failed " + step + ": " + describe(server.getProblem()), e, null) : failure;
         }
         if (e instanceof AcmeNetworkException) {

@@ -39,6 +39,7 @@ public class CertificateResource {
 
     private final RenderedAnswers rendered;
     private final CertificateService certificates;
+    private final io.certfn.certs.CertificateRevocation revocation;
     private final Admission admission;
     private final ServedKeys served;
     private final ObjectMapper json;
@@ -46,8 +47,9 @@ public class CertificateResource {
     private final Optional<String> defaultProfile;
 
     public CertificateResource(CertificateService certificates, Admission admission, ServedKeys served, ObjectMapper json,
-            CertfnConfig config, RenderedAnswers rendered) {
+            CertfnConfig config, RenderedAnswers rendered, io.certfn.certs.CertificateRevocation revocation) {
         this.rendered = rendered;
+        this.revocation = revocation;
         this.certificates = certificates;
         this.admission = admission;
         this.served = served;
@@ -123,7 +125,7 @@ public class CertificateResource {
         CertificateSpec spec = read(body);
         RevocationReason reason = RequestBody.reason(body, json);
         admission.authorize(caller, spec.names(), io.certfn.policy.PolicyRule.REVOKE);
-        StoredCertificate revoked = certificates.revoke(caller, spec, reason);
+        StoredCertificate revoked = revocation.revoke(caller, spec, reason);
         try {
             return Response.ok(json.writeValueAsBytes(RevocationResponse.of(revoked)), MediaType.APPLICATION_JSON).build();
         } catch (JsonProcessingException e) {
