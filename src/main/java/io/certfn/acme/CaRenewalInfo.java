@@ -107,8 +107,7 @@ final class CaRenewalInfo {
                         end, start);
                 return Optional.of(RenewalAdvice.none(retryAfter));
             }
-            // Begun, or ending before the next sweep could see it: now.
-            Instant renewAt = info.getRandomProposal(checkInterval).orElse(now);
+            Instant renewAt = RenewalTime.within(start, end, now, checkInterval, java.util.concurrent.ThreadLocalRandom.current().nextDouble());
             return Optional.of(new RenewalAdvice(Optional.of(new RenewalWindow(start, end)), Optional.of(renewAt), retryAfter,
                     info.getExplanation()));
         } catch (AcmeException | RuntimeException e) {
