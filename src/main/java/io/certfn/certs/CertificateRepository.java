@@ -286,21 +286,34 @@ public class CertificateRepository {
         };
     }
 
-    /** The failures in a row of {@code id}'s last orders, if the last one failed. */
-    public Optional<FailureRecord> failure(String id) {
-        return store.get(failureKey(id)).flatMap(v -> {
+    /**
+     * The store key of the failure record of a set of names: one per name set, whatever the key
+     * type, profile or CSR key (Let's Encrypt counts failed validations per name and account).
+     */
+    public static String failureKey(java.util.List<String> names) {
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(String.join(",", new java.util.TreeSet<>(names)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return StoreKeys.of("failures", java.util.HexFormat.of().formatHex(hash, 0, 16) + ".json");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The failures in a row of the last orders recorded under {@code key} ({@link #failureKey}), if the last one failed. */
+    public Optional<FailureRecord> failure(String key) {
+        return store.get(key).flatMap(v -> {
             try {
                 return Optional.of(json.readValue(v.data(), FailureRecord.class));
             } catch (IOException e) {
-                LOG.warnf("Failure record %s is unreadable; ignoring it: %s", failureKey(id), e.getMessage());
+                LOG.warnf("Failure record %s is unreadable; ignoring it: %s", key, e.getMessage());
                 return Optional.empty();
             }
         });
     }
 
-    /** Records one more failed order of {@code id} (another instance writing at the same time may win: one record is enough). */
-    public FailureRecord recordFailure(String id, java.util.function.UnaryOperator<FailureRecord> next) {
-        String key = failureKey(id);
+    /** Records one more failed order under {@code key} (another instance writing at the same time may win: one record is enough). */
+    public FailureRecord recordFailure(String key, java.util.function.UnaryOperator<FailureRecord> next) {
         Optional<Versioned> current = store.get(key);
         FailureRecord previous = current.flatMap(v -> {
             try {
@@ -319,13 +332,9 @@ public class CertificateRepository {
         return record;
     }
 
-    /** Forgets {@code id}'s failures: its order succeeded. */
-    public void clearFailure(String id) {
-        store.get(failureKey(id)).ifPresent(v -> store.deleteIfVersion(failureKey(id), v.version()));
-    }
-
-    private static String failureKey(String id) {
-        return StoreKeys.of("certs", id, "failure.json");
+    /** Forgets the failures recorded under {@code key}: an order succeeded. */
+    public void clearFailure(String key) {
+        store.get(key).ifPresent(v -> store.deleteIfVersion(key, v.version()));
     }
 
     private static String certificateKey(String id) {

@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The last failed orders of one certificate, kept next to it in the store ({@code
- * certs/<id>/failure.json}) so every instance backs off together: how many in a row, the last
+ * The last failed orders of one set of names (whatever the key type, profile or CSR key), kept in the store ({@code
+ * failures/<hash of the names>.json}) so every instance backs off together: how many in a row, the last
  * one's code and detail, and when ordering may be tried again. A success deletes it; so may an
  * operator, to try again at once.
  */

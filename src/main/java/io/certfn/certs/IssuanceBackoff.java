@@ -13,9 +13,11 @@ import org.jboss.logging.Logger;
 
 /**
  * The failure backoff, kept in the store so every instance honours it: after an order the CA or
- * the DNS provider would fail again at once, no instance orders the certificate again before the
+ * the DNS provider would fail again at once, no instance orders those names again before the
  * backoff ends ({@code certfn.renewal.failure-backoff}, doubling up to 6 h, or the CA's
- * Retry-After when longer).
+ * Retry-After when longer). Kept per set of names, whatever the key type, profile or CSR key: Let's
+ * Encrypt counts failed validations per name and account (5 an hour, then it pauses the account),
+ * so another key type or a client rotating its CSR key must not be a way around it.
  */
 @Singleton
 public class IssuanceBackoff {
@@ -34,14 +36,14 @@ public class IssuanceBackoff {
         this.clock = clock;
     }
 
-    /** The failure record of {@code id} while its backoff lasts at {@code now}. */
-    Optional<FailureRecord> active(String id, Instant now) {
-        return repository.failure(id).filter(failed -> failed.active(now));
+    /** The failure record of {@code spec}'s names while its backoff lasts at {@code now}. */
+    Optional<FailureRecord> active(CertificateSpec spec, Instant now) {
+        return repository.failure(CertificateRepository.failureKey(spec.names())).filter(failed -> failed.active(now));
     }
 
-    /** Forgets {@code id}'s failures: its order succeeded. */
-    void clear(String id) {
-        repository.clearFailure(id);
+    /** Forgets the failures of {@code spec}'s names: an order of them succeeded. */
+    void clear(CertificateSpec spec) {
+        repository.clearFailure(CertificateRepository.failureKey(spec.names()));
     }
 
     /**
@@ -49,16 +51,18 @@ public class IssuanceBackoff {
      * its backoff ends: a CA's refusal or failed validation, a DNS failure, a rate limit. Not an
      * order the next request can resume (its checkpoint is still there), nor a store or lease problem.
      */
-    void record(CertificateSpec spec, String id, OrderCheckpoint checkpoint, CertfnException e) {
+    void record(CertificateSpec spec, OrderCheckpoint checkpoint, CertfnException e) {
         // A missing EAB setting is the server's, not the name's: the restart that fixes it must not meet a backoff.
         if (!BACKOFF_CODES.contains(e.code()) || e.reason().filter("externalAccountRequired"::equals).isPresent()) {
             return;
         }
         try {
-            if (checkpoint.load().isPresent()) {
+            // An order the next request can resume is not failed, unless the DNS provider failed it: asked again at
+            // once, it would fail the same way, for as long as the order lives.
+            if (checkpoint.load().isPresent() && !e.code().equals("dns_error")) {
                 return;
             }
-            FailureRecord record = repository.recordFailure(id,
+            FailureRecord record = repository.recordFailure(CertificateRepository.failureKey(spec.names()),
                     previous -> FailureRecord.after(previous, e.code(), e.getMessage(), clock.instant(), failureBackoff, e.retryAfter()));
             LOG.warnf("Order for %s failed (%d in a row): no instance orders it again before %s", spec.names(), record.count(),
                     record.notBefore());
@@ -67,10 +71,10 @@ public class IssuanceBackoff {
         }
     }
 
-    static IssuanceBackoffException refusal(CertificateSpec spec, String id, FailureRecord failed, Instant now) {
+    static IssuanceBackoffException refusal(CertificateSpec spec, FailureRecord failed, Instant now) {
         return new IssuanceBackoffException("The last order for " + String.join(", ", spec.names()) + " failed at " + failed.failedAt()
                 + " (" + failed.code() + ": " + failed.detail() + "). No certfn instance orders it again before " + failed.notBefore()
                 + " (failure " + failed.count() + " in a row; certfn.renewal.failure-backoff, doubling up to 6 h). Fix the cause, or "
-                + "delete certs/" + id + "/failure.json from the store to try at once.", Duration.between(now, failed.notBefore()));
+                + "delete " + CertificateRepository.failureKey(spec.names()) + " from the store to try at once.", Duration.between(now, failed.notBefore()));
     }
 }

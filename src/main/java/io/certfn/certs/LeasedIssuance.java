@@ -107,14 +107,14 @@ public class LeasedIssuance {
                 return new Outcome.Ready(current.get().certificate(), true);
             }
             Instant now = clock.instant();
-            Optional<FailureRecord> failed = backoff.active(id, now);
+            Optional<FailureRecord> failed = backoff.active(spec, now);
             if (failed.isPresent()) {
                 Optional<StoredCertificate> stillValid = current.map(CertificateRepository.Found::certificate)
                         .filter(cert -> cert.notAfter().isAfter(now) && issuer.configured(cert.directory()) && !cert.isRevoked());
                 if (!renewal && stillValid.isPresent()) {
                     return new Outcome.Ready(stillValid.get(), true);
                 }
-                throw IssuanceBackoff.refusal(spec, id, failed.get(), now);
+                throw IssuanceBackoff.refusal(spec, failed.get(), now);
             }
             OrderFence fence = lease::confirm;
             OrderCheckpoint checkpoint = repository.checkpoint(id);
@@ -133,7 +133,7 @@ public class LeasedIssuance {
                         spec.csr().map(ClientCsr::der), spec.profile(), replaces), checkpoint, fence);
             } catch (CertfnException e) {
                 metrics.issuanceFailed(e.code());
-                backoff.record(spec, id, checkpoint, e);
+                backoff.record(spec, checkpoint, e);
                 throw e;
             }
             LOG.debugf("Issued %s; storing it", id);
@@ -148,8 +148,8 @@ public class LeasedIssuance {
             LOG.debugf("Stored %s", id);
             // Cleaned up before anyone is answered: a serverless host may freeze the process right after.
             checkpoint.fencedBy(fence).discard();
-            if (repository.failure(id).isPresent()) {
-                backoff.clear(id);
+            if (failed.isPresent() || repository.failure(CertificateRepository.failureKey(spec.names())).isPresent()) {
+                backoff.clear(spec);
             }
             cache.put(id, cert, clock.instant());
             Duration took = Duration.between(started, clock.instant());

@@ -87,7 +87,10 @@ class FailingCaIT {
             assertEquals(List.of(), stack.txt("_acme-challenge.blind.certfn.test"), "TXT record cleaned up");
             try (Stream<Path> files = Files.walk(store.resolve("certs"))) {
                 List<String> left = files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).toList();
-                assertEquals(List.of("failure.json"), left, "no certificate, checkpoint or lease left; the failure is recorded");
+                assertEquals(List.of(), left, "no certificate, checkpoint or lease left");
+            }
+            try (Stream<Path> files = Files.list(store.resolve("failures"))) {
+                assertEquals(1, files.filter(f -> f.getFileName().toString().endsWith(".json")).count(), "the failure is recorded");
             }
             assertFalse(certfn.log().contains("event=issued"), "no issuance audited");
             assertEquals(1, stack.orderCount(), "one order for all five requests");
@@ -100,6 +103,23 @@ class FailingCaIT {
                 assertBackingOff(post(other, body));
             }
             assertEquals(1, stack.orderCount(), "still one order after two more requests on two instances");
+
+            // The backoff is the names', whatever the key type, profile or a client's CSR key: Let's Encrypt counts
+            // failed validations per name, and another key type or a rotated CSR key is no way around it.
+            try (CertfnProcess other = CertfnProcess.start(CertfnProcess.config(stack.certfnConfig(),
+                    "certfn.store.file.path", store.toString(), "certfn.auth.api-keys", "t=" + KEY))) {
+                for (String keyType : List.of("ec384", "rsa2048")) {
+                    assertBackingOff(post(certfn, "{\"domain\":\"blind.certfn.test\",\"keyType\":\"" + keyType + "\"}"));
+                    assertBackingOff(post(other, "{\"domain\":\"blind.certfn.test\",\"keyType\":\"" + keyType + "\"}"));
+                }
+                for (CertfnProcess instance : List.of(certfn, other)) {
+                    java.security.KeyPair fresh = java.security.KeyPairGenerator.getInstance("EC").generateKeyPair();
+                    String csr = io.certfn.testing.TestCerts.csrPem(io.certfn.testing.TestCerts.csr(fresh, "blind.certfn.test"))
+                            .replace("\n", "\\n");
+                    assertBackingOff(post(instance, "{\"domain\":\"blind.certfn.test\",\"csr\":\"" + csr + "\"}"));
+                }
+            }
+            assertEquals(1, stack.orderCount(), "one order at the CA within the backoff, for every key type and CSR key");
         }
     }
 
@@ -107,7 +127,7 @@ class FailingCaIT {
         assertEquals(429, r.statusCode(), r.body());
         JsonNode problem = new ObjectMapper().readTree(r.body());
         assertEquals("issuance_backoff", problem.path("code").asText(), r.body());
-        assertTrue(problem.path("detail").asText().contains("dns-01") && problem.path("detail").asText().contains("failure.json"),
+        assertTrue(problem.path("detail").asText().contains("dns-01") && problem.path("detail").asText().contains("failures/"),
                 "repeats the last failure and says how to clear it: " + r.body());
         long retryAfter = Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow());
         assertTrue(retryAfter > 800 && retryAfter <= 900, "certfn.renewal.failure-backoff (15 min) after one failure: " + retryAfter);

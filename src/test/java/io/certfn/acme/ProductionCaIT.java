@@ -111,8 +111,8 @@ class ProductionCaIT {
 
         // Cleared by hand, as README says: the next request orders.
         var objects = TestStore.store(store);
-        String failure = objects.list("certs/").stream().filter(k -> k.startsWith("certs/limited.certfn.test-") && k.endsWith("/failure.json"))
-                .findFirst().orElseThrow();
+        String failure = io.certfn.certs.CertificateRepository.failureKey(List.of("limited.certfn.test"));
+        assertTrue(objects.get(failure).isPresent(), "the failure is recorded per set of names: " + objects.list("failures/"));
         objects.deleteIfVersion(failure, objects.get(failure).orElseThrow().version());
         HttpResponse<String> later = post("/api/certificate", "limited.certfn.test");
         assertEquals(200, later.statusCode(), "the record deleted, the next request orders: " + later.body());
