@@ -97,20 +97,21 @@ public record ClientCsr(byte[] der, Set<String> names, String spkiSha256) {
     }
 
     /**
-     * Refuses keys the public CAs refuse at finalize (Let's Encrypt: RSA 2048–4096 bits, P-256,
-     * P-384), and any key whose parameters would make the signature check expensive, before any
-     * work or any of the CA's validations is spent on them.
+     * Refuses keys the public CAs refuse at finalize, as Let's Encrypt's Boulder does (goodkey: RSA
+     * of exactly 2048, 3072 or 4096 bits with the exponent 65537; P-256, P-384), before any work or
+     * any of the CA's validations is spent on them; a huge exponent would also make the signature
+     * check expensive.
      */
     private static void requireAcceptableKey(PublicKey key) {
         if (key instanceof RSAPublicKey rsa) {
             int bits = rsa.getModulus().bitLength();
             BigInteger e = rsa.getPublicExponent();
-            if (bits < 2048 || bits > 4096) {
-                throw InvalidRequestException.invalidCsr("csr's RSA key has " + bits + " bits; use 2048, 3072 or 4096.");
+            if (bits != 2048 && bits != 3072 && bits != 4096) {
+                throw InvalidRequestException.invalidCsr("csr's RSA key has " + bits + " bits; the CAs accept 2048, 3072 or 4096.");
             }
-            if (e.compareTo(BigInteger.valueOf(3)) < 0 || e.bitLength() > 32 || !e.testBit(0)) {
-                throw InvalidRequestException.invalidCsr("csr's RSA public exponent is not an odd number from 3 to 2^32"
-                        + " (use 65537).");
+            if (!e.equals(BigInteger.valueOf(65537))) {
+                throw InvalidRequestException.invalidCsr("csr's RSA public exponent is " + (e.bitLength() > 64 ? "a " + e.bitLength()
+                        + "-bit number" : e.toString()) + "; the CAs accept only 65537.");
             }
         } else if (key instanceof ECPublicKey ec) {
             int bits = ec.getParams().getCurve().getField().getFieldSize();

@@ -178,7 +178,9 @@ class RequestErrorsTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "RSA|1024|65537|RSA key has 1024 bits",
-            "RSA|2048|8589934593|public exponent is not an odd number from 3 to 2^32",
+            "RSA|2048|8589934593|public exponent is 8589934593; the CAs accept only 65537",
+            "RSA|2048|3|public exponent is 3; the CAs accept only 65537",
+            "RSA|2560|65537|RSA key has 2560 bits; the CAs accept 2048, 3072 or 4096",
             "EC|521|0|521-bit curve",
             "Ed25519|0|0|key is not accepted by the CAs"})
     void csrKeysTheCaWouldRefuseAreRefusedBeforeAnyWork(String algorithm, int size, long exponent, String expected) throws Exception {
