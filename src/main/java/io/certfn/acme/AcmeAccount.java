@@ -29,6 +29,10 @@ import org.shredzone.acme4j.provider.AcmeProvider;
  * registered once, and every later login reuses the stored account URL. Concurrent first use by
  * many instances ends with one key: the store's {@code putIfAbsent} picks it, and registering an
  * existing key returns the existing account.
+ *
+ * <p>Longer than ~250 lines because the account's life is one concern with several states that must
+ * agree: the key made once per CA and kept in the store (sealed), registration with EAB, the login
+ * and its session pool, and forgetting an account the CA no longer knows.
  */
 @Singleton
 public class AcmeAccount {

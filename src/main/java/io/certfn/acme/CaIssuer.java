@@ -44,6 +44,11 @@ import org.shredzone.acme4j.exception.AcmeServerException;
  * prepared (both are in the store before any challenge is triggered or the order finalized),
  * and the records are removed while the order is finalized and downloaded (and are gone when
  * {@link #issue} returns).
+ *
+ * <p>Longer than the house's ~250 lines on purpose: it is the RFC 8555 order flow itself (issue,
+ * resume, create, authorize, finalize, download), one sequence a reader follows top to bottom; each
+ * side concern is a class of its own beside it (Dns01Records, CaRetry, CaProblems, CaRenewalInfo,
+ * OrderProfiles, CaRevocation).
  */
 final class CaIssuer {
 

@@ -21,6 +21,10 @@ import org.jboss.logging.Logger;
  * Where one certificate's objects live: {@code certs/<id>/certificate.json} (key, chain and
  * metadata in one object), {@code certs/<id>/order.json} (the order in progress) and
  * {@code certs/<id>/lease}.
+ *
+ * <p>Longer than ~250 lines because it is the one place every certificate object's key and shape is
+ * known: the certificate, its checkpoint, lease, failure record and due-index entry, the legacy-id
+ * move and the reseal of keys; splitting it would spread the store layout over several classes.
  */
 @Singleton
 public class CertificateRepository {

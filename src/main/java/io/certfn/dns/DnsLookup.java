@@ -29,6 +29,9 @@ import org.xbill.DNS.Type;
  * The DNS questions certfn asks of the public DNS, with dnsjava and no cache (a cached NXDOMAIN
  * or an old CNAME would be wrong a minute later): which zone holds a name, which servers are
  * authoritative for it, and where a CNAME points.
+ *
+ * <p>Just over ~250 lines: resolver set-up, zone, name-server and CNAME lookups share one resolver and
+ * one way of asking, and the CNAME rule belongs where targets are followed.
  */
 public final class DnsLookup {
 

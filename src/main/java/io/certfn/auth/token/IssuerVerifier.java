@@ -40,6 +40,10 @@ import org.jose4j.jwt.consumer.InvalidJwtException;
  * rule, and keeps keys through an outage without certfn's {@code max-age}); and exp/nbf are judged
  * on certfn's clock after the parser's own check, since the parser reads only the system clock and
  * the verified-token cache, which ends at exp on certfn's clock, must agree with it.
+ *
+ * <p>Longer than ~250 lines because it translates every check of one issuer's tokens into certfn's
+ * reasons in one place (header, key resolution, smallrye-jwt's parser, times on certfn's clock,
+ * audience, scopes, domains claim), as the house style asks.
  */
 final class IssuerVerifier {
 

@@ -40,6 +40,10 @@ import java.util.stream.Stream;
  * <p>The store holds private keys (in clear unless a data key is set): where the file system has
  * POSIX permissions, its folders are created {@code 0700} and its files {@code 0600}, and the root
  * folder is narrowed to {@code 0700}.
+ *
+ * <p>Longer than ~250 lines because the folder backend must give the same conditional, versioned
+ * semantics the cloud stores give natively (atomic rename, a process lock plus a file lock with a
+ * time-out, private permissions, listing in key order).
  */
 public final class FileObjectStore implements ObjectStore {
 
