@@ -36,9 +36,9 @@ public class IssuanceBackoff {
         this.clock = clock;
     }
 
-    /** The failure record of {@code spec}'s names while its backoff lasts at {@code now}. */
-    Optional<FailureRecord> active(CertificateSpec spec, Instant now) {
-        return repository.failure(CertificateRepository.failureKey(spec.names())).filter(failed -> failed.active(now));
+    /** The failure record of {@code spec}'s names, active or not (one store read; see {@link FailureRecord#active}). */
+    Optional<FailureRecord> recorded(CertificateSpec spec) {
+        return repository.failure(CertificateRepository.failureKey(spec.names()));
     }
 
     /** Forgets the failures of {@code spec}'s names: an order of them succeeded. */

@@ -107,7 +107,9 @@ public class LeasedIssuance {
                 return new Outcome.Ready(current.get().certificate(), true);
             }
             Instant now = clock.instant();
-            Optional<FailureRecord> failed = backoff.active(spec, now);
+            // Read once: whether ordering must wait now, and whether a success has a record to clear.
+            Optional<FailureRecord> recorded = backoff.recorded(spec);
+            Optional<FailureRecord> failed = recorded.filter(record -> record.active(now));
             if (failed.isPresent()) {
                 Optional<StoredCertificate> stillValid = current.map(CertificateRepository.Found::certificate)
                         .filter(cert -> cert.notAfter().isAfter(now) && issuer.configured(cert.directory()) && !cert.isRevoked());
@@ -148,7 +150,7 @@ public class LeasedIssuance {
             LOG.debugf("Stored %s", id);
             // Cleaned up before anyone is answered: a serverless host may freeze the process right after.
             checkpoint.fencedBy(fence).discard();
-            if (failed.isPresent() || repository.failure(CertificateRepository.failureKey(spec.names())).isPresent()) {
+            if (recorded.isPresent()) {
                 backoff.clear(spec);
             }
             cache.put(id, cert, clock.instant());
