@@ -22,7 +22,7 @@ LAYERS = [
     ["dns", "store"],                                 # their contracts and shared machinery
     ["cloud.sdk"],                                    # what the clouds' SDK clients share (credentials)
     ["identity", "crypto", "metrics", "time"],        # the caller's identity, keys and PEM, meters, clock and sleeper
-    ["config", "error"],                              # typed configuration, the error root
+    ["error"],                                        # the error root
 ]
 ROOTS = ["src/main/java", "src/aws/java", "src/azure/java"]
 PACKAGE = re.compile(r"^package io\.certfn\.([\w.]+);", re.M)

@@ -2,10 +2,9 @@ package io.certfn.acme;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certfn.crypto.Hashes;
-import io.certfn.crypto.KeyType;
 import io.certfn.crypto.KeySealer;
+import io.certfn.crypto.KeyType;
 import io.certfn.crypto.Pem;
-import io.certfn.config.CertfnConfig;
 import io.certfn.store.ObjectStore;
 import io.certfn.store.StoreKeys;
 import io.certfn.store.Versioned;
@@ -62,9 +61,9 @@ public class AcmeAccount {
     private static final int MAX_IDLE_SESSIONS = 16;
 
     /** The account of the first configured CA (tests; certfn itself builds them with {@link AcmeAccounts}). */
-    public AcmeAccount(CertfnConfig config, ObjectStore store, KeySealer sealer, ObjectMapper json) {
-        this(AcmeAccounts.directories(config.acme().directory()).get(0), AcmeAccounts.eab(config.acme().eab(), 0),
-                config.acme().email(), config.acme().trustStore(), store, sealer, json);
+    public AcmeAccount(AcmeConfig config, ObjectStore store, KeySealer sealer, ObjectMapper json) {
+        this(AcmeAccounts.directories(config.directory()).get(0), AcmeAccounts.eab(config.eab(), 0),
+                config.email(), config.trustStore(), store, sealer, json);
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.certfn.acme;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.certfn.config.CertfnConfig;
 import io.certfn.crypto.KeySealer;
 import io.certfn.store.ObjectStore;
 import jakarta.inject.Singleton;
@@ -21,22 +20,22 @@ public class AcmeAccounts {
 
     private final List<AcmeAccount> accounts;
 
-    public AcmeAccounts(CertfnConfig config, ObjectStore store, KeySealer sealer, ObjectMapper json) {
-        List<String> directories = directories(config.acme().directory());
-        int eabs = Math.max(values(config.acme().eab().kid()).size(), values(config.acme().eab().hmacKey()).size());
+    public AcmeAccounts(AcmeConfig config, ObjectStore store, KeySealer sealer, ObjectMapper json) {
+        List<String> directories = directories(config.directory());
+        int eabs = Math.max(values(config.eab().kid()).size(), values(config.eab().hmacKey()).size());
         if (eabs > directories.size()) {
             throw new IllegalStateException("certfn.acme.eab.kid / hmac-key list " + eabs + " values for " + directories.size()
                     + " CA(s) of certfn.acme.directory: one place per CA, in the same order (leave a place empty for a CA without EAB)");
         }
         List<AcmeAccount> built = new ArrayList<>();
         for (int i = 0; i < directories.size(); i++) {
-            built.add(new AcmeAccount(directories.get(i), eab(config.acme().eab(), i), config.acme().email(), config.acme().trustStore(),
+            built.add(new AcmeAccount(directories.get(i), eab(config.eab(), i), config.email(), config.trustStore(),
                     store, sealer, json));
         }
         this.accounts = List.copyOf(built);
         long distinct = accounts.stream().map(AcmeAccount::directory).distinct().count();
         if (distinct != accounts.size()) {
-            throw new IllegalStateException("certfn.acme.directory names one CA twice: " + config.acme().directory());
+            throw new IllegalStateException("certfn.acme.directory names one CA twice: " + config.directory());
         }
     }
 
@@ -55,7 +54,7 @@ public class AcmeAccounts {
     }
 
     /** The EAB settings of the {@code index}-th CA. */
-    static AcmeAccount.Eab eab(CertfnConfig.Acme.Eab eab, int index) {
+    static AcmeAccount.Eab eab(AcmeConfig.Eab eab, int index) {
         List<String> algorithms = values(Optional.of(eab.macAlgorithm()));
         String algorithm = algorithms.size() > index && !algorithms.get(index).isEmpty() ? algorithms.get(index) : algorithms.get(0);
         return new AcmeAccount.Eab(at(eab.kid(), index), at(eab.hmacKey(), index), algorithm);

@@ -1,7 +1,6 @@
 package io.certfn.acme;
 
-import io.certfn.config.CertfnConfig;
-import io.certfn.dns.DnsLookup;
+import io.certfn.dns.DnsConfig;import io.certfn.dns.DnsLookup;
 import io.certfn.dns.DnsProvider;
 import io.certfn.dns.PropagationCheck;
 import jakarta.inject.Singleton;
@@ -25,11 +24,12 @@ public class AcmeIssuer {
 
     private final List<CaIssuer> cas;
 
-    public AcmeIssuer(AcmeAccounts accounts, DnsProvider dns, DnsLookup lookup, PropagationCheck propagation, CertfnConfig config,
+    public AcmeIssuer(AcmeAccounts accounts, DnsProvider dns, DnsLookup lookup, PropagationCheck propagation, AcmeConfig config,
+            DnsConfig dnsConfig, RenewalCheckConfig renewal,
             io.certfn.metrics.CertfnMetrics metrics, java.time.Clock clock, io.certfn.time.Sleeper sleeper) {
         List<CaIssuer> built = new ArrayList<>();
         for (AcmeAccount account : accounts.all()) {
-            built.add(new CaIssuer(account, built.isEmpty(), dns, lookup, propagation, config, metrics::dnsPropagation, clock, sleeper));
+            built.add(new CaIssuer(account, built.isEmpty(), dns, lookup, propagation, config, dnsConfig, renewal, metrics::dnsPropagation, clock, sleeper));
         }
         this.cas = List.copyOf(built);
     }

@@ -1,7 +1,6 @@
 package io.certfn.acme;
 
-import io.certfn.config.CertfnConfig;
-import io.certfn.crypto.Pem;
+import io.certfn.dns.DnsConfig;import io.certfn.crypto.Pem;
 import io.certfn.dns.DnsLookup;
 import io.certfn.dns.DnsProvider;
 import io.certfn.dns.PropagationCheck;
@@ -72,19 +71,19 @@ final class CaIssuer {
     private final OrderProfiles profiles;
     private final CaRevocation revocation;
 
-    CaIssuer(AcmeAccount account, boolean first, DnsProvider dns, DnsLookup lookup, PropagationCheck propagation, CertfnConfig config,
-            java.util.function.Consumer<Duration> propagationSeen, Clock clock, Sleeper sleeper) {
+    CaIssuer(AcmeAccount account, boolean first, DnsProvider dns, DnsLookup lookup, PropagationCheck propagation, AcmeConfig config,
+            DnsConfig dnsConfig, RenewalCheckConfig renewal, java.util.function.Consumer<Duration> propagationSeen, Clock clock, Sleeper sleeper) {
         this.account = account;
         this.first = first;
         this.clock = clock;
         this.sleeper = sleeper;
-        this.timeout = config.acme().timeout();
-        this.preferredChain = config.acme().preferredChain();
+        this.timeout = config.timeout();
+        this.preferredChain = config.preferredChain();
         this.retry = new CaRetry(clock, sleeper);
-        this.dns01 = new Dns01Records(dns, lookup, propagation, config.dns().propagationTimeout(), config.dns().propagationWait(),
+        this.dns01 = new Dns01Records(dns, lookup, propagation, dnsConfig.propagationTimeout(), dnsConfig.propagationWait(),
                 propagationSeen, sleeper, beside);
-        this.ari = new CaRenewalInfo(account, config.renewal().checkInterval(), clock, beside);
-        this.profiles = new OrderProfiles(account.directory(), config.acme().profile().map(String::strip));
+        this.ari = new CaRenewalInfo(account, renewal.checkInterval(), clock, beside);
+        this.profiles = new OrderProfiles(account.directory(), config.profile().map(String::strip));
         this.revocation = new CaRevocation(account, retry);
     }
 

@@ -1,16 +1,15 @@
 package io.certfn.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.certfn.identity.Caller;
+import io.certfn.certs.RequestConfig;import com.fasterxml.jackson.core.JsonProcessingException;
+import io.certfn.acme.AcmeConfig;import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certfn.certs.CertificateService;
 import io.certfn.certs.CertificateSpec;
 import io.certfn.certs.Outcome;
 import io.certfn.certs.RevocationReason;
-import io.certfn.certs.StoredCertificate;
 import io.certfn.certs.ServedKeys;
-import io.certfn.config.CertfnConfig;
+import io.certfn.certs.StoredCertificate;
 import io.certfn.error.CertfnException;
+import io.certfn.identity.Caller;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.http.HttpServerRequest;
@@ -43,19 +42,19 @@ public class CertificateResource {
     private final Admission admission;
     private final ServedKeys served;
     private final ObjectMapper json;
-    private final CertfnConfig.Request config;
+    private final RequestConfig config;
     private final Optional<String> defaultProfile;
 
     public CertificateResource(CertificateService certificates, Admission admission, ServedKeys served, ObjectMapper json,
-            CertfnConfig config, RenderedAnswers rendered, io.certfn.certs.CertificateRevocation revocation) {
+            RequestConfig config, AcmeConfig acme, RenderedAnswers rendered, io.certfn.certs.CertificateRevocation revocation) {
         this.rendered = rendered;
         this.revocation = revocation;
         this.certificates = certificates;
         this.admission = admission;
         this.served = served;
         this.json = json;
-        this.config = config.request();
-        this.defaultProfile = config.acme().profile().map(String::strip).filter(p -> !p.isEmpty());
+        this.config = config;
+        this.defaultProfile = acme.profile().map(String::strip).filter(p -> !p.isEmpty());
     }
 
     /**

@@ -1,9 +1,8 @@
 package io.certfn.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.certfn.identity.Caller;
-import io.certfn.config.CertfnConfig;
 import io.certfn.error.CertfnException;
+import io.certfn.identity.Caller;
 import io.certfn.policy.DomainNotAllowedException;
 import io.certfn.policy.PolicyRule;
 import io.certfn.policy.PolicyService;
@@ -32,8 +31,8 @@ public class ObserveGuard {
     private final PolicyService policy;
     private final ObjectMapper json;
 
-    public ObserveGuard(CertfnConfig config, Admission admission, PolicyService policy, ObjectMapper json) {
-        this.required = config.observe().requiresCaller();
+    public ObserveGuard(ObserveConfig config, Admission admission, PolicyService policy, ObjectMapper json) {
+        this.required = config.requiresCaller();
         this.admission = admission;
         this.policy = policy;
         this.json = json;

@@ -1,13 +1,12 @@
 package io.certfn.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import io.certfn.store.StoreConfig;import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.certfn.certs.CertificateCache;
 import io.certfn.certs.CertificateSpec;
 import io.certfn.certs.Outcome;
-import io.certfn.config.CertfnConfig;
 import jakarta.inject.Singleton;
 
 /**
@@ -21,7 +20,7 @@ public class RenderedAnswers {
     private final Cache<String, byte[]> rendered;
     private final ObjectMapper json;
 
-    public RenderedAnswers(CertfnConfig config, ObjectMapper json) {
+    public RenderedAnswers(StoreConfig config, ObjectMapper json) {
         this.json = json;
         // Maintenance on the calling thread: the bound holds when put returns.
         this.rendered = Caffeine.newBuilder().maximumWeight(CertificateCache.halfOfCacheMemory(config))

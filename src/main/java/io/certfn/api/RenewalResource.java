@@ -1,10 +1,9 @@
 package io.certfn.api;
 
-import io.certfn.identity.Caller;
+import io.certfn.certs.RenewalConfig;import io.certfn.identity.Caller;
 import io.certfn.certs.AuditLog;
 import io.certfn.certs.RenewalSweep;
 import io.certfn.certs.SweepThrottle;
-import io.certfn.config.CertfnConfig;
 import io.certfn.policy.DomainNotAllowedException;
 import io.certfn.policy.PolicyService;
 import io.vertx.core.http.HttpServerRequest;
@@ -32,14 +31,14 @@ public class RenewalResource {
     private final Admission admission;
     private final PolicyService policy;
     private final SweepThrottle throttle;
-    private final CertfnConfig.Renewal config;
+    private final RenewalConfig config;
 
-    public RenewalResource(RenewalSweep sweep, Admission admission, PolicyService policy, SweepThrottle throttle, CertfnConfig config) {
+    public RenewalResource(RenewalSweep sweep, Admission admission, PolicyService policy, SweepThrottle throttle, RenewalConfig config) {
         this.sweep = sweep;
         this.admission = admission;
         this.policy = policy;
         this.throttle = throttle;
-        this.config = config.renewal();
+        this.config = config;
     }
 
     @POST

@@ -1,17 +1,16 @@
 package io.certfn.app;
 
-import io.certfn.acme.AcmeAccount;
-import io.certfn.config.CertfnConfig;
+import io.certfn.dns.DnsConfig;import io.certfn.store.StoreConfig;import io.certfn.acme.AcmeAccount;
 import io.certfn.acme.AcmeAccounts;
 import io.certfn.auth.Authenticator;
 import io.certfn.auth.PlatformIdentity;
 import io.certfn.auth.token.TokenVerifier;
-import jakarta.enterprise.inject.Instance;
 import io.certfn.dns.DnsLookup;
 import io.certfn.dns.DnsProvider;
 import io.certfn.policy.PolicyService;
 import io.certfn.store.ObjectStore;
 import io.quarkus.runtime.Startup;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
@@ -25,11 +24,11 @@ public class StartupCheck {
 
     private static final Logger LOG = Logger.getLogger(StartupCheck.class);
 
-    public StartupCheck(CertfnConfig config, ObjectStore store, DnsProvider dns, DnsLookup lookup, AcmeAccounts acme,
+    public StartupCheck(DnsConfig dnsConfig, StoreConfig storeConfig, ObjectStore store, DnsProvider dns, DnsLookup lookup, AcmeAccounts acme,
             Authenticator authenticator, TokenVerifier tokens, Instance<PlatformIdentity> platforms, PolicyService policy) {
         PolicyChecks.check(policy.current(), tokens, authenticator.apiKeys().names(), platforms.stream().toList());
         LOG.infof("certfn ready: CA %s, DNS %s, store %s, %d API key(s), policy %s",
-                String.join(" then ", acme.all().stream().map(AcmeAccount::directory).toList()), config.dns().provider(), config.store().type(),
+                String.join(" then ", acme.all().stream().map(AcmeAccount::directory).toList()), dnsConfig.provider(), storeConfig.type(),
                 authenticator.apiKeys().names().size(), policy.isOpen() ? "open (none configured)" : "configured");
     }
 }

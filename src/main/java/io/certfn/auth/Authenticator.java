@@ -1,10 +1,9 @@
 package io.certfn.auth;
 
-import io.certfn.identity.Caller;
 import io.certfn.identity.AuthenticationException;
+import io.certfn.identity.Caller;
 
 import io.certfn.auth.token.TokenVerifier;
-import io.certfn.config.CertfnConfig;
 import jakarta.inject.Singleton;
 import java.util.Locale;
 import java.util.Optional;
@@ -23,8 +22,8 @@ public class Authenticator {
     private final ApiKeys apiKeys;
     private final TokenVerifier tokens;
 
-    public Authenticator(CertfnConfig config, TokenVerifier tokens) {
-        this.apiKeys = ApiKeys.parse(config.auth().apiKeys());
+    public Authenticator(ApiKeyConfig config, TokenVerifier tokens) {
+        this.apiKeys = ApiKeys.parse(config.apiKeys());
         this.tokens = tokens;
         if (apiKeys.isEmpty() && !tokens.isEnabled()) {
             LOG.warn("No credentials are configured (certfn.auth.api-keys, token issuers): every request will be rejected");

@@ -1,8 +1,7 @@
 package io.certfn.certs;
 
-import com.github.benmanes.caffeine.cache.Cache;
+import io.certfn.store.StoreConfig;import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.certfn.config.CertfnConfig;
 import io.certfn.metrics.CertfnMetrics;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -31,8 +30,8 @@ public class CertificateCache {
     private final CertfnMetrics metrics;
 
     @Inject
-    public CertificateCache(CertfnConfig config, CertfnMetrics metrics) {
-        this(config.store().cacheTtl(), halfOfCacheMemory(config), metrics);
+    public CertificateCache(StoreConfig config, CertfnMetrics metrics) {
+        this(config.cacheTtl(), halfOfCacheMemory(config), metrics);
     }
 
     CertificateCache(Duration ttl, long maxBytes, CertfnMetrics metrics) {
@@ -45,8 +44,8 @@ public class CertificateCache {
     }
 
     /** Half of {@code certfn.store.cache-memory}: this cache's bound, and the rendered answers'. */
-    public static long halfOfCacheMemory(CertfnConfig config) {
-        long total = config.store().cacheMemory().map(io.quarkus.runtime.configuration.MemorySize::asLongValue)
+    public static long halfOfCacheMemory(StoreConfig config) {
+        long total = config.cacheMemory().map(io.quarkus.runtime.configuration.MemorySize::asLongValue)
                 .orElse(Math.min(Runtime.getRuntime().maxMemory() / 4, MAX_DEFAULT_MEMORY));
         return total / 2;
     }

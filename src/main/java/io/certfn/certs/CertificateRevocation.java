@@ -1,7 +1,6 @@
 package io.certfn.certs;
 
 import io.certfn.acme.AcmeIssuer;
-import io.certfn.config.CertfnConfig;
 import io.certfn.crypto.Pem;
 import io.certfn.identity.Caller;
 import io.certfn.quota.SharedQuotas;
@@ -30,7 +29,7 @@ public class CertificateRevocation {
     private final Duration retryAfter;
 
     public CertificateRevocation(CertificateRepository repository, CertificateCache cache, AcmeIssuer issuer, LeaseManager leases,
-            OrderLimits limits, SharedQuotas quotas, CertfnConfig config, Clock clock) {
+            OrderLimits limits, SharedQuotas quotas, RequestConfig config, Clock clock) {
         this.repository = repository;
         this.cache = cache;
         this.issuer = issuer;
@@ -38,7 +37,7 @@ public class CertificateRevocation {
         this.limits = limits;
         this.quotas = quotas;
         this.clock = clock;
-        this.retryAfter = config.request().retryAfter();
+        this.retryAfter = config.retryAfter();
     }
 
     /**

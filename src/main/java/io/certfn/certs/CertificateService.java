@@ -1,8 +1,7 @@
 package io.certfn.certs;
 
-import io.certfn.identity.Caller;
-import io.certfn.config.CertfnConfig;
 import io.certfn.error.CertfnException;
+import io.certfn.identity.Caller;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,7 +34,7 @@ public class CertificateService {
     private final Clock clock;
 
     public CertificateService(CertificateRepository repository, CertificateCache cache, RenewalSchedule schedule, AriRefresh ari,
-            OrderLimits limits, OrderJobs jobs, LeasedIssuance issuance, CertfnConfig config, Clock clock) {
+            OrderLimits limits, OrderJobs jobs, LeasedIssuance issuance, RequestConfig config, Clock clock) {
         this.repository = repository;
         this.cache = cache;
         this.schedule = schedule;
@@ -43,7 +42,7 @@ public class CertificateService {
         this.limits = limits;
         this.jobs = jobs;
         this.issuance = issuance;
-        this.retryAfter = config.request().retryAfter();
+        this.retryAfter = config.retryAfter();
         this.clock = clock;
     }
 

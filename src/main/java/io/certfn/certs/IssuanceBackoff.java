@@ -1,7 +1,6 @@
 package io.certfn.certs;
 
 import io.certfn.acme.OrderCheckpoint;
-import io.certfn.config.CertfnConfig;
 import io.certfn.error.CertfnException;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -30,9 +29,9 @@ public class IssuanceBackoff {
     private final Duration failureBackoff;
     private final Clock clock;
 
-    public IssuanceBackoff(CertificateRepository repository, CertfnConfig config, Clock clock) {
+    public IssuanceBackoff(CertificateRepository repository, RenewalConfig config, Clock clock) {
         this.repository = repository;
-        this.failureBackoff = config.renewal().failureBackoff();
+        this.failureBackoff = config.failureBackoff();
         this.clock = clock;
     }
 

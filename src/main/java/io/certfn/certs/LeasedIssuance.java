@@ -1,12 +1,11 @@
 package io.certfn.certs;
 
-import io.certfn.acme.AcmeIssuer;
+import io.certfn.store.LeaseConfig;import io.certfn.acme.AcmeIssuer;
 import io.certfn.acme.IssuedChain;
 import io.certfn.acme.OrderCheckpoint;
 import io.certfn.acme.OrderFence;
 import io.certfn.acme.OrderRequest;
 import io.certfn.acme.RenewalAdvice;
-import io.certfn.config.CertfnConfig;
 import io.certfn.crypto.Pem;
 import io.certfn.error.CertfnException;
 import io.certfn.identity.Caller;
@@ -48,7 +47,7 @@ public class LeasedIssuance {
     private final boolean reuseKey;
 
     public LeasedIssuance(CertificateRepository repository, CertificateCache cache, AcmeIssuer issuer, LeaseManager leases,
-            RenewalSchedule schedule, OrderLimits limits, IssuanceBackoff backoff, CertfnMetrics metrics, CertfnConfig config, Clock clock) {
+            RenewalSchedule schedule, OrderLimits limits, IssuanceBackoff backoff, CertfnMetrics metrics, LeaseConfig lease, RenewalConfig renewal, Clock clock) {
         this.repository = repository;
         this.cache = cache;
         this.issuer = issuer;
@@ -58,8 +57,8 @@ public class LeasedIssuance {
         this.backoff = backoff;
         this.metrics = metrics;
         this.clock = clock;
-        this.leaseWait = config.lease().maxWait();
-        this.reuseKey = config.renewal().reuseKey();
+        this.leaseWait = lease.maxWait();
+        this.reuseKey = renewal.reuseKey();
     }
 
     /**

@@ -1,9 +1,8 @@
 package io.certfn.certs;
 
-import io.certfn.identity.Caller;
-import io.certfn.config.CertfnConfig;
-import io.certfn.quota.TooManyRequestsException;
+import io.certfn.quota.LimitsConfig;import io.certfn.identity.Caller;
 import io.certfn.quota.SharedQuotas;
+import io.certfn.quota.TooManyRequestsException;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.HashMap;
@@ -27,14 +26,14 @@ public class OrderLimits {
         void close();
     }
 
-    private final CertfnConfig.Limits limits;
+    private final LimitsConfig limits;
     private final SharedQuotas quotas;
     private final Map<String, Integer> ordersByCaller = new HashMap<>();
     private final Map<String, Integer> waitsByCaller = new HashMap<>();
     private int orders;
 
-    public OrderLimits(CertfnConfig config, SharedQuotas quotas) {
-        this.limits = config.limits();
+    public OrderLimits(LimitsConfig config, SharedQuotas quotas) {
+        this.limits = config;
         this.quotas = quotas;
     }
 

@@ -1,10 +1,9 @@
 package io.certfn.certs;
 
-import io.certfn.acme.AcmeAccount;
+import io.certfn.acme.AcmeConfig;import io.certfn.acme.AcmeAccount;
 import io.certfn.acme.AcmeAccounts;
-import io.certfn.config.CertfnConfig;
-import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -22,8 +21,8 @@ public class RenewalSchedule {
     private final java.util.List<String> directories;
 
     @Inject
-    public RenewalSchedule(CertfnConfig config) {
-        this(config.renewal().remainingShare(), config.renewal().emergencyShare(), config.acme().directory());
+    public RenewalSchedule(RenewalConfig config, AcmeConfig acme) {
+        this(config.remainingShare(), config.emergencyShare(), acme.directory());
     }
 
     RenewalSchedule(double remainingShare, double emergencyShare) {

@@ -1,7 +1,6 @@
 package io.certfn.certs;
 
 import io.certfn.identity.Caller;
-import io.certfn.config.CertfnConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -37,8 +36,8 @@ public class ServedKeys {
     private final ScheduledExecutorService flusher;
 
     @Inject
-    public ServedKeys(CertfnConfig config) {
-        this(config.audit().servedWindow());
+    public ServedKeys(AuditConfig config) {
+        this(config.servedWindow());
     }
 
     ServedKeys(Duration window) {

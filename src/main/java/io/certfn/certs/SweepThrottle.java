@@ -1,7 +1,6 @@
 package io.certfn.certs;
 
 import io.certfn.identity.Caller;
-import io.certfn.config.CertfnConfig;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -25,8 +24,8 @@ public class SweepThrottle {
     private final Map<String, Instant> last = new ConcurrentHashMap<>();
 
     @Inject
-    public SweepThrottle(CertfnConfig config) {
-        this(config.renewal().sweepInterval(), Clock.systemUTC());
+    public SweepThrottle(RenewalConfig config) {
+        this(config.sweepInterval(), Clock.systemUTC());
     }
 
     SweepThrottle(Duration interval, Clock clock) {

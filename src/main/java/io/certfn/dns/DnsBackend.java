@@ -1,6 +1,5 @@
 package io.certfn.dns;
 
-import io.certfn.config.CertfnConfig;
 
 /**
  * One DNS API, named by {@code certfn.dns.provider}. Each cloud's provider is a bean only in the
@@ -16,5 +15,5 @@ public interface DnsBackend {
      *
      * @throws IllegalStateException naming a missing or malformed setting
      */
-    DnsProvider create(CertfnConfig.Dns config);
+    DnsProvider create(DnsConfig config);
 }

@@ -1,9 +1,8 @@
 package io.certfn.dns;
 
-import io.certfn.config.CertfnConfig;
-import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import java.util.List;
 
 /** Chooses the DNS provider from {@code certfn.dns.provider}. */
@@ -12,10 +11,10 @@ public class DnsProducer {
 
     @Produces
     @Singleton
-    DnsLookup lookup(CertfnConfig config) {
-        return new DnsLookup(config.dns().resolver().map(r -> HostPort.parse(r, "certfn.dns.resolver")),
-                config.dns().nameserverPort(), DnsLookup.IpVersion.parse(config.dns().ipVersion()),
-                config.dns().delegationZones().orElse(java.util.List.of()));
+    DnsLookup lookup(DnsConfig config) {
+        return new DnsLookup(config.resolver().map(r -> HostPort.parse(r, "certfn.dns.resolver")),
+                config.nameserverPort(), DnsLookup.IpVersion.parse(config.ipVersion()),
+                config.delegationZones().orElse(java.util.List.of()));
     }
 
     @Produces
@@ -26,8 +25,8 @@ public class DnsProducer {
 
     @Produces
     @Singleton
-    DnsProvider provider(CertfnConfig config, Instance<DnsBackend> backends) {
-        return forConfig(config.dns(), backends.stream().toList());
+    DnsProvider provider(DnsConfig config, Instance<DnsBackend> backends) {
+        return forConfig(config, backends.stream().toList());
     }
 
     /**
@@ -35,7 +34,7 @@ public class DnsProducer {
      *
      * @throws IllegalStateException when this build has no such provider, or a setting is missing
      */
-    public static DnsProvider forConfig(CertfnConfig.Dns dns, List<? extends DnsBackend> backends) {
+    public static DnsProvider forConfig(DnsConfig dns, List<? extends DnsBackend> backends) {
         String provider = dns.provider();
         for (DnsBackend backend : backends) {
             if (backend.name().equals(provider)) {

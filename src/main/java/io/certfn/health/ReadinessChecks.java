@@ -1,8 +1,7 @@
 package io.certfn.health;
 
-import io.certfn.acme.AcmeIssuer;
+import io.certfn.acme.AcmeConfig;import io.certfn.dns.DnsConfig;import io.certfn.store.StoreConfig;import io.certfn.acme.AcmeIssuer;
 import io.certfn.auth.token.TokenVerifier;
-import io.certfn.config.CertfnConfig;
 import io.certfn.dns.DnsProvider;
 import io.certfn.store.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,39 +26,39 @@ public class ReadinessChecks {
     @Produces
     @Readiness
     @ApplicationScoped
-    HealthCheck store(ObjectStore store, CertfnConfig config) {
+    HealthCheck store(ObjectStore store, StoreConfig storeConfig, HealthConfig config) {
         // Reused like the others: each probe (or anyone allowed to ask) would otherwise cost a store read.
         RecheckedProbe probe = new RecheckedProbe(() -> {
             store.get(PROBE_KEY); // absent: one cheap read that proves the store answers
             return Map.of();
-        }, config.health().recheckAfter());
-        return () -> response("store", probe.problems(), Map.of("type", config.store().type()));
+        }, config.recheckAfter());
+        return () -> response("store", probe.problems(), Map.of("type", storeConfig.type()));
     }
 
     @Produces
     @Readiness
     @ApplicationScoped
-    HealthCheck acmeDirectory(AcmeIssuer issuer, CertfnConfig config) {
-        RecheckedProbe probe = new RecheckedProbe(issuer::directoryProblems, config.health().recheckAfter());
-        return () -> response("acme-directory", probe.problems(), Map.of("directories", config.acme().directory()));
+    HealthCheck acmeDirectory(AcmeIssuer issuer, AcmeConfig acme, HealthConfig config) {
+        RecheckedProbe probe = new RecheckedProbe(issuer::directoryProblems, config.recheckAfter());
+        return () -> response("acme-directory", probe.problems(), Map.of("directories", acme.directory()));
     }
 
     @Produces
     @Readiness
     @ApplicationScoped
-    HealthCheck dns(DnsProvider dns, CertfnConfig config) {
+    HealthCheck dns(DnsProvider dns, DnsConfig dnsConfig, HealthConfig config) {
         RecheckedProbe probe = new RecheckedProbe(() -> {
             dns.check();
             return Map.of();
-        }, config.health().recheckAfter());
-        return () -> response("dns", probe.problems(), Map.of("provider", config.dns().provider()));
+        }, config.recheckAfter());
+        return () -> response("dns", probe.problems(), Map.of("provider", dnsConfig.provider()));
     }
 
     @Produces
     @Readiness
     @ApplicationScoped
-    HealthCheck tokenIssuers(TokenVerifier tokens, CertfnConfig config) {
-        RecheckedProbe probe = new RecheckedProbe(tokens::keyProblems, config.health().recheckAfter());
+    HealthCheck tokenIssuers(TokenVerifier tokens, HealthConfig config) {
+        RecheckedProbe probe = new RecheckedProbe(tokens::keyProblems, config.recheckAfter());
         return () -> response("token-issuers", probe.problems(), Map.of("configured", Boolean.toString(tokens.isEnabled())));
     }
 

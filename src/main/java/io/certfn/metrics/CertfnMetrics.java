@@ -1,6 +1,5 @@
 package io.certfn.metrics;
 
-import io.certfn.config.CertfnConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,8 +49,8 @@ public class CertfnMetrics {
     }
 
     @jakarta.inject.Inject
-    public CertfnMetrics(MeterRegistry registry, CertfnConfig config) {
-        this(registry, config.metrics().certificateGauges(), Clock.systemUTC());
+    public CertfnMetrics(MeterRegistry registry, MetricsConfig config) {
+        this(registry, config.certificateGauges(), Clock.systemUTC());
     }
 
     public CertfnMetrics(MeterRegistry registry, int maxCertificates, Clock clock) {

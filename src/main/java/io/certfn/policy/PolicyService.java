@@ -1,8 +1,7 @@
 package io.certfn.policy;
 
-import io.certfn.identity.Caller;
-import io.certfn.config.CertfnConfig;
 import io.certfn.crypto.KeySealer;
+import io.certfn.identity.Caller;
 import io.certfn.store.ChecksummedStore;
 import jakarta.inject.Singleton;
 import java.util.List;
@@ -23,10 +22,10 @@ public class PolicyService {
     private final PolicySource source;
     private final PolicyReloader reloader;
 
-    public PolicyService(CertfnConfig config, ChecksummedStore store, KeySealer sealer) {
+    public PolicyService(PolicyConfig config, ChecksummedStore store, KeySealer sealer) {
         this.source = PolicySource.of(config.policy(), store, sealer);
         this.policy = source.load();
-        this.reloader = new PolicyReloader(source, config.policyReloadInterval(), this::replace);
+        this.reloader = new PolicyReloader(source, config.reloadInterval(), this::replace);
         if (policy.isOpen()) {
             LOG.warn("No policy configured (certfn.policy): every API key may have any name (le-cert-server's pre-shared key mode)");
         } else {

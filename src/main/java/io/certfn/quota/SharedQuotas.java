@@ -1,7 +1,6 @@
 package io.certfn.quota;
 
 import io.certfn.identity.Caller;
-import io.certfn.config.CertfnConfig;
 import io.certfn.store.ChecksummedStore;
 import io.certfn.store.ObjectStore;
 import io.certfn.store.StoreKeys;
@@ -39,15 +38,15 @@ public class SharedQuotas {
     static final Duration WEEK = Duration.ofDays(7);
 
     private final StoreWindow windows;
-    private final CertfnConfig.Limits limits;
+    private final LimitsConfig limits;
     private final Clock clock;
 
     @Inject
-    public SharedQuotas(ChecksummedStore store, CertfnConfig config, Clock clock) {
-        this(store, config.limits(), clock);
+    public SharedQuotas(ChecksummedStore store, LimitsConfig limits, Clock clock) {
+        this((ObjectStore) store, limits, clock);
     }
 
-    SharedQuotas(ObjectStore store, CertfnConfig.Limits limits, Clock clock) {
+    SharedQuotas(ObjectStore store, LimitsConfig limits, Clock clock) {
         this.windows = new StoreWindow(store);
         this.limits = limits;
         this.clock = clock;

@@ -1,6 +1,5 @@
 package io.certfn.store;
 
-import io.certfn.config.CertfnConfig;
 
 /**
  * One kind of store, named by {@code certfn.store.type}. Each cloud's backend is a bean only in
@@ -17,5 +16,5 @@ public interface StoreBackend {
      *
      * @throws IllegalStateException naming a missing or malformed setting
      */
-    ObjectStore open(CertfnConfig.Store config);
+    ObjectStore open(StoreConfig config);
 }

@@ -1,6 +1,5 @@
 package io.certfn.store;
 
-import io.certfn.config.CertfnConfig;
 import io.certfn.crypto.KeySealer;
 import io.certfn.metrics.CertfnMetrics;
 import jakarta.enterprise.inject.Instance;
@@ -18,9 +17,9 @@ public class StoreProducer {
 
     @Produces
     @Singleton
-    ChecksummedStore store(CertfnConfig config, Instance<StoreBackend> backends, CertfnMetrics metrics, Clock clock) {
-        ObjectStore backend = backend(config.store(), backends.stream().toList());
-        return new ChecksummedStore(new MeteredStore(backend, config.store().type(), metrics), clock);
+    ChecksummedStore store(StoreConfig config, Instance<StoreBackend> backends, CertfnMetrics metrics, Clock clock) {
+        ObjectStore backend = backend(config, backends.stream().toList());
+        return new ChecksummedStore(new MeteredStore(backend, config.type(), metrics), clock);
     }
 
     /**
@@ -28,7 +27,7 @@ public class StoreProducer {
      *
      * @throws IllegalStateException when this build has no such backend, or a setting is missing
      */
-    public static ObjectStore backend(CertfnConfig.Store config, List<? extends StoreBackend> backends) {
+    public static ObjectStore backend(StoreConfig config, List<? extends StoreBackend> backends) {
         String type = config.type();
         for (StoreBackend backend : backends) {
             if (backend.type().equals(type)) {
@@ -42,10 +41,10 @@ public class StoreProducer {
 
     @Produces
     @Singleton
-    KeySealer sealer(CertfnConfig config) {
+    KeySealer sealer(StoreConfig config) {
         KeySealer sealer;
         try {
-            sealer = KeySealer.of(config.store().encryptionKey(), config.store().encryptionKeyPrevious());
+            sealer = KeySealer.of(config.encryptionKey(), config.encryptionKeyPrevious());
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
@@ -59,7 +58,7 @@ public class StoreProducer {
 
     @Produces
     @Singleton
-    LeaseManager leases(ObjectStore store, CertfnConfig config, Clock clock) {
-        return new LeaseManager(store, config.lease().duration(), clock);
+    LeaseManager leases(ObjectStore store, LeaseConfig config, Clock clock) {
+        return new LeaseManager(store, config.duration(), clock);
     }
 }

@@ -88,6 +88,6 @@ class AcmeAccountTest {
     }
 
     private static AcmeAccount account(String directory, ObjectStore store, KeySealer sealer) {
-        return new AcmeAccount(TestConfig.of(Map.of("certfn.acme.directory", directory)), store, sealer, JSON);
+        return new AcmeAccount(TestConfig.of(AcmeConfig.class, Map.of("certfn.acme.directory", directory)), store, sealer, JSON);
     }
 }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class AcmeAccountsTest {
 
     private static AcmeAccounts accounts(Map<String, String> config) throws Exception {
-        return new AcmeAccounts(TestConfig.of(config), TestStore.store(Files.createTempDirectory("certfn-accounts")), KeySealer.none(),
+        return new AcmeAccounts(TestConfig.of(AcmeConfig.class, config), TestStore.store(Files.createTempDirectory("certfn-accounts")), KeySealer.none(),
                 new ObjectMapper());
     }
 

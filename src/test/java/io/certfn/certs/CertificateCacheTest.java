@@ -3,7 +3,7 @@ package io.certfn.certs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.certfn.testing.TestConfig;
+import io.certfn.store.StoreConfig;import io.certfn.testing.TestConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,7 +24,7 @@ class CertificateCacheTest {
     }
 
     private static CertificateCache cache(Map<String, String> config) {
-        return new CertificateCache(TestConfig.of(config),
+        return new CertificateCache(TestConfig.of(StoreConfig.class, config),
                 new io.certfn.metrics.CertfnMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), 10, java.time.Clock.systemUTC()));
     }
 
@@ -106,8 +106,8 @@ class CertificateCacheTest {
     @Test
     void cacheMemoryIsAQuarterOfTheHeapAtMost64MbUnlessConfigured() {
         long quarter = Math.min(Runtime.getRuntime().maxMemory() / 4, 64L * 1024 * 1024);
-        assertEquals(quarter / 2, CertificateCache.halfOfCacheMemory(TestConfig.of(Map.of())));
-        assertEquals(12L * 1024 * 1024, CertificateCache.halfOfCacheMemory(TestConfig.of(Map.of("certfn.store.cache-memory", "24M"))));
+        assertEquals(quarter / 2, CertificateCache.halfOfCacheMemory(TestConfig.of(StoreConfig.class, Map.of())));
+        assertEquals(12L * 1024 * 1024, CertificateCache.halfOfCacheMemory(TestConfig.of(StoreConfig.class, Map.of("certfn.store.cache-memory", "24M"))));
     }
 
     @Test

@@ -102,7 +102,7 @@ public class DeployTemplatesTest {
         keys.add("certfn.store.s3.no-such-key"); // proves an unknown key is noticed
         for (String key : keys) {
             try {
-                TestConfig.of(Map.of(key, "1"));
+                TestConfig.validate(Map.of(key, "1"));
             } catch (RuntimeException e) {
                 if (String.valueOf(e.getMessage()).contains("does not map to any root")) {
                     unknown.add(key);

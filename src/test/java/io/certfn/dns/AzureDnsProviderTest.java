@@ -25,7 +25,7 @@ class AzureDnsProviderTest extends DnsProviderContract {
             api.addZone("certfn.example");
             Map<String, String> config = new HashMap<>(api.certfnConfig(api.token()));
             config.put("certfn.dns.azure.zone", "certfn.example");
-            DnsProvider dns = DnsProducer.forConfig(TestConfig.of(config).dns(), Backends.DNS);
+            DnsProvider dns = DnsProducer.forConfig(TestConfig.of(DnsConfig.class, config), Backends.DNS);
             // A CNAME the caller controls may point anywhere; before, this became '_acme-challenge.w' in certfn.example.
             DnsException e = assertThrows(DnsException.class,
                     () -> dns.publish(new ChallengeRecord("_acme-challenge.w.victim.example", "v")));

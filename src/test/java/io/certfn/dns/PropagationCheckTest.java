@@ -40,7 +40,7 @@ class PropagationCheckTest {
         stack = AcmeStack.start(Map.of());
         port = Integer.parseInt(stack.get("DNS_SERVER").substring(stack.get("DNS_SERVER").lastIndexOf(':') + 1));
         lookup = new DnsLookup(Optional.of(new InetSocketAddress("127.0.0.1", port)), port);
-        dns = Rfc2136Provider.fromConfig(TestConfig.of(stack.certfnConfig()).dns().rfc2136());
+        dns = Rfc2136Provider.fromConfig(TestConfig.of(DnsConfig.class, stack.certfnConfig()).rfc2136());
     }
 
     @AfterAll

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.certfn.testing.Backends;
+import io.certfn.testing.SystemProperties;
 import io.certfn.testing.TestConfig;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import io.certfn.testing.SystemProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,8 +57,8 @@ class Route53ErrorsTest {
     }
 
     private DnsProvider route53() {
-        return DnsProducer.forConfig(TestConfig.of(Map.of("certfn.dns.provider", "route53",
-                "certfn.dns.route53.endpoint", "http://127.0.0.1:" + server.getAddress().getPort())).dns(), Backends.DNS);
+        return DnsProducer.forConfig(TestConfig.of(DnsConfig.class, Map.of("certfn.dns.provider", "route53",
+                "certfn.dns.route53.endpoint", "http://127.0.0.1:" + server.getAddress().getPort())), Backends.DNS);
     }
 
     @Test

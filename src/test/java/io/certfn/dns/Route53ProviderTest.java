@@ -28,7 +28,7 @@ class Route53ProviderTest extends DnsProviderContract {
     private DnsProvider provider(String propagationTimeout) {
         Map<String, String> config = new HashMap<>(route53.certfnConfig(route53.token()));
         config.put("certfn.dns.propagation-timeout", propagationTimeout);
-        return DnsProducer.forConfig(TestConfig.of(config).dns(), Backends.DNS);
+        return DnsProducer.forConfig(TestConfig.of(DnsConfig.class, config), Backends.DNS);
     }
 
     /** Route 53's API reference: a change is applied on all its name servers once GetChange says INSYNC. */

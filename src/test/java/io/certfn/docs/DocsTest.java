@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.certfn.config.CertfnConfig;
 import io.certfn.deploy.DeployTemplatesTest;
+import io.certfn.testing.TestConfig;
+import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithName;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
@@ -35,10 +36,12 @@ class DocsTest {
     private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
     private static final Pattern HEADING = Pattern.compile("^(#+) (.+)$", Pattern.MULTILINE);
 
-    /** The keys of {@link CertfnConfig}, walked as SmallRye maps it (kebab-case unless {@code @WithName}). */
+    /** The keys of every config mapping, walked as SmallRye maps them (kebab-case unless {@code @WithName}). */
     static Set<String> mappedKeys() {
         Set<String> keys = new TreeSet<>();
-        walk(CertfnConfig.class, "certfn", keys);
+        for (Class<?> mapping : TestConfig.mappings()) {
+            walk(mapping, mapping.getAnnotation(ConfigMapping.class).prefix(), keys);
+        }
         return keys;
     }
 

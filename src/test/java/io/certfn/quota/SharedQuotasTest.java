@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.certfn.identity.Caller;
-import io.certfn.config.CertfnConfig;
 import io.certfn.store.file.FileObjectStore;
 import io.certfn.testing.MutableClock;
+import io.certfn.testing.TestConfig;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The quotas shared through the store: two instances count together, windows slide, refusals name the key. */
@@ -18,15 +19,10 @@ class SharedQuotasTest {
 
     private final MutableClock clock = new MutableClock();
 
-    private static CertfnConfig.Limits limits(int perHour, int perDomain, Duration cooldown) {
-        return new CertfnConfig.Limits() {
-            public int ordersPerCaller() { return 10; }
-            public int orders() { return 50; }
-            public int newCertificatesPerHour() { return perHour; }
-            public int newCertificatesPerRegisteredDomain() { return perDomain; }
-            public Duration revocationCooldown() { return cooldown; }
-            public int waitsPerCaller() { return 50; }
-        };
+    private static LimitsConfig limits(int perHour, int perDomain, Duration cooldown) {
+        return TestConfig.of(LimitsConfig.class, Map.of("certfn.limits.new-certificates-per-hour", String.valueOf(perHour),
+                "certfn.limits.new-certificates-per-registered-domain", String.valueOf(perDomain),
+                "certfn.limits.revocation-cooldown", cooldown.toSeconds() + "s"));
     }
 
     @Test

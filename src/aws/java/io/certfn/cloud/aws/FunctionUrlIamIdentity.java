@@ -1,10 +1,9 @@
 package io.certfn.cloud.aws;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import io.certfn.identity.PlatformConfig;import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import io.certfn.auth.PlatformIdentity;
 import io.certfn.identity.AuthenticationException;
 import io.certfn.identity.Caller;
-import io.certfn.auth.PlatformIdentity;
-import io.certfn.config.CertfnConfig;
 import io.quarkus.vertx.http.runtime.QuarkusHttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Singleton;
@@ -43,14 +42,14 @@ public class FunctionUrlIamIdentity implements PlatformIdentity {
     private final boolean trustIam;
     private final boolean trustDirectInvokers;
 
-    public FunctionUrlIamIdentity(CertfnConfig config) {
-        String auth = config.platform().aws().functionUrlAuth().strip().toUpperCase(java.util.Locale.ROOT);
+    public FunctionUrlIamIdentity(PlatformConfig config) {
+        String auth = config.aws().functionUrlAuth().strip().toUpperCase(java.util.Locale.ROOT);
         if (!auth.equals("NONE") && !auth.equals("AWS_IAM")) {
             throw new IllegalStateException("certfn.platform.aws.function-url-auth must be NONE or AWS_IAM (the Function URL's "
-                    + "AuthType), not '" + config.platform().aws().functionUrlAuth() + "'");
+                    + "AuthType), not '" + config.aws().functionUrlAuth() + "'");
         }
         this.trustIam = auth.equals("AWS_IAM");
-        this.trustDirectInvokers = trustIam && config.platform().aws().trustDirectInvokers();
+        this.trustDirectInvokers = trustIam && config.aws().trustDirectInvokers();
         LOG.infof("Lambda Function URL auth type: %s%s", auth, !trustIam ? " (event identities are ignored)"
                 : trustDirectInvokers ? " (callers' IAM identities receive what the policy grants; every principal allowed to"
                         + " invoke the function directly is trusted to name any role)"

@@ -1,10 +1,9 @@
 package io.certfn.cloud.aws;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import io.certfn.identity.Caller;
+import io.certfn.certs.RenewalConfig;import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.certfn.certs.RenewalSweep;
 import io.certfn.certs.SweepThrottle;
-import io.certfn.config.CertfnConfig;
+import io.certfn.identity.Caller;
 import io.quarkus.vertx.http.runtime.QuarkusHttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.NotFoundException;
@@ -34,12 +33,12 @@ public class ScheduledRenewal {
 
     private final RenewalSweep sweep;
     private final SweepThrottle throttle;
-    private final CertfnConfig.Renewal config;
+    private final RenewalConfig config;
 
-    public ScheduledRenewal(RenewalSweep sweep, SweepThrottle throttle, CertfnConfig config) {
+    public ScheduledRenewal(RenewalSweep sweep, SweepThrottle throttle, RenewalConfig config) {
         this.sweep = sweep;
         this.throttle = throttle;
-        this.config = config.renewal();
+        this.config = config;
     }
 
     @POST

@@ -1,6 +1,5 @@
 package io.certfn.auth.token;
 
-import io.certfn.config.CertfnConfig;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +21,7 @@ final class IssuerPresets {
     private IssuerPresets() {
     }
 
-    static List<IssuerSettings> from(CertfnConfig.Auth auth) {
+    static List<IssuerSettings> from(TokenConfig auth) {
         List<IssuerSettings> presets = new ArrayList<>();
         var skew = auth.clockSkew();
         auth.google().audience().ifPresent(audience -> presets.add(new IssuerSettings("google",
@@ -30,7 +29,7 @@ final class IssuerPresets {
                 List.of(GOOGLE_ISSUER, "accounts.google.com"), list(audience), url(auth.google().jwksUrl(), "google"),
                 GOOGLE_ISSUER, Set.of("RS256"), skew, List.of(), Map.of(), List.of(), Optional.empty(), true)));
 
-        CertfnConfig.Auth.Azure azure = auth.azure();
+        TokenConfig.Azure azure = auth.azure();
         if (azure.tenantId().isPresent() || azure.audience().isPresent()) {
             String tenant = required(azure.tenantId(), "certfn.auth.azure.tenant-id", "certfn.auth.azure.audience");
             String audience = required(azure.audience(), "certfn.auth.azure.audience", "certfn.auth.azure.tenant-id");
@@ -41,7 +40,7 @@ final class IssuerPresets {
                     List.of(), Optional.empty(), true));
         }
 
-        CertfnConfig.Auth.Aws aws = auth.aws();
+        TokenConfig.Aws aws = auth.aws();
         if (aws.issuer().isPresent() || aws.audience().isPresent()) {
             String issuer = required(aws.issuer(), "certfn.auth.aws.issuer", "certfn.auth.aws.audience");
             String audience = required(aws.audience(), "certfn.auth.aws.audience", "certfn.auth.aws.issuer");
@@ -49,7 +48,7 @@ final class IssuerPresets {
                     Set.of("RS256", "ES384"), skew, List.of(), Map.of(), List.of(), Optional.empty(), true));
         }
 
-        CertfnConfig.Auth.Oidc oidc = auth.oidc();
+        TokenConfig.Oidc oidc = auth.oidc();
         if (oidc.issuer().isPresent() || oidc.audience().isPresent()) {
             String issuer = required(oidc.issuer(), "certfn.auth.oidc.issuer", "certfn.auth.oidc.audience");
             String audience = required(oidc.audience(), "certfn.auth.oidc.audience", "certfn.auth.oidc.issuer");

@@ -1,13 +1,12 @@
 package io.certfn.auth.token;
 
-import io.certfn.identity.AuthenticationException;
-import io.certfn.error.LogText;
-import io.certfn.identity.Caller;
-import io.certfn.config.CertfnConfig;
-import io.certfn.crypto.Hashes;
-import jakarta.inject.Inject;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.certfn.crypto.Hashes;
+import io.certfn.error.LogText;
+import io.certfn.identity.AuthenticationException;
+import io.certfn.identity.Caller;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -53,16 +52,16 @@ public class TokenVerifier {
     private final java.util.function.BiConsumer<String, String> rejected;
 
     @Inject
-    public TokenVerifier(CertfnConfig config, io.certfn.metrics.CertfnMetrics metrics) {
-        this(IssuerPresets.from(config.auth()), config.auth().jwks(), Clock.systemUTC(), metrics::tokenRejected);
+    public TokenVerifier(TokenConfig config, io.certfn.metrics.CertfnMetrics metrics) {
+        this(IssuerPresets.from(config), config.jwks(), Clock.systemUTC(), metrics::tokenRejected);
     }
 
-    TokenVerifier(List<IssuerSettings> issuers, CertfnConfig.Auth.Jwks jwks, Clock clock) {
+    TokenVerifier(List<IssuerSettings> issuers, TokenConfig.Jwks jwks, Clock clock) {
         this(issuers, jwks, clock, (reason, issuer) -> {
         });
     }
 
-    private TokenVerifier(List<IssuerSettings> issuers, CertfnConfig.Auth.Jwks jwks, Clock clock,
+    private TokenVerifier(List<IssuerSettings> issuers, TokenConfig.Jwks jwks, Clock clock,
             java.util.function.BiConsumer<String, String> rejected) {
         this.rejected = rejected;
         this.issuers = List.copyOf(issuers);

@@ -1,11 +1,10 @@
 package io.certfn.cloud.azure;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.certfn.auth.token.TokenConfig;import io.certfn.identity.PlatformConfig;import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certfn.auth.PlatformIdentity;
 import io.certfn.identity.AuthenticationException;
 import io.certfn.identity.Caller;
-import io.certfn.auth.PlatformIdentity;
-import io.certfn.config.CertfnConfig;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
@@ -48,8 +47,8 @@ public class AppServicePrincipal implements PlatformIdentity {
     private final String tenant;
 
     @Inject
-    public AppServicePrincipal(CertfnConfig config) {
-        this(config.platform().azure().appServiceAuth(), config.auth().azure().tenantId(), System.getenv());
+    public AppServicePrincipal(PlatformConfig platform, TokenConfig tokens) {
+        this(platform.azure().appServiceAuth(), tokens.azure().tenantId(), System.getenv());
     }
 
     AppServicePrincipal(boolean configured, Optional<String> tenant, Map<String, String> env) {

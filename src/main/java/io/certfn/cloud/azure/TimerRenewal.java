@@ -1,8 +1,7 @@
 package io.certfn.cloud.azure;
 
-import io.certfn.identity.Caller;
+import io.certfn.certs.RenewalConfig;import io.certfn.identity.Caller;
 import io.certfn.certs.RenewalSweep;
-import io.certfn.config.CertfnConfig;
 import jakarta.inject.Singleton;
 import java.util.Map;
 
@@ -18,11 +17,11 @@ public class TimerRenewal {
     static final Caller TIMER = new Caller(Caller.Method.PLATFORM, "azure-functions", "renewal-timer", Map.of());
 
     private final RenewalSweep sweep;
-    private final CertfnConfig.Renewal config;
+    private final RenewalConfig config;
 
-    public TimerRenewal(RenewalSweep sweep, CertfnConfig config) {
+    public TimerRenewal(RenewalSweep sweep, RenewalConfig config) {
         this.sweep = sweep;
-        this.config = config.renewal();
+        this.config = config;
     }
 
     public RenewalSweep.Report renewEverythingDue() {

@@ -1,10 +1,9 @@
 package io.certfn.dns.azure;
 
-import com.azure.core.credential.TokenCredential;
+import io.certfn.dns.DnsConfig;import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certfn.cloud.sdk.AzureCredentials;
-import io.certfn.config.CertfnConfig;
 import io.certfn.dns.DnsException;
 import io.certfn.dns.HostedZone;
 import io.certfn.dns.JsonHttp;
@@ -42,8 +41,8 @@ public final class AzureDnsProvider extends TxtRecordSetProvider {
     }
 
     /** From {@code certfn.dns.azure.*}; subscription and resource group are required. */
-    public static AzureDnsProvider fromConfig(CertfnConfig.Dns config) {
-        CertfnConfig.Dns.AzureDns azure = config.azure();
+    public static AzureDnsProvider fromConfig(DnsConfig config) {
+        DnsConfig.AzureDns azure = config.azure();
         String subscription = azure.subscriptionId().filter(s -> !s.isBlank()).orElseThrow(() -> new IllegalStateException(
                 "certfn.dns.azure.subscription-id is required for certfn.dns.provider=azure"));
         String group = azure.resourceGroup().filter(s -> !s.isBlank()).orElseThrow(() -> new IllegalStateException(

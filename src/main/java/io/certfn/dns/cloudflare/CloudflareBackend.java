@@ -1,7 +1,6 @@
 package io.certfn.dns.cloudflare;
 
-import io.certfn.config.CertfnConfig;
-import io.certfn.dns.DnsBackend;
+import io.certfn.dns.DnsConfig;import io.certfn.dns.DnsBackend;
 import io.certfn.dns.DnsProvider;
 import jakarta.inject.Singleton;
 
@@ -15,7 +14,7 @@ public class CloudflareBackend implements DnsBackend {
     }
 
     @Override
-    public DnsProvider create(CertfnConfig.Dns config) {
+    public DnsProvider create(DnsConfig config) {
         return CloudflareProvider.fromConfig(config);
     }
 }

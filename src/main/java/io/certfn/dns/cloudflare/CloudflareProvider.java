@@ -1,7 +1,6 @@
 package io.certfn.dns.cloudflare;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.certfn.config.CertfnConfig;
+import io.certfn.dns.DnsConfig;import com.fasterxml.jackson.databind.JsonNode;
 import io.certfn.dns.ChallengeRecord;
 import io.certfn.dns.DnsException;
 import io.certfn.dns.DnsProvider;
@@ -41,7 +40,7 @@ public final class CloudflareProvider implements DnsProvider {
     }
 
     /** From {@code certfn.dns.cloudflare.*}; the token is required. */
-    public static CloudflareProvider fromConfig(CertfnConfig.Dns config) {
+    public static CloudflareProvider fromConfig(DnsConfig config) {
         String token = config.cloudflare().apiToken().filter(t -> !t.isBlank()).orElseThrow(() -> new IllegalStateException(
                 "certfn.dns.cloudflare.api-token is required for certfn.dns.provider=cloudflare (a token with Zone.DNS:Edit)"));
         return new CloudflareProvider(new JsonHttp("Cloudflare", () -> token), config.cloudflare().endpoint(),

@@ -1,7 +1,6 @@
 package io.certfn.dns.gcp;
 
-import io.certfn.config.CertfnConfig;
-import io.certfn.dns.DnsBackend;
+import io.certfn.dns.DnsConfig;import io.certfn.dns.DnsBackend;
 import io.certfn.dns.DnsProvider;
 import io.quarkus.arc.properties.IfBuildProperty;
 import jakarta.inject.Singleton;
@@ -17,7 +16,7 @@ public class CloudDnsBackend implements DnsBackend {
     }
 
     @Override
-    public DnsProvider create(CertfnConfig.Dns config) {
+    public DnsProvider create(DnsConfig config) {
         return CloudDnsProvider.fromConfig(config);
     }
 }

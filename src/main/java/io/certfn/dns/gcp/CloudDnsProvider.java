@@ -1,8 +1,7 @@
 package io.certfn.dns.gcp;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.certfn.dns.DnsConfig;import com.fasterxml.jackson.databind.JsonNode;
 import com.google.auth.oauth2.GoogleCredentials;
-import io.certfn.config.CertfnConfig;
 import io.certfn.dns.ChallengeRecord;
 import io.certfn.dns.DnsException;
 import io.certfn.dns.HostedZone;
@@ -44,8 +43,8 @@ public final class CloudDnsProvider extends TxtRecordSetProvider {
     }
 
     /** From {@code certfn.dns.gcp.*}; the project is required. */
-    public static CloudDnsProvider fromConfig(CertfnConfig.Dns config) {
-        CertfnConfig.Dns.Gcp gcp = config.gcp();
+    public static CloudDnsProvider fromConfig(DnsConfig config) {
+        DnsConfig.Gcp gcp = config.gcp();
         String project = gcp.project().filter(p -> !p.isBlank()).orElseThrow(() -> new IllegalStateException(
                 "certfn.dns.gcp.project is required for certfn.dns.provider=gcp (the project that holds the managed zone)"));
         Supplier<String> token = gcp.accessToken().<Supplier<String>>map(t -> () -> t).orElseGet(CloudDnsProvider::serviceAccountToken);

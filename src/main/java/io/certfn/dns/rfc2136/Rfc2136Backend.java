@@ -1,7 +1,6 @@
 package io.certfn.dns.rfc2136;
 
-import io.certfn.config.CertfnConfig;
-import io.certfn.dns.DnsBackend;
+import io.certfn.dns.DnsConfig;import io.certfn.dns.DnsBackend;
 import io.certfn.dns.DnsProvider;
 import jakarta.inject.Singleton;
 
@@ -15,7 +14,7 @@ public class Rfc2136Backend implements DnsBackend {
     }
 
     @Override
-    public DnsProvider create(CertfnConfig.Dns config) {
+    public DnsProvider create(DnsConfig config) {
         return Rfc2136Provider.fromConfig(config.rfc2136());
     }
 }

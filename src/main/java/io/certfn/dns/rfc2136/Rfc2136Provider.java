@@ -1,7 +1,6 @@
 package io.certfn.dns.rfc2136;
 
-import io.certfn.config.CertfnConfig;
-import io.certfn.dns.ChallengeRecord;
+import io.certfn.dns.DnsConfig;import io.certfn.dns.ChallengeRecord;
 import io.certfn.dns.DnsException;
 import io.certfn.dns.DnsProvider;
 import io.certfn.dns.HostPort;
@@ -10,8 +9,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -55,7 +54,7 @@ public final class Rfc2136Provider implements DnsProvider {
      *
      * @throws IllegalStateException naming the missing or malformed key
      */
-    public static Rfc2136Provider fromConfig(CertfnConfig.Dns.Rfc2136 config) {
+    public static Rfc2136Provider fromConfig(DnsConfig.Rfc2136 config) {
         String server = config.server().orElseThrow(() -> new IllegalStateException(
                 "certfn.dns.rfc2136.server is required for certfn.dns.provider=rfc2136 (host[:port] of the primary DNS server)"));
         InetSocketAddress address = HostPort.parse(server, "certfn.dns.rfc2136.server");

@@ -1,7 +1,6 @@
 package io.certfn.dns.route53;
 
-import io.certfn.config.CertfnConfig;
-import io.certfn.dns.ChallengeRecord;
+import io.certfn.dns.DnsConfig;import io.certfn.dns.ChallengeRecord;
 import io.certfn.dns.DnsException;
 import io.certfn.dns.HostedZone;
 import io.certfn.dns.TxtRecordSetProvider;
@@ -17,17 +16,17 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53.Route53ClientBuilder;
 import software.amazon.awssdk.services.route53.model.Change;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.InvalidChangeBatchException;
+import software.amazon.awssdk.services.route53.model.RRType;
 import software.amazon.awssdk.services.route53.model.ResourceRecord;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 import software.amazon.awssdk.services.route53.model.Route53Exception;
-import software.amazon.awssdk.services.route53.model.RRType;
 import software.amazon.awssdk.services.route53.waiters.Route53Waiter;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 /**
  * Amazon Route 53 with the AWS SDK v2 and the function's role. One change batch deletes the TXT
@@ -99,7 +98,7 @@ public final class Route53Provider extends TxtRecordSetProvider {
     }
 
     /** From {@code certfn.dns.route53.*}: credentials from the default chain (the Lambda role). */
-    public static Route53Provider fromConfig(CertfnConfig.Dns config) {
+    public static Route53Provider fromConfig(DnsConfig config) {
         Route53ClientBuilder builder = Route53Client.builder()
                 // Route 53 is a global service whose requests are signed for us-east-1; the SDK's
                 // endpoint rules map this region to route53.amazonaws.com.

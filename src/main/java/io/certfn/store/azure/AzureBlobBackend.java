@@ -1,7 +1,6 @@
 package io.certfn.store.azure;
 
-import io.certfn.config.CertfnConfig;
-import io.certfn.store.KeyPrefix;
+import io.certfn.store.StoreConfig;import io.certfn.store.KeyPrefix;
 import io.certfn.store.ObjectStore;
 import io.certfn.store.StoreBackend;
 import io.quarkus.arc.properties.IfBuildProperty;
@@ -21,7 +20,7 @@ public class AzureBlobBackend implements StoreBackend {
     }
 
     @Override
-    public ObjectStore open(CertfnConfig.Store config) {
+    public ObjectStore open(StoreConfig config) {
         KeyPrefix prefix = KeyPrefix.of(config.azure().prefix(), "certfn.store.azure.prefix");
         var container = AzureBlobContainers.create(config.azure(), config.timeout());
         LOG.infof("Store: Azure Blob %s/%s", container.getBlobContainerUrl(), prefix.listing(""));

@@ -1,12 +1,11 @@
 package io.certfn.store.azure;
 
-import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import io.certfn.store.StoreConfig;import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import io.certfn.cloud.sdk.AzureCredentials;
-import io.certfn.config.CertfnConfig;
 import java.time.Duration;
 
 /** Builds the container client from {@code certfn.store.azure.*}: the JDK HTTP client, the managed identity. */
@@ -19,7 +18,7 @@ public final class AzureBlobContainers {
      * With a connection string: account-key auth (Azurite, local runs). Otherwise the endpoint and
      * DefaultAzureCredential, which is the managed identity on Azure Functions.
      */
-    public static BlobContainerClient create(CertfnConfig.Store.Azure config, Duration timeout) {
+    public static BlobContainerClient create(StoreConfig.Azure config, Duration timeout) {
         String container = config.container().orElseThrow(() -> new IllegalStateException(
                 "certfn.store.azure.container is required when certfn.store.type=azure-blob"));
         BlobServiceClientBuilder builder = new BlobServiceClientBuilder()

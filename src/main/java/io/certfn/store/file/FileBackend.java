@@ -1,7 +1,6 @@
 package io.certfn.store.file;
 
-import io.certfn.config.CertfnConfig;
-import io.certfn.store.ObjectStore;
+import io.certfn.store.StoreConfig;import io.certfn.store.ObjectStore;
 import io.certfn.store.StoreBackend;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
@@ -18,7 +17,7 @@ public class FileBackend implements StoreBackend {
     }
 
     @Override
-    public ObjectStore open(CertfnConfig.Store config) {
+    public ObjectStore open(StoreConfig config) {
         LOG.infof("Store: folder %s", config.file().path().toAbsolutePath());
         return new FileObjectStore(config.file().path(), config.timeout());
     }

@@ -1,7 +1,6 @@
 package io.certfn.store.gcs;
 
-import io.certfn.config.CertfnConfig;
-import io.certfn.store.KeyPrefix;
+import io.certfn.store.StoreConfig;import io.certfn.store.KeyPrefix;
 import io.certfn.store.ObjectStore;
 import io.certfn.store.StoreBackend;
 import io.quarkus.arc.properties.IfBuildProperty;
@@ -21,7 +20,7 @@ public class GcsBackend implements StoreBackend {
     }
 
     @Override
-    public ObjectStore open(CertfnConfig.Store config) {
+    public ObjectStore open(StoreConfig config) {
         String bucket = config.gcs().bucket().filter(b -> !b.isBlank()).orElseThrow(() -> new IllegalStateException(
                 "certfn.store.gcs.bucket is required when certfn.store.type=gcs"));
         KeyPrefix prefix = KeyPrefix.of(config.gcs().prefix(), "certfn.store.gcs.prefix");

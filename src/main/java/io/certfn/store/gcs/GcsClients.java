@@ -1,10 +1,9 @@
 package io.certfn.store.gcs;
 
-import com.google.api.gax.retrying.RetrySettings;
+import io.certfn.store.StoreConfig;import com.google.api.gax.retrying.RetrySettings;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
-import io.certfn.config.CertfnConfig;
 import java.time.Duration;
 
 /** Builds the GCS client from {@code certfn.store.gcs.*}: the JSON API over HTTP (no gRPC), the service account. */
@@ -14,7 +13,7 @@ public final class GcsClients {
     }
 
     /** With {@code host}: a local test server without credentials; otherwise Google with the default credentials. */
-    public static Storage create(CertfnConfig.Store.Gcs config, Duration timeout) {
+    public static Storage create(StoreConfig.Gcs config, Duration timeout) {
         StorageOptions.Builder builder = StorageOptions.http()
                 .setRetrySettings(RetrySettings.newBuilder()
                         .setMaxAttempts(3)

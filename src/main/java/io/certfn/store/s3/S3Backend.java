@@ -1,7 +1,6 @@
 package io.certfn.store.s3;
 
-import io.certfn.config.CertfnConfig;
-import io.certfn.store.KeyPrefix;
+import io.certfn.store.StoreConfig;import io.certfn.store.KeyPrefix;
 import io.certfn.store.ObjectStore;
 import io.certfn.store.StoreBackend;
 import io.quarkus.arc.properties.IfBuildProperty;
@@ -21,7 +20,7 @@ public class S3Backend implements StoreBackend {
     }
 
     @Override
-    public ObjectStore open(CertfnConfig.Store config) {
+    public ObjectStore open(StoreConfig config) {
         String bucket = config.s3().bucket().filter(b -> !b.isBlank()).orElseThrow(() -> new IllegalStateException(
                 "certfn.store.s3.bucket is required when certfn.store.type=s3"));
         KeyPrefix prefix = KeyPrefix.of(config.s3().prefix(), "certfn.store.s3.prefix");

@@ -1,7 +1,6 @@
 package io.certfn.store.s3;
 
-import io.certfn.config.CertfnConfig;
-import java.net.URI;
+import io.certfn.store.StoreConfig;import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -18,7 +17,7 @@ public final class S3Clients {
     }
 
     /** A client for the configured endpoint and region; credentials from the SDK's default chain (the Lambda role). */
-    public static S3Client create(CertfnConfig.Store.S3 config, Duration timeout) {
+    public static S3Client create(StoreConfig.S3 config, Duration timeout) {
         S3ClientBuilder builder = S3Client.builder()
                 .httpClient(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(3))

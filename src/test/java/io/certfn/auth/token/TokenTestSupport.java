@@ -1,6 +1,5 @@
 package io.certfn.auth.token;
 
-import io.certfn.config.CertfnConfig;
 import io.certfn.testing.TestConfig;
 import java.time.Clock;
 import java.util.Map;
@@ -14,8 +13,8 @@ final class TokenTestSupport {
     }
 
     static TokenVerifier verifier(Map<String, String> properties, Clock clock) {
-        CertfnConfig config = TestConfig.of(properties);
-        return new TokenVerifier(IssuerPresets.from(config.auth()), config.auth().jwks(), clock);
+        TokenConfig config = TestConfig.of(TokenConfig.class, properties);
+        return new TokenVerifier(IssuerPresets.from(config), config.jwks(), clock);
     }
 
     /** Claims valid for an hour from {@code clock}'s now. */

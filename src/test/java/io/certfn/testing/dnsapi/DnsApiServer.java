@@ -1,7 +1,6 @@
 package io.certfn.testing.dnsapi;
 
-import io.certfn.config.CertfnConfig;
-import java.util.List;
+import io.certfn.dns.DnsConfig;import java.util.List;
 import java.util.Map;
 
 /** A DNS provider's API for tests: a local server the provider class talks to, and a view of the records it holds. */
@@ -27,8 +26,8 @@ public interface DnsApiServer extends AutoCloseable {
     void failNext(int status, int times);
 
     /** The DNS settings the provider reads. */
-    default CertfnConfig.Dns dnsConfig(String token) {
-        return io.certfn.testing.TestConfig.of(certfnConfig(token)).dns();
+    default DnsConfig dnsConfig(String token) {
+        return io.certfn.testing.TestConfig.of(DnsConfig.class, certfnConfig(token));
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.certfn.testing.stores;
 
-import com.azure.storage.blob.BlobServiceClientBuilder;
+import io.certfn.store.StoreConfig;import com.azure.storage.blob.BlobServiceClientBuilder;
 import io.certfn.store.ObjectStore;
 import io.certfn.store.StoreProducer;
 import io.certfn.store.s3.S3Clients;
@@ -44,7 +44,7 @@ public final class Stores {
 
     /** The backend {@code config} (certfn.store.* keys) opens, as certfn opens it. */
     public static ObjectStore build(Map<String, String> config) {
-        return StoreProducer.backend(TestConfig.of(config).store(), Backends.STORES);
+        return StoreProducer.backend(TestConfig.of(StoreConfig.class, config), Backends.STORES);
     }
 
     private static StoreServer folder() throws IOException {
@@ -77,7 +77,7 @@ public final class Stores {
                 "certfn.store.s3.prefix", prefix,
                 "AWS_ACCESS_KEY_ID", "test",
                 "AWS_SECRET_ACCESS_KEY", "test-secret"));
-        try (var s3 = S3Clients.create(TestConfig.of(server.certfnConfig("")).store().s3(), TIMEOUT)) {
+        try (var s3 = S3Clients.create(TestConfig.of(StoreConfig.class, server.certfnConfig("")).s3(), TIMEOUT)) {
             s3.createBucket(b -> b.bucket(BUCKET));
         }
         return server;

@@ -1,0 +1,20 @@
+package io.certfn.metrics;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/**
+ * {@code certfn.metrics.*}: what {@code /q/metrics} shows.
+ */
+@ConfigMapping(prefix = "certfn.metrics")
+public interface MetricsConfig {
+    /**
+     * {@code certfn.metrics.certificate-gauges}: at most this many certificates get their own
+     * expiry gauges (labels {@code certificate} and {@code name}, one series each); those this
+     * instance sees beyond it are counted in {@code certfn_certificates_untracked}.
+     */
+    @WithName("certificate-gauges")
+    @WithDefault("1000")
+    int certificateGauges();
+}
