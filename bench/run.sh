@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make bench`: builds certfn and the bare Quarkus baseline in this run, starts Pebble and Knot,
-# and runs bench/Bench.java; results land in bench/results/<date>.json.
+# `make bench`: builds certfn and the bare Quarkus baseline in this run, starts Pebble and BIND,
+# and runs the sections under bench/java (built with the tests, on their harness: src/test/java/io/certfn/testing);
+# results land in bench/results/<date>.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +15,12 @@ if ! command -v wrk >/dev/null; then
 fi
 ./mvnw -q -B package -DskipTests
 ./mvnw -q -B -f bench/bare-app/pom.xml package
-# certfn's own classes too: the sweep section writes the store as certfn does (due index, checksummed objects).
+# The bench shares the tests' harness (stack, certfn processes, token issuer, stores, waits) and
+# certfn's own classes (the sweep section writes the store as certfn does): the build compiles
+# bench/java with the tests, and the bench runs on the test class path.
+./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD 2>/dev/null || commit="$commit+uncommitted"
-exec java ${BENCH_OPTS:-} -Dbench.commit="$commit" -cp "target/quarkus-app/lib/main/*:target/quarkus-app/lib/boot/*:target/quarkus-app/app/*" bench/Bench.java "$PWD"
+# BENCH_OPTS holds several -D flags, split on spaces.
+read -r -a opts <<< "${BENCH_OPTS:-}"
+exec java ${opts[@]+"${opts[@]}"} -Dbench.commit="$commit" -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" io.certfn.bench.Bench "$PWD"

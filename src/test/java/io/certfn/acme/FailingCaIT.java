@@ -7,13 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certfn.testing.AcmeStack;
+import io.certfn.testing.Await;
 import io.certfn.testing.CertfnProcess;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,13 +36,7 @@ class FailingCaIT {
 
     /** The order is running once its checkpoint is in the store. */
     private void awaitCheckpoint(CertfnProcess certfn) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (!hasCheckpoint()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("no order.json within 30 s:\n" + certfn.log());
-            }
-            Thread.sleep(10);
-        }
+        Await.atMost(Duration.ofSeconds(30)).every(Duration.ofMillis(10)).until("the order's order.json", this::hasCheckpoint, certfn::log);
     }
 
     private boolean hasCheckpoint() throws java.io.IOException {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certfn.testing.AcmeStack;
+import io.certfn.testing.Await;
 import io.certfn.testing.CertfnProcess;
 import io.certfn.testing.Closing;
 import io.certfn.testing.TestCa;
@@ -32,9 +33,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * What a production CA answers and Pebble 2.4 never does, through {@link TestCa} (a proxy in
  * front of Pebble that also serves ARI): a rate limit with {@code Retry-After}, refusals of
  * {@code replaces}, and an account the CA no longer knows. The first test also proves the proxy itself transparent.
+ * Each test names its own certificates and puts back what it changes at the CA (renewal windows,
+ * failures) or in the zone, so the tests run in any order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ProductionCaIT {
 
     private static final String KEY = "production-ca-key-0123456789";
@@ -320,7 +322,6 @@ class ProductionCaIT {
      * naming the certificate it replaces.
      */
     @Test
-    @org.junit.jupiter.api.Order(90)
     void aRenewalWindowTheCaMovesIsSeenByTheNextSweepAndRenewedWithReplaces() throws Exception {
         String name = "ari-moved.certfn.test";
         try {
@@ -348,7 +349,6 @@ class ProductionCaIT {
      * sharing the store are asked at once: the CA is asked once, and both then answer the new due time.
      */
     @Test
-    @org.junit.jupiter.api.Order(80)
     void requestsAskTheCaAgainAfterItsRetryAfterOnceAcrossTwoProcesses() throws Exception {
         String name = "ari-lazy.certfn.test";
         Instant windowStart = Instant.now().plus(Duration.ofDays(60));
@@ -391,7 +391,6 @@ class ProductionCaIT {
      * while the CA's directory does not answer (a CA slow or down), not after the CA's time-out.
      */
     @Test
-    @org.junit.jupiter.api.Order(82)
     void aFreshInstanceAnswersAStoredCertificateWithoutWaitingForTheCasDirectory() throws Exception {
         String name = "cold-ari.certfn.test";
         try {
@@ -407,11 +406,8 @@ class ProductionCaIT {
                 assertEquals(JSON.readTree(issued.body()).path("certificate").asText(), JSON.readTree(answer.body()).path("certificate").asText(),
                         "the stored certificate");
                 assertTrue(ms < 15_000, "answered in " + ms + " ms, not after the held directory (40 s) or a time-out\n" + fresh.log());
-                long lookUntil = System.nanoTime() + 15_000_000_000L;
-                while (ca.held() < 1 && System.nanoTime() < lookUntil) {
-                    Thread.sleep(50);
-                }
-                assertTrue(ca.held() >= 1, "the fresh instance looks at the directory, beside the request");
+                Await.atMost(Duration.ofSeconds(15)).until("the fresh instance looks at the directory, beside the request",
+                        () -> ca.held() >= 1, fresh::log);
             }
         } finally {
             ca.reset();
@@ -438,13 +434,10 @@ class ProductionCaIT {
     /** Waits until the stored certificate's next look at the CA's renewal info is due (a second at most here). */
     private void awaitAskAgainAfter(String name) throws Exception {
         var objects = TestStore.store(store);
-        String key = objects.list("certs/").stream().filter(k -> k.startsWith("certs/" + name + "-") && k.endsWith("/certificate.json"))
-                .findFirst().orElseThrow();
+        String key = TestStore.certificateKey(objects, name);
         Instant askAgain = Instant.parse(JSON.readTree(objects.get(key).orElseThrow().data()).path("ariCheckAfter").asText());
         assertTrue(askAgain.isBefore(Instant.now().plus(Duration.ofSeconds(5))), "the CA's Retry-After of 1 s kept: " + askAgain);
-        while (Instant.now().isBefore(askAgain.plusMillis(10))) {
-            Thread.sleep(50);
-        }
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), askAgain).toMillis() + 10));
     }
 
     /**
@@ -453,7 +446,6 @@ class ProductionCaIT {
      * must still remove that record: the zone would otherwise keep one stale value per crash.
      */
     @Test
-    @org.junit.jupiter.api.Order(85)
     void aResumedOrderRemovesTheRecordsOfChallengesAnsweredBeforeACrash() throws Exception {
         String name = "resumed.certfn.test";
         String[] config = {"certfn.store.file.path", store.toString(), "certfn.auth.api-keys", "ops=" + KEY, "certfn.lease.duration", "2s"};
@@ -461,11 +453,7 @@ class ProductionCaIT {
         int heldBefore = ca.held();
         try (CertfnProcess doomed = CertfnProcess.start(CertfnProcess.config(ca.certfnConfig(), config))) {
             var lost = java.util.concurrent.CompletableFuture.runAsync(() -> postQuietly(doomed, name));
-            Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-            while (ca.held() == heldBefore) {
-                assertTrue(Instant.now().isBefore(deadline), "the challenge was never triggered: " + doomed.log());
-                Thread.sleep(50);
-            }
+            Await.atMost(Duration.ofSeconds(30)).until("the challenge triggered", () -> ca.held() != heldBefore, doomed::log);
             doomed.kill();
             lost.exceptionally(t -> null);
         }
@@ -484,20 +472,22 @@ class ProductionCaIT {
      * which a function with IPv4-only egress cannot reach: the order must still be issued.
      */
     @Test
-    @org.junit.jupiter.api.Order(95)
     void aZoneWhoseNameServerHasAnUnreachableIpv6AddressIsIssued() throws Exception {
         stack.addRecord("ns", org.xbill.DNS.Type.AAAA, "2001:db8::53"); // documentation prefix: routed nowhere
-        HttpResponse<String> r = post("/api/certificate", "v6-ns.certfn.test");
-        assertEquals(200, r.statusCode(), r.body() + certfn.log());
+        try {
+            HttpResponse<String> r = post("/api/certificate", "v6-ns.certfn.test");
+            assertEquals(200, r.statusCode(), r.body() + certfn.log());
+        } finally {
+            stack.removeRecord("ns", org.xbill.DNS.Type.AAAA, "2001:db8::53");
+        }
     }
 
     /**
      * RFC 8555 §7.3: a CA that no longer knows the account (deactivated, or reset) answers
      * accountDoesNotExist. certfn registers a new account once and goes on, instead of failing
-     * every order until someone deletes the stored account by hand. Last: it changes the account.
+     * every order until someone deletes the stored account by hand.
      */
     @Test
-    @org.junit.jupiter.api.Order(100)
     void anAccountTheCaNoLongerKnowsIsReplacedByANewOneAndTheOrderGoesOn() throws Exception {
         String name = "new-account.certfn.test";
         assertEquals(200, post("/api/certificate", "before-" + name).statusCode(), "the account is registered");

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certfn.store.ObjectStore;
 import io.certfn.testing.AcmeStack;
+import io.certfn.testing.Await;
 import io.certfn.testing.CertfnProcess;
 import io.certfn.testing.Closing;
 import io.certfn.testing.TestIssuer;
@@ -16,7 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -69,8 +70,7 @@ class KeyCustodyIT {
     }
 
     private static Optional<String> checkpoint(ObjectStore objects, String name) {
-        return objects.list("certs/").stream().filter(k -> k.startsWith("certs/" + name + "-") && k.endsWith("/order.json"))
-                .findFirst().flatMap(objects::get).map(v -> new String(v.data(), StandardCharsets.UTF_8));
+        return TestStore.objectKey(objects, name, "order.json").flatMap(objects::get).map(v -> new String(v.data(), StandardCharsets.UTF_8));
     }
 
     @Test
@@ -79,13 +79,9 @@ class KeyCustodyIT {
         HttpResponse<String> pending = certfn.post("/api/certificate", Map.of("Authorization", "APIKey " + OPS, "Prefer", "wait=0"), body);
         assertEquals(202, pending.statusCode(), pending.body() + certfn.log());
         ObjectStore objects = TestStore.store(store);
-        Instant deadline = Instant.now().plusSeconds(30);
+        Await.atMost(Duration.ofSeconds(30)).until("the order's checkpoint in the store while it runs",
+                () -> checkpoint(objects, "midorder.certfn.test").isPresent(), certfn::log);
         Optional<String> checkpoint = checkpoint(objects, "midorder.certfn.test");
-        while (checkpoint.isEmpty() && Instant.now().isBefore(deadline)) {
-            Thread.sleep(20);
-            checkpoint = checkpoint(objects, "midorder.certfn.test");
-        }
-        assertTrue(checkpoint.isPresent(), "the order's checkpoint is in the store while it runs");
         JsonNode order = JSON.readTree(checkpoint.get());
         assertTrue(order.path("orderUrl").asText().startsWith("https://"), checkpoint.get());
         assertFalse(checkpoint.get().contains("PRIVATE KEY"), "no key in clear: " + checkpoint.get());
@@ -109,10 +105,7 @@ class KeyCustodyIT {
             assertEquals(200, certfn.post("/api/certificate", "APIKey " + OPS, "{\"domain\":\"audit.certfn.test\"}").statusCode());
         }
         // The repeats of a window are counted, written when it ends (1 s here; the 4 answers may span two windows).
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (answersAudited(line) < 4 && Instant.now().isBefore(deadline)) {
-            Thread.sleep(50);
-        }
+        Await.atMost(Duration.ofSeconds(30)).until("4 answers audited", () -> answersAudited(line) >= 4, certfn::log);
         Thread.sleep(1_100); // one more window: nothing is counted twice
         assertEquals(4, answersAudited(line), "every one of the 4 answers is counted once:\n" + certfn.log());
     }

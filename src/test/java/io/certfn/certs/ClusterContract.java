@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certfn.store.ObjectStore;
 import io.certfn.testing.AcmeStack;
+import io.certfn.testing.Await;
 import io.certfn.testing.CertfnProcess;
 import io.certfn.testing.stores.StoreServer;
 import io.certfn.testing.stores.Stores;
@@ -187,14 +188,8 @@ abstract class ClusterContract {
         });
     }
 
-    private static void await(java.util.function.BooleanSupplier condition, String what, CertfnProcess process) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("not within 60 s: " + what + "\n" + process.log());
-            }
-            Thread.sleep(20);
-        }
+    private static void await(Await.Condition condition, String what, CertfnProcess process) throws InterruptedException {
+        Await.atMost(Duration.ofSeconds(60)).until(what, condition, process::log);
     }
 
     private static int count(String text, String needle) {
@@ -206,13 +201,7 @@ abstract class ClusterContract {
     }
 
     private void awaitKey(String suffix, Duration timeout) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            if (store.list("certs/").stream().anyMatch(k -> k.endsWith(suffix))) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(suffix + " never appeared in the store: " + store.list(""));
+        Await.atMost(timeout).every(Duration.ofMillis(50)).until(suffix + " in the store",
+                () -> store.list("certs/").stream().anyMatch(k -> k.endsWith(suffix)), () -> String.valueOf(store.list("")));
     }
 }

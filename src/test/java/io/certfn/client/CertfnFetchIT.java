@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.certfn.testing.AcmeStack;
+import io.certfn.testing.Await;
 import io.certfn.testing.CertfnProcess;
 import io.certfn.testing.Closing;
 import io.certfn.testing.TestCerts;
@@ -25,6 +26,7 @@ import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -276,11 +278,10 @@ class CertfnFetchIT {
                 "--cert", dir.resolve("tls.crt").toString(), "--key", dir.resolve("tls.key").toString(),
                 "--api-key-file", dir.resolve("api-key").toString()).redirectOutput(out.toFile());
         Process p = builder.start();
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (!Files.exists(staged) && p.isAlive() && Instant.now().isBefore(deadline)) {
-            Thread.sleep(20);
-        }
-        assertTrue(Files.exists(staged), "the run reached the rename: " + Files.readString(out));
+        Await.atMost(Duration.ofSeconds(60)).until("the run reached the rename", () -> {
+            assertTrue(Files.exists(staged) || p.isAlive(), "certfn-fetch ended before the rename: " + Files.readString(out));
+            return Files.exists(staged);
+        });
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly(); // SIGKILL: no trap runs
         p.waitFor();

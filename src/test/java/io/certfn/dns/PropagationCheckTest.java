@@ -14,20 +14,18 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.xbill.DNS.Type;
 
 /**
  * Zone, name-server and CNAME lookups and the propagation check, against a real Knot serving
  * {@code certfn.test} (its NS {@code ns.certfn.test} is 127.0.0.1 on the test port). This stack is
- * the test's own: it adds a second name server to the zone.
+ * the test's own; a test that changes the zone (another name server, an IPv6 address) undoes it, so
+ * the tests run in any order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PropagationCheckTest {
 
     private AcmeStack stack;
@@ -39,8 +37,13 @@ class PropagationCheckTest {
     void start() {
         stack = AcmeStack.start(Map.of());
         port = Integer.parseInt(stack.get("DNS_SERVER").substring(stack.get("DNS_SERVER").lastIndexOf(':') + 1));
-        lookup = new DnsLookup(Optional.of(new InetSocketAddress("127.0.0.1", port)), port);
         dns = Rfc2136Provider.fromConfig(TestConfig.of(DnsConfig.class, stack.certfnConfig()).rfc2136());
+    }
+
+    /** A lookup of its own per test: what one test learnt of the zone is no other's. */
+    @BeforeEach
+    void freshLookup() {
+        lookup = new DnsLookup(Optional.of(new InetSocketAddress("127.0.0.1", port)), port);
     }
 
     @AfterAll
@@ -49,7 +52,6 @@ class PropagationCheckTest {
     }
 
     @Test
-    @Order(1)
     void findsTheZoneAndItsNameServers() {
         assertEquals("certfn.test", lookup.zoneOf("_acme-challenge.deep.below.certfn.test"));
         assertEquals(List.of("ns.certfn.test (127.0.0.1:" + port + ")"),
@@ -57,7 +59,6 @@ class PropagationCheckTest {
     }
 
     @Test
-    @Order(2)
     void followsCnameChainsAndLeavesOtherNamesAlone() {
         stack.addRecord("_acme-challenge.alias", Type.CNAME, "hop.certfn.test.");
         stack.addRecord("hop", Type.CNAME, "_acme-challenge.target.certfn.test.");
@@ -66,7 +67,6 @@ class PropagationCheckTest {
     }
 
     @Test
-    @Order(2)
     void aCnameLeadsOnlyToAChallengeNameOrIntoADelegationZone() {
         // acme-dns hands out names such as d420c923.acme-dns.certfn.test: allowed once its zone is named.
         stack.addRecord("_acme-challenge.acmedns", Type.CNAME, "d420c923.acme-dns.certfn.test.");
@@ -84,9 +84,16 @@ class PropagationCheckTest {
      * function with IPv4-only egress cannot reach them, and the CA asks the address it can.
      */
     @Test
-    @Order(2)
     void aNameServerAnswersWhenOneOfItsAddressesDoesAnUnreachableIpv6AddressIsNoFailure() throws Exception {
         stack.addRecord("ns", Type.AAAA, "2001:db8::53"); // documentation prefix: routed nowhere
+        try {
+            answersThroughTheIpv4AddressAndAsksTheAddressesItIsTold();
+        } finally {
+            stack.removeRecord("ns", Type.AAAA, "2001:db8::53");
+        }
+    }
+
+    private void answersThroughTheIpv4AddressAndAsksTheAddressesItIsTold() throws Exception {
         assertEquals(2, lookup.nameservers("certfn.test").size(), "ns.certfn.test has an A and an AAAA address");
         ChallengeRecord record = new ChallengeRecord("_acme-challenge.v6.certfn.test", "value-v6");
         dns.publish(record);
@@ -105,7 +112,6 @@ class PropagationCheckTest {
     }
 
     @Test
-    @Order(3)
     void waitsForEveryNameServerAndNamesTheOnesWithoutTheRecord() throws Exception {
         ChallengeRecord record = new ChallengeRecord("_acme-challenge.prop.certfn.test", "value-1");
         dns.publish(record);
@@ -114,7 +120,16 @@ class PropagationCheckTest {
         // A second name server that never answers (nothing listens on 127.0.0.2), as a lagging secondary.
         stack.addRecord("ns2", Type.A, "127.0.0.2");
         stack.addRecord("@", Type.NS, "ns2.certfn.test.");
-        assertEquals(3, lookup.nameservers("certfn.test").size(), "ns (A and AAAA) and ns2");
+        try {
+            namesTheNameServerWithoutTheRecord(record);
+        } finally {
+            stack.removeRecord("@", Type.NS, "ns2.certfn.test.");
+            stack.removeRecord("ns2", Type.A, "127.0.0.2");
+        }
+    }
+
+    private void namesTheNameServerWithoutTheRecord(ChallengeRecord record) {
+        assertEquals(2, lookup.nameservers("certfn.test").size(), "ns and ns2");
         DnsException e = assertThrows(DnsException.class,
                 () -> new PropagationCheck(lookup).await(List.of(record), Duration.ofMillis(500)));
         assertTrue(e.getMessage().contains("_acme-challenge.prop.certfn.test at ns2.certfn.test (127.0.0.2:" + port + ")"), e.getMessage());

@@ -1,6 +1,7 @@
 package io.certfn.dns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The DNS provider contract against Route 53's API as documented (see {@link FakeRoute53Api}):
- * races between instances, refused credentials and throttling included, which moto cannot model.
+ * races between instances, refused credentials, a missing permission and throttling included, which
+ * moto cannot model (Route53MotoTest runs the same provider against moto).
  */
 class Route53ProviderTest extends DnsProviderContract {
 
@@ -61,6 +63,35 @@ class Route53ProviderTest extends DnsProviderContract {
                     && e.getMessage().contains("INSYNC within 1 s (certfn.dns.propagation-timeout)"), e.getMessage());
         } finally {
             route53.inSyncAfter(1);
+        }
+    }
+
+    /** A role without one of the permissions the deploy templates grant: the error names the permission, never the secret. */
+    @Test
+    void accessDeniedNamesThePermissionTheRoleLacks() {
+        route53.deny("ListHostedZones");
+        try {
+            DnsException e = assertThrows(DnsException.class,
+                    () -> provider("30s").publish(new ChallengeRecord("_acme-challenge.denied.certfn.example", "v")));
+            assertTrue(e.getMessage().contains("AccessDenied") && e.getMessage().contains("route53:ListHostedZones"), e.getMessage());
+            assertFalse(e.getMessage().contains("route53-secret-never-shown"), e.getMessage());
+        } finally {
+            route53.deny();
+        }
+    }
+
+    @Test
+    void persistentThrottlingIsFourAttemptsAsForEveryDnsProvider() {
+        DnsProvider dns = provider("30s");
+        int before = route53.requests();
+        route53.failNext(400, 100);
+        try {
+            DnsException e = assertThrows(DnsException.class,
+                    () -> dns.publish(new ChallengeRecord("_acme-challenge.throttled4.certfn.example", "v")));
+            assertTrue(e.getMessage().contains("Throttling") && e.getMessage().contains("kept throttling"), e.getMessage());
+            assertEquals(before + 4, route53.requests(), "at most 4 attempts, as docs/configuration.md says of every DNS provider");
+        } finally {
+            route53.failNext(400, 0);
         }
     }
 }

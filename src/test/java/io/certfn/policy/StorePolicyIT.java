@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.certfn.store.file.FileObjectStore;
+import io.certfn.testing.Await;
 import io.certfn.testing.CertfnProcess;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,24 +92,18 @@ class StorePolicyIT {
 
             // The intruder rewrites the policy in the bucket; the MAC no longer matches.
             upload(grant("intruder"), false);
-            Instant until = Instant.now().plusSeconds(20);
-            while (!certfn.log().contains("could not be reloaded") && Instant.now().isBefore(until)) {
+            Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(200)).until("the forged policy refused", () -> {
                 assertEquals(403, revoke(certfn, INTRUDER), "never granted by an unauthenticated policy");
-                Thread.sleep(200);
-            }
+                return certfn.log().contains("could not be reloaded");
+            }, certfn::log);
             assertTrue(certfn.log().contains("does not match 'policy.json' under the data key"), certfn.log());
             assertEquals(403, revoke(certfn, INTRUDER));
             assertEquals(404, revoke(certfn, OPS), "the rules in force stay");
 
             // The operator's change, with its MAC: applied within the reload interval, no restart.
             upload(grant("intruder"), true);
-            until = Instant.now().plusSeconds(20);
-            int status = 0;
-            while (status != 404 && Instant.now().isBefore(until)) {
-                status = revoke(certfn, INTRUDER);
-                Thread.sleep(200);
-            }
-            assertEquals(404, status, certfn.log());
+            Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(200)).until("the operator's policy applied",
+                    () -> revoke(certfn, INTRUDER) == 404, certfn::log);
             assertTrue(certfn.log().contains("Policy reloaded from store:policy.json: 1 rule(s)"), certfn.log());
             assertEquals(403, revoke(certfn, OPS), "the new rules replaced the old");
         }

@@ -192,17 +192,32 @@ public final class AcmeStack implements AutoCloseable {
      * delegates a challenge name, or another NS).
      */
     public void addRecord(String owner, int type, String data) {
+        update("add", owner, type, data);
+    }
+
+    /** Removes what {@link #addRecord} added, so a test leaves the zone as it found it. */
+    public void removeRecord(String owner, int type, String data) {
+        update("delete", owner, type, data);
+    }
+
+    private void update(String change, String owner, int type, String data) {
         String record = owner + " " + Type.string(type) + " " + data;
         try {
             Name zone = Name.fromString(zone() + ".");
             org.xbill.DNS.Update update = new org.xbill.DNS.Update(zone);
-            update.add(Record.fromString(Name.fromString(owner, zone), type, DClass.IN, 60, data, zone));
+            Record r = Record.fromString(Name.fromString(owner, zone), type, DClass.IN, 60, data, zone);
+            if (change.equals("add")) {
+                update.add(r);
+            } else {
+                update.delete(r);
+            }
             SimpleResolver resolver = resolver();
             resolver.setTSIGKey(new org.xbill.DNS.TSIG(Name.fromString(get("TSIG_ALGORITHM") + "."),
                     Name.fromString(get("TSIG_KEY_NAME") + "."), java.util.Base64.getDecoder().decode(get("TSIG_SECRET"))));
             Message answer = resolver.send(update);
             if (answer.getRcode() != 0) {
-                throw new IllegalStateException("Knot refused " + record + ": " + org.xbill.DNS.Rcode.string(answer.getRcode()));
+                throw new IllegalStateException("the DNS server refused to " + change + " " + record + ": "
+                        + org.xbill.DNS.Rcode.string(answer.getRcode()));
             }
         } catch (IOException e) {
             throw new IllegalStateException(e);

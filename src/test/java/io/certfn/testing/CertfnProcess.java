@@ -9,8 +9,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,6 +20,9 @@ import java.util.Map;
  * the way a function host runs it. {@link #kill()} is SIGKILL: no shutdown hooks, no cleanup.
  */
 public final class CertfnProcess implements AutoCloseable {
+
+    /** The tests' heap: a function's memory, and many processes on one machine. */
+    private static final List<String> TEST_FLAGS = List.of("-Xmx256m");
 
     private final Process process;
     private final int port;
@@ -44,15 +48,27 @@ public final class CertfnProcess implements AutoCloseable {
         return start(config, "FUNCTIONS_CUSTOMHANDLER_PORT");
     }
 
+    /** Starts certfn with {@code config} in a JVM with {@code jvmFlags} (the bench: the same flags as its baseline). */
+    public static CertfnProcess start(Map<String, String> config, List<String> jvmFlags) throws Exception {
+        CertfnProcess certfn = launch(config, jvmFlags);
+        certfn.awaitHealthy();
+        return certfn;
+    }
+
+    /** Starts certfn without waiting for it: for timing its start-up from the process's first moment. */
+    public static CertfnProcess launch(Map<String, String> config, List<String> jvmFlags) throws IOException {
+        return launch(config, "QUARKUS_HTTP_PORT", jvmFlags);
+    }
+
     private static CertfnProcess start(Map<String, String> config, String portVariable) throws Exception {
-        CertfnProcess certfn = launch(config, portVariable);
+        CertfnProcess certfn = launch(config, portVariable, TEST_FLAGS);
         certfn.awaitHealthy();
         return certfn;
     }
 
     /** Starts certfn with {@code config}, expecting start-up to fail; returns its output. */
     public static String startFailing(Map<String, String> config) throws Exception {
-        CertfnProcess certfn = launch(config, "QUARKUS_HTTP_PORT");
+        CertfnProcess certfn = launch(config, "QUARKUS_HTTP_PORT", TEST_FLAGS);
         if (!certfn.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
             certfn.kill();
             throw new AssertionError("certfn kept running:\n" + certfn.log());
@@ -63,16 +79,22 @@ public final class CertfnProcess implements AutoCloseable {
         return certfn.log();
     }
 
-    private static CertfnProcess launch(Map<String, String> config, String portVariable) throws IOException {
+    private static CertfnProcess launch(Map<String, String> config, String portVariable, List<String> jvmFlags) throws IOException {
         String jar = System.getProperty("certfn.app.jar", "target/quarkus-app/quarkus-run.jar");
         // make native-test: the same tests against the native executable of a release build.
         String nativeBinary = System.getProperty("certfn.app.native", "");
         int port = freePort();
         Path log = Files.createTempFile("certfn-process", ".log");
-        ProcessBuilder builder = (nativeBinary.isEmpty()
-                ? new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar)
-                : new ProcessBuilder(Path.of(nativeBinary).toAbsolutePath().toString(), "-Xmx256m"))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        List<String> command = new ArrayList<>();
+        if (nativeBinary.isEmpty()) {
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(jvmFlags);
+            command.addAll(List.of("-jar", jar));
+        } else {
+            command.add(Path.of(nativeBinary).toAbsolutePath().toString());
+            command.addAll(jvmFlags);
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.put(portVariable, String.valueOf(port));
         for (Map.Entry<String, String> e : config.entrySet()) {
@@ -105,6 +127,11 @@ public final class CertfnProcess implements AutoCloseable {
     /** The URL of {@code path} on this process ({@code ""} for its base URL). */
     public String url(String path) {
         return "http://127.0.0.1:" + port + path;
+    }
+
+    /** The process id (for its RSS in /proc). */
+    public long pid() {
+        return process.pid();
     }
 
     /** The process's output so far, for failure messages. */
@@ -148,23 +175,12 @@ public final class CertfnProcess implements AutoCloseable {
     }
 
     private void awaitHealthy() throws Exception {
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (Instant.now().isBefore(deadline)) {
+        Await.atMost(Duration.ofSeconds(60)).every(Duration.ofMillis(50)).until("certfn healthy (/healthz 2xx)", () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("certfn exited with " + process.exitValue() + ":\n" + log());
             }
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() / 100 == 2) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("certfn did not become healthy:\n" + log());
+            return get("/healthz").statusCode() / 100 == 2;
+        }, this::log);
     }
 
     /** A TCP port on 127.0.0.1 that nothing listens on right now. */

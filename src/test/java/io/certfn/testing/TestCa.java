@@ -85,19 +85,13 @@ public final class TestCa implements AutoCloseable {
     }
 
     private void awaitListening() throws Exception {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (Instant.now().isBefore(deadline)) {
+        Await.atMost(Duration.ofSeconds(30)).every(Duration.ofMillis(50)).until("ca_proxy.py listening", () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("ca_proxy.py exited:\n" + log());
             }
-            try {
-                control("POST", "/ca-proxy/reset", "");
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IllegalStateException("ca_proxy.py did not start:\n" + log());
+            control("POST", "/ca-proxy/reset", "");
+            return true;
+        }, this::log);
     }
 
     /** The ACME directory URL through the proxy. */

@@ -41,9 +41,12 @@ public final class TestStore {
 
     /** The store key of the certificate whose primary name is {@code name}, in {@code store}. */
     public static String certificateKey(ObjectStore store, String name) {
-        return store.list("certs/").stream()
-                .filter(k -> k.startsWith("certs/" + name + "-") && k.endsWith("/certificate.json"))
-                .findFirst().orElseThrow();
+        return objectKey(store, name, "certificate.json").orElseThrow();
+    }
+
+    /** The key of {@code object} (certificate.json, order.json, lease) of the first certificate whose primary name is {@code name}. */
+    public static java.util.Optional<String> objectKey(ObjectStore store, String name, String object) {
+        return store.list("certs/").stream().filter(k -> k.startsWith("certs/" + name + "-") && k.endsWith("/" + object)).findFirst();
     }
 
     /** The serial of the stored certificate whose primary name is {@code name}, read without asking certfn. */

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certfn.testing.AcmeStack;
+import io.certfn.testing.Await;
 import io.certfn.testing.CertfnProcess;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -16,7 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -53,21 +53,13 @@ class OidcProviderIT {
         issuer = "http://127.0.0.1:" + port;
         provider = new ProcessBuilder("node", "server.mjs", String.valueOf(port)).directory(SERVER.toFile())
                 .redirectErrorStream(true).redirectOutput(Files.createTempFile("oidc-provider", ".log").toFile()).start();
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (true) {
-            try {
-                if (HTTP.send(HttpRequest.newBuilder(URI.create(issuer + "/.well-known/openid-configuration")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    break;
-                }
-            } catch (IOException notYet) {
-                // starting
+        Await.atMost(Duration.ofSeconds(30)).every(Duration.ofMillis(100)).until("oidc-provider started", () -> {
+            if (!provider.isAlive()) {
+                throw new IllegalStateException("oidc-provider exited with " + provider.exitValue());
             }
-            if (Instant.now().isAfter(deadline) || !provider.isAlive()) {
-                throw new IllegalStateException("oidc-provider did not start");
-            }
-            Thread.sleep(100);
-        }
+            return HTTP.send(HttpRequest.newBuilder(URI.create(issuer + "/.well-known/openid-configuration")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        });
     }
 
     @AfterAll

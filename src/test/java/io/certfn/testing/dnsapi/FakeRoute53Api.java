@@ -26,7 +26,8 @@ import org.w3c.dom.NodeList;
  * not find one, else the whole batch is refused with 400 {@code InvalidChangeBatch} — the
  * optimistic lock certfn relies on. Every request must be SigV4-signed for us-east-1/route53 with
  * the test's access key id, else 403 {@code InvalidClientTokenId}; throttling is 400 {@code
- * Throttling} ("Rate exceeded"), as Route 53 answers it. Requests reaching the second port are
+ * Throttling} ("Rate exceeded"), as Route 53 answers it; an action the role lacks ({@link #deny}) is
+ * 403 {@code AccessDenied} naming it, as IAM answers. Requests reaching the second port are
  * answered as if signed with credentials AWS does not know, which is how a test gives one
  * provider wrong credentials while the SDK reads them from the process's default chain. A change
  * is {@code PENDING} until GetChange has been asked about it {@link #inSyncAfter} times, then
@@ -46,6 +47,9 @@ public final class FakeRoute53Api implements DnsApiServer {
     private final Map<String, String> zoneNames = new LinkedHashMap<>();
     private final Map<String, Map<String, RecordSet>> zones = new LinkedHashMap<>();
     private final AtomicInteger failures = new AtomicInteger();
+    private final AtomicInteger requests = new AtomicInteger();
+    /** IAM actions the caller's role lacks (route53:&lt;action&gt;), as an operator who forgot one leaves it. */
+    private final java.util.Set<String> denied = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicInteger ids = new AtomicInteger();
     /** Change id → GetChange calls about it so far. */
     private final Map<String, Integer> changePolls = new LinkedHashMap<>();
@@ -83,6 +87,7 @@ public final class FakeRoute53Api implements DnsApiServer {
                 || !authorization.contains("/us-east-1/route53/aws4_request")) {
             return error(403, "InvalidClientTokenId", "The security token included in the request is invalid.");
         }
+        requests.incrementAndGet();
         if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             return error(400, "Throttling", "Rate exceeded");
         }
@@ -94,6 +99,12 @@ public final class FakeRoute53Api implements DnsApiServer {
         }
         Map<String, String> query = HttpQueries.parse(exchange.getRequestURI().getRawQuery());
         String method = exchange.getRequestMethod();
+        String action = action(method, path);
+        if (denied.contains(action)) {
+            // IAM's answer for a signed request the role's policy does not allow (Route 53 API reference, Common Errors).
+            return error(403, "AccessDenied", "User: arn:aws:sts::123456789012:assumed-role/certfn/fn is not authorized to perform: route53:"
+                    + action + " because no identity-based policy allows the route53:" + action + " action");
+        }
         synchronized (this) {
             if (path.size() >= 3 && path.get(1).equals("change") && method.equals("GET")) {
                 return getChange(path.get(path.size() - 1));
@@ -110,6 +121,17 @@ public final class FakeRoute53Api implements DnsApiServer {
             }
         }
         return error(404, "NotFound", "No such operation: " + method + " " + exchange.getRequestURI().getRawPath());
+    }
+
+    /** The IAM action a request needs, named as the Route 53 API reference names the operation. */
+    private static String action(String method, List<String> path) {
+        if (path.size() >= 3 && path.get(1).equals("change")) {
+            return "GetChange";
+        }
+        if (path.size() == 4 && path.get(3).equals("rrset")) {
+            return method.equals("GET") ? "ListResourceRecordSets" : "ChangeResourceRecordSets";
+        }
+        return "ListHostedZones";
     }
 
     private Reply listZones() {
@@ -286,6 +308,17 @@ public final class FakeRoute53Api implements DnsApiServer {
     @Override
     public void failNext(int status, int times) {
         failures.set(times);
+    }
+
+    /** From now on the caller's role lacks {@code route53:<action>} (e.g. {@code ListHostedZones}); none: every action allowed again. */
+    public void deny(String... actions) {
+        denied.clear();
+        denied.addAll(List.of(actions));
+    }
+
+    /** Requests that reached the server with known credentials so far. */
+    public int requests() {
+        return requests.get();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.certfn.testing.stores;
 
+import io.certfn.testing.Await;
 import io.certfn.testing.CertfnProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -7,7 +8,6 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,20 +51,20 @@ final class LocalServer implements AutoCloseable {
     }
 
     private void awaitListening(String name) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited: " + output());
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
+        try {
+            Await.atMost(Duration.ofSeconds(30)).every(Duration.ofMillis(50)).until(name + " listening on " + port, () -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(name + " exited: " + output());
+                }
+                try (Socket socket = new Socket()) {
+                    socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                    return true;
+                }
+            }, this::output);
+        } catch (AssertionError | RuntimeException e) {
+            close();
+            throw e;
         }
-        close();
-        throw new IllegalStateException(name + " did not listen on " + port + ": " + output());
     }
 
     private String output() {

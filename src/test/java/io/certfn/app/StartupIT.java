@@ -1,4 +1,4 @@
-package io.certfn.config;
+package io.certfn.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

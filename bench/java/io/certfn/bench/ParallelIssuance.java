@@ -1,0 +1,100 @@
+package io.certfn.bench;
+
+import static io.certfn.bench.Rig.ROUNDS;
+import static io.certfn.bench.Rig.WARMUP_ISSUANCES;
+import static io.certfn.bench.Rig.median;
+import static io.certfn.bench.Rig.ms;
+
+import io.certfn.testing.CertfnProcess;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@link #PARALLEL} distinct new names sent at once to one process, and split over two sharing a
+ * store, next to the same orders made by plain acme4j in parallel (one session each) and to one
+ * issuance alone, round by round.
+ */
+final class ParallelIssuance {
+
+    static final int PARALLEL = Integer.getInteger("bench.parallel", 20);
+
+    private ParallelIssuance() {
+    }
+
+    static Map<String, Object> run(Rig rig) throws Exception {
+        Path store = rig.work.resolve("parallel-store");
+        CertfnProcess one = rig.startCertfn(store);
+        CertfnProcess two = rig.startCertfn(store);
+        Rig.mustPost(one, "{\"domain\":\"parallel-account.certfn.test\"}");
+        PlainAcme.Client plain = PlainAcme.Client.start(rig);
+        plain.issue("plain-parallel-warmup.certfn.test");
+        List<Double> alone = new ArrayList<>();
+        List<Double> oneProcess = new ArrayList<>();
+        List<Double> twoProcesses = new ArrayList<>();
+        List<Double> plainParallel = new ArrayList<>();
+        List<Double> toPlain = new ArrayList<>();
+        List<Double> toAlone = new ArrayList<>();
+        List<Double> twoToPlain = new ArrayList<>();
+        for (int round = -WARMUP_ISSUANCES; round < ROUNDS; round++) { // negative rounds: warm-up, discarded
+            String tag = (round < 0 ? "w" + -round : "r" + round);
+            long t0 = System.nanoTime();
+            Rig.mustPost(one, "{\"domain\":\"alone-" + tag + ".certfn.test\"}");
+            double a = ms(t0);
+            double c = burst(List.of(one), "par-" + tag);
+            double c2 = burst(List.of(one, two), "par2-" + tag);
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < PARALLEL; i++) {
+                names.add("plainpar-" + tag + "-" + i + ".certfn.test");
+            }
+            t0 = System.nanoTime();
+            plain.issueAtOnce(names);
+            double p = ms(t0);
+            if (round >= 0) {
+                alone.add(a);
+                oneProcess.add(c);
+                twoProcesses.add(c2);
+                plainParallel.add(p);
+                toPlain.add(c / p);
+                toAlone.add(c / a);
+                twoToPlain.add(c2 / p);
+            }
+        }
+        one.close();
+        two.close();
+        plain.stop();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("names", PARALLEL);
+        r.put("ratioToPlainAcme4j", median(toPlain));
+        r.put("ratioToOneIssuance", median(toAlone));
+        r.put("twoProcessesRatioToPlainAcme4j", median(twoToPlain));
+        r.put("certfnOneProcessMs", oneProcess);
+        r.put("certfnTwoProcessesMs", twoProcesses);
+        r.put("plainAcme4jMs", plainParallel);
+        r.put("oneIssuanceMs", alone);
+        r.put("warmupRounds", WARMUP_ISSUANCES);
+        return r;
+    }
+
+    /** {@link #PARALLEL} distinct new names sent at the same moment, spread over {@code processes}; ms until the last 200. */
+    static double burst(List<CertfnProcess> processes, String prefix) throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < PARALLEL; i++) {
+            CertfnProcess target = processes.get(i % processes.size());
+            answers.add(Rig.HTTP.sendAsync(Rig.request(target.url("/api/certificate"), Rig.API_KEY,
+                    "{\"domain\":\"" + prefix + "-" + i + ".certfn.test\"}"), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (var answer : answers) {
+            HttpResponse<String> response = answer.get();
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("parallel issuance answered " + response.statusCode() + ": " + response.body());
+            }
+        }
+        return ms(t0);
+    }
+}
