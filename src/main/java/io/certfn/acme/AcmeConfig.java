@@ -19,9 +19,10 @@ public interface AcmeConfig {
     Optional<String> email();
 
     /**
-     * {@code certfn.acme.preferred-chain}: the common name of the root (the top issuer) of the
-     * chain to serve when the CA offers alternates (e.g. Let's Encrypt's {@code ISRG Root X2},
-     * a shorter ECDSA chain); the CA's default chain when it offers none by that issuer.
+     * {@code certfn.acme.preferred-chain}: the common name of the root a chain leads to (the
+     * issuer of its last certificate, as lego and certmagic match it) to serve when the CA offers
+     * alternates, e.g. Let's Encrypt's {@code ISRG Root X2} (its shorter ECDSA chain) or Google
+     * Trust Services' {@code GTS Root R1}; the CA's default chain when none leads there.
      */
     @WithName("preferred-chain")
     Optional<String> preferredChain();

@@ -55,7 +55,7 @@ final class CaIssuer {
 
     private final AcmeAccount account;
     private final Duration timeout;
-    private final Optional<String> preferredChain;
+    private final Optional<PreferredChain> preferredChain;
     /** Whether this is the first configured CA (certificates of unknown origin count as its). */
     private final boolean first;
     private final ExecutorService beside = Executors.newCachedThreadPool(r -> {
@@ -78,7 +78,7 @@ final class CaIssuer {
         this.clock = clock;
         this.sleeper = sleeper;
         this.timeout = config.timeout();
-        this.preferredChain = config.preferredChain();
+        this.preferredChain = PreferredChain.of(config.preferredChain());
         this.retry = new CaRetry(clock, sleeper);
         this.dns01 = new Dns01Records(dns, lookup, propagation, dnsConfig.propagationTimeout(), dnsConfig.propagationWait(),
                 propagationSeen, sleeper, beside);
@@ -224,11 +224,13 @@ final class CaIssuer {
         if (preferredChain.isEmpty()) {
             return issued;
         }
-        Optional<Certificate> chosen = issued.findCertificate(preferredChain.get());
+        List<Certificate> offered = new ArrayList<>();
+        offered.add(issued);
+        offered.addAll(issued.getAlternateCertificates());
+        Optional<Certificate> chosen = preferredChain.get().pick(offered, Certificate::getCertificateChain);
         if (chosen.isEmpty()) {
-            List<X509Certificate> chain = issued.getCertificateChain();
-            LOG.warnf("The CA offers no chain issued by '%s' (certfn.acme.preferred-chain); serving its default, issued by %s",
-                    preferredChain.get(), chain.get(chain.size() - 1).getIssuerX500Principal().getName());
+            LOG.warnf("The CA offers no chain to a root named '%s' (certfn.acme.preferred-chain); serving its default. Offered: %s",
+                    preferredChain.get().rootName(), offered.stream().map(c -> PreferredChain.rootNameOf(c.getCertificateChain())).toList());
         }
         return chosen.orElse(issued);
     }

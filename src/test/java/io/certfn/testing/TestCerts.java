@@ -87,6 +87,27 @@ public final class TestCerts {
         }
     }
 
+    /**
+     * A certificate named {@code subject} and issued by the name {@code issuer} (taken as encoded, so a
+     * real CA's name is kept byte for byte), signed by a throwaway key: for code that reads names
+     * only, where the real certificate cannot be had here.
+     */
+    public static X509Certificate named(javax.security.auth.x500.X500Principal subject, javax.security.auth.x500.X500Principal issuer) {
+        try {
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+            generator.initialize(256);
+            KeyPair key = generator.generateKeyPair();
+            java.time.Instant now = java.time.Instant.now();
+            var builder = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(issuer,
+                    java.math.BigInteger.valueOf(now.toEpochMilli()), java.util.Date.from(now),
+                    java.util.Date.from(now.plus(java.time.Duration.ofDays(90))), subject, key.getPublic());
+            return new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
+                    .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** {@code der} as a PEM CERTIFICATE REQUEST block. */
     public static String csrPem(byte[] der) {
         return "-----BEGIN CERTIFICATE REQUEST-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
