@@ -16,8 +16,8 @@
 #   STACK_ZONE             the DNS zone the DNS server serves (default certfn.test)
 #   STACK_PEBBLE_DNS       DNS server Pebble's validation uses (default: the one just started)
 #   STACK_NONCE_REJECT     share of nonces Pebble rejects, percent (default 0)
-#   STACK_EAB              KID=MACKEY: Pebble requires external account binding, with this one key
-#                          (the MAC key base64url, as ZeroSSL and Google Trust Services hand them out)
+#   STACK_EAB              KID=MACKEY[,KID=MACKEY...]: Pebble requires external account binding, with these
+#                          keys (the MAC key base64url, as ZeroSSL and Google Trust Services hand them out)
 set -euo pipefail
 
 cmd=${1:-}
@@ -165,7 +165,11 @@ ZONE
   local eab_required=false eab_keys=""
   if [ -n "${STACK_EAB:-}" ]; then
     eab_required=true
-    eab_keys=", \"externalAccountMACKeys\": {\"${STACK_EAB%%=*}\": \"${STACK_EAB#*=}\"}"
+    local pair pairs=""
+    for pair in ${STACK_EAB//,/ }; do
+      pairs="${pairs:+$pairs, }\"${pair%%=*}\": \"${pair#*=}\""
+    done
+    eab_keys=", \"externalAccountMACKeys\": {$pairs}"
   fi
   cat > "$dir/pebble/pebble.json" <<JSON
 {"pebble": {

@@ -19,6 +19,11 @@ Control (plain JSON over the same HTTPS port, under /ca-proxy/):
   GET  /ca-proxy/held    how many answers have been held so far
   POST /ca-proxy/echo-profile {"profile": "classic"}: newOrder answers name this profile (as a CA
                          with profiles does; Pebble 2.4 names none); {} stops it; reset too
+  POST /ca-proxy/eab-single-use {}: external account binding keys work as Google Trust Services'
+                         do: a key binds the first account key registered with it; newAccount
+                         with it for another account key is 403 unauthorized "Unknown external
+                         account binding (EAB) key..." (GTS' text, as clients have logged it);
+                         GET /ca-proxy/new-accounts counts the newAccount requests that arrived
   POST /ca-proxy/reset   forget every rule
   GET  /ca-proxy/orders  the newOrder payloads seen, oldest first
   POST /ca-proxy/profiles {"classic": "description", "shortlived": "..."}: the directory's meta.profiles
@@ -56,6 +61,8 @@ class State:
         self.ari_fetches = []
         self.held = 0
         self.echo_profile = None
+        self.eab_bound = None  # EAB kid -> the account key it bound, once a test makes keys single-use
+        self.new_accounts = 0
 
     def upstream_connection(self):
         context = ssl._create_unverified_context()  # Pebble's own listener certificate; localhost only
@@ -137,6 +144,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif self.path == "/ca-proxy/profiles":
             with state.lock:
                 state.profiles = json.loads(payload)
+        elif self.path == "/ca-proxy/eab-single-use":
+            with state.lock:
+                state.eab_bound = {}
+        elif self.path == "/ca-proxy/new-accounts":
+            with state.lock:
+                return self.answer(200, json.dumps(state.new_accounts).encode(), [("Content-Type", "application/json")])
         elif self.path == "/ca-proxy/held":
             with state.lock:
                 return self.answer(200, json.dumps(state.held).encode(), [("Content-Type", "application/json")])
@@ -160,6 +173,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
             info["explanationURL"] = ari["explanationURL"]
         self.answer(200, json.dumps(info).encode(), [("Content-Type", "application/json"),
                                                       ("Retry-After", str(ari.get("retryAfter", 21600)))])
+
+    @staticmethod
+    def eab_binding(payload, inner):
+        """(EAB kid, the account key's JWK) of a newAccount request that carries a binding (RFC 8555 7.3.4)."""
+        if not isinstance(inner, dict) or "externalAccountBinding" not in inner:
+            return None
+        def decode(part):
+            return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+        try:
+            kid = decode(inner["externalAccountBinding"]["protected"]).get("kid")
+            jwk = decode(json.loads(payload)["protected"]).get("jwk")
+        except (ValueError, KeyError, TypeError):
+            return None
+        return (kid, json.dumps(jwk, sort_keys=True)) if kid and jwk else None
 
     def fresh_nonce(self):
         conn = self.state.upstream_connection()
@@ -191,6 +218,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
             order = inner
             with state.lock:
                 state.orders.append(order)
+        binding = None
+        if resource == "newAccount":
+            with state.lock:
+                state.new_accounts += 1
+            binding = self.eab_binding(payload, inner)
+            if binding and state.eab_bound is not None:
+                with state.lock:
+                    bound = state.eab_bound.get(binding[0])
+                if bound is not None and bound != binding[1]:
+                    problem = {"type": "urn:ietf:params:acme:error:unauthorized", "status": 403,
+                               "detail": "Unknown external account binding (EAB) key. This may be due to the EAB key expiring "
+                                         "which occurs 7 days after creation. You can generate a new key by following "
+                                         "https://cloud.google.com/certificate-manager/docs/public-ca-tutorial#request-key-hmac"}
+                    return self.answer(403, json.dumps(problem).encode(), [("Content-Type", "application/problem+json"),
+                                                                          ("Replay-Nonce", self.fresh_nonce())])
         rule = state.take_rule(resource, order, inner)
         if rule and "hold" not in rule:
             problem = {"type": "urn:ietf:params:acme:error:" + rule.get("type", "serverInternal"),
@@ -219,6 +261,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.answer(response.status, body, headers)
             except (BrokenPipeError, ConnectionResetError):
                 return None  # the client is gone, as the test wanted
+        if binding and response.status in (200, 201):
+            with state.lock:
+                if state.eab_bound is not None:
+                    state.eab_bound.setdefault(binding[0], binding[1])
         if resource == "newOrder" and response.status == 201 and state.echo_profile is not None:
             created = json.loads(body)
             created["profile"] = state.echo_profile

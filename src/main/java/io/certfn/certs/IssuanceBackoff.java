@@ -51,8 +51,9 @@ public class IssuanceBackoff {
      * order the next request can resume (its checkpoint is still there), nor a store or lease problem.
      */
     void record(CertificateSpec spec, OrderCheckpoint checkpoint, CertfnException e) {
-        // A missing EAB setting is the server's, not the name's: the restart that fixes it must not meet a backoff.
-        if (!BACKOFF_CODES.contains(e.code()) || e.reason().filter("externalAccountRequired"::equals).isPresent()) {
+        // A missing or refused EAB setting is the server's, not the name's: the restart that fixes it must not meet a backoff.
+        if (!BACKOFF_CODES.contains(e.code()) || e.reason().filter("externalAccountRequired"::equals).isPresent()
+                || e instanceof io.certfn.acme.AccountRejected) {
             return;
         }
         try {

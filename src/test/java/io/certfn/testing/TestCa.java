@@ -151,6 +151,16 @@ public final class TestCa implements AutoCloseable {
         control("POST", "/ca-proxy/fail", JSON.writeValueAsString(Map.of("resource", "/dir", "hold", seconds, "times", -1)));
     }
 
+    /** EAB keys work as Google Trust Services' do from now on: each binds the first account registered with it. */
+    public void eabSingleUse() throws Exception {
+        control("POST", "/ca-proxy/eab-single-use", "{}");
+    }
+
+    /** How many newAccount requests have reached the CA. */
+    public int newAccountRequests() throws Exception {
+        return Integer.parseInt(control("GET", "/ca-proxy/new-accounts", null).strip());
+    }
+
     /** How many answers the proxy has held so far ({@link #holdChallengeTrigger}). */
     public int held() throws Exception {
         return Integer.parseInt(control("GET", "/ca-proxy/held", null).strip());
