@@ -82,7 +82,7 @@ public class CertificateCache {
 
     /** Remembers {@code certificate} as the current one for {@code id}. */
     public void put(String id, StoredCertificate certificate, Instant now) {
-        metrics.certificate(id, certificate.names().get(0), certificate.notAfter(), certificate.renewAfter());
+        metrics.certificate(id, certificate.names().get(0), certificate.notBefore(), certificate.notAfter(), certificate.renewAfter());
         if (ttl.isZero()) {
             return;
         }

@@ -71,7 +71,7 @@ public class RenewalSweep {
             if (found.isPresent() && !allowed.test(caller, found.get().certificate().names())) {
                 StoredCertificate other = found.get().certificate();
                 if (!other.isRevoked()) {
-                    metrics.certificate(id, other.names().get(0), other.notAfter(), other.renewAfter());
+                    metrics.certificate(id, other.names().get(0), other.notBefore(), other.notAfter(), other.renewAfter());
                 }
                 tally.notAllowed++;
                 return Optional.of(other);
@@ -87,7 +87,7 @@ public class RenewalSweep {
         }
         StoredCertificate cert = stored.get();
         if (!cert.isRevoked()) {
-            metrics.certificate(id, cert.names().get(0), cert.notAfter(), cert.renewAfter());
+            metrics.certificate(id, cert.names().get(0), cert.notBefore(), cert.notAfter(), cert.renewAfter());
         }
         tally.checked++;
         if (!schedule.isDue(cert, clock.instant())) {

@@ -43,6 +43,7 @@ public class CertfnMetrics {
 
     /** What the expiry gauges of one certificate read at scrape time. */
     private static final class TrackedCertificate {
+        volatile Instant notBefore;
         volatile Instant notAfter;
         volatile Instant renewAfter;
         volatile List<Gauge> gauges = List.of();
@@ -143,11 +144,13 @@ public class CertfnMetrics {
     }
 
     /**
-     * The current certificate {@code id} ({@code name}: its first name) expires at {@code notAfter} and
-     * is due at {@code renewAfter}: its gauges {@code certfn_certificate_expiry_seconds} and
-     * {@code certfn_certificate_renewal_seconds} read the seconds left at scrape time.
+     * The current certificate {@code id} ({@code name}: its first name), valid from {@code notBefore}
+     * to {@code notAfter}, is due at {@code renewAfter}: its gauges {@code certfn_certificate_expiry_seconds},
+     * {@code certfn_certificate_renewal_seconds} and {@code certfn_certificate_lifetime_remaining_ratio}
+     * read the time left at scrape time. The ratio is what alerts should use: "7 days left" is routine
+     * for a 90-day certificate and too late for a 6-day one, a tenth of the lifetime is alarming for both.
      */
-    public void certificate(String id, String name, Instant notAfter, Instant renewAfter) {
+    public void certificate(String id, String name, Instant notBefore, Instant notAfter, Instant renewAfter) {
         TrackedCertificate tracked = certificates.get(id);
         if (tracked == null) {
             if (certificates.size() >= maxCertificates) {
@@ -155,6 +158,7 @@ public class CertfnMetrics {
                 return;
             }
             TrackedCertificate created = new TrackedCertificate();
+            created.notBefore = notBefore;
             created.notAfter = notAfter;
             created.renewAfter = renewAfter;
             tracked = certificates.putIfAbsent(id, created);
@@ -164,10 +168,14 @@ public class CertfnMetrics {
                         Gauge.builder("certfn.certificate.expiry", created, c -> secondsUntil(c.notAfter)).baseUnit("seconds").tags(tags)
                                 .description("Seconds until the certificate's notAfter").register(registry),
                         Gauge.builder("certfn.certificate.renewal", created, c -> secondsUntil(c.renewAfter)).baseUnit("seconds").tags(tags)
-                                .description("Seconds until the certificate is due for renewal (negative: overdue)").register(registry));
+                                .description("Seconds until the certificate is due for renewal (negative: overdue)").register(registry),
+                        Gauge.builder("certfn.certificate.lifetime.remaining", created, this::lifetimeLeft).baseUnit("ratio").tags(tags)
+                                .description("Share of the certificate's lifetime (notBefore to notAfter) still ahead: 1 new, 0 expired")
+                                .register(registry));
                 return;
             }
         }
+        tracked.notBefore = notBefore;
         tracked.notAfter = notAfter;
         tracked.renewAfter = renewAfter;
     }
@@ -178,6 +186,11 @@ public class CertfnMetrics {
         if (tracked != null) {
             tracked.gauges.forEach(registry::remove);
         }
+    }
+
+    private double lifetimeLeft(TrackedCertificate c) {
+        double lifetime = Duration.between(c.notBefore, c.notAfter).toMillis();
+        return lifetime <= 0 ? 0 : Math.max(0, Math.min(1, Duration.between(clock.instant(), c.notAfter).toMillis() / lifetime));
     }
 
     private double secondsUntil(Instant when) {

@@ -11,7 +11,8 @@ import io.smallrye.config.WithName;
 public interface MetricsConfig {
     /**
      * {@code certfn.metrics.certificate-gauges}: at most this many certificates get their own
-     * expiry gauges (labels {@code certificate} and {@code name}, one series each); those this
+     * expiry gauges (labels {@code certificate} and {@code name}: seconds to expiry, seconds to
+     * renewal, share of the lifetime left); those this
      * instance sees beyond it are counted in {@code certfn_certificates_untracked}.
      */
     @WithName("certificate-gauges")

@@ -121,6 +121,8 @@ class ObservabilityIT {
             double expiry = valueMatching(metrics, "certfn_certificate_expiry_seconds", "name=\"observed.certfn.test\"");
             double renewal = valueMatching(metrics, "certfn_certificate_renewal_seconds", "name=\"observed.certfn.test\"");
             assertTrue(expiry > 86_400 && renewal > 0 && renewal < expiry, "expires in days, due before: " + expiry + " " + renewal);
+            double left = valueMatching(metrics, "certfn_certificate_lifetime_remaining_ratio", "name=\"observed.certfn.test\"");
+            assertTrue(left > 0.99 && left <= 1.0, "just issued: its whole lifetime ahead: " + left);
             assertFalse(metrics.contains(KEY), "never a secret");
 
             List<JsonNode> records = records(certfn.log());
