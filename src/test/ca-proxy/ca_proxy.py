@@ -24,6 +24,19 @@ Control (plain JSON over the same HTTPS port, under /ca-proxy/):
                          with it for another account key is 403 unauthorized "Unknown external
                          account binding (EAB) key..." (GTS' text, as clients have logged it);
                          GET /ca-proxy/new-accounts counts the newAccount requests that arrived
+  POST /ca-proxy/ari-boulder {"lifetimes": {"shortlived": 576000}, "retryAfter": 21600}
+                         turns ARI on as Let's Encrypt serves it (boulder.py): each certificate's
+                         window computed from the leaf the CA issued, by Boulder's RenewalInfoSimple;
+                         a certificate ordered with a profile named in "lifetimes" is treated as
+                         living that many seconds (Pebble 2.4 issues 5-year certificates only). A
+                         certID that is not two base64url parts is 400 malformed, an unknown one 404,
+                         as Boulder answers (GET /ca-proxy/renewal-info-errors lists them); a fail
+                         rule for resource "renewalInfo" answers its status, or with "garbage": true
+                         a 200 that is not JSON. newOrder then echoes the requested profile, and a
+                         profile the directory does not list is 400 invalidProfile.
+  POST /ca-proxy/forget-accounts {}: every account the CA has seen so far is refused on every
+                         later request with 400 accountDoesNotExist (as a CA that lost or
+                         deactivated it); GET /ca-proxy/new-accounts counts newAccount requests
   POST /ca-proxy/reset   forget every rule
   GET  /ca-proxy/orders  the newOrder payloads seen, oldest first
   POST /ca-proxy/profiles {"classic": "description", "shortlived": "..."}: the directory's meta.profiles
@@ -36,6 +49,7 @@ Usage: ca_proxy.py --port N --upstream https://127.0.0.1:PEBBLE --cert tls.pem -
 Standard library only: it runs wherever `make test` runs.
 """
 import argparse
+import datetime
 import base64
 import http.client
 import http.server
@@ -45,6 +59,8 @@ import sys
 import threading
 import time
 import urllib.parse
+
+import boulder
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "content-length"}
 
@@ -63,6 +79,13 @@ class State:
         self.echo_profile = None
         self.eab_bound = None  # EAB kid -> the account key it bound, once a test makes keys single-use
         self.new_accounts = 0
+        self.boulder = None  # {"lifetimes": {profile: seconds}, "retryAfter": s} once a test asks for Boulder's windows
+        self.order_profiles = {}  # order id -> the profile its newOrder named
+        self.cert_profiles = {}  # certificate path -> the profile of its order
+        self.issued = {}  # certID -> {"notBefore", "notAfter"} (the lifetime the windows use)
+        self.renewal_info_errors = []
+        self.accounts_seen = set()
+        self.forgotten = set()
 
     def upstream_connection(self):
         context = ssl._create_unverified_context()  # Pebble's own listener certificate; localhost only
@@ -144,6 +167,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif self.path == "/ca-proxy/profiles":
             with state.lock:
                 state.profiles = json.loads(payload)
+        elif self.path == "/ca-proxy/ari-boulder":
+            with state.lock:
+                state.boulder = json.loads(payload)
+                state.ari = state.ari or {}
+        elif self.path == "/ca-proxy/forget-accounts":
+            with state.lock:
+                state.forgotten |= state.accounts_seen
+        elif self.path == "/ca-proxy/renewal-info-errors":
+            with state.lock:
+                return self.answer(200, json.dumps(state.renewal_info_errors).encode(), [("Content-Type", "application/json")])
         elif self.path == "/ca-proxy/eab-single-use":
             with state.lock:
                 state.eab_bound = {}
@@ -162,12 +195,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.answer(404, b"unknown control path")
         self.answer(204, b"")
 
+    def problem(self, status, type_, detail, headers=()):
+        body = json.dumps({"type": "urn:ietf:params:acme:error:" + type_, "detail": detail, "status": status}).encode()
+        return self.answer(status, body, [("Content-Type", "application/problem+json")] + list(headers))
+
     def renewal_info(self, cert_id):
-        with self.state.lock:
-            ari = self.state.ari
-            self.state.ari_fetches.append(cert_id)
+        state = self.state
+        with state.lock:
+            ari = state.ari
+            state.ari_fetches.append(cert_id)
+            modelled = state.boulder
         if ari is None:
             return self.answer(404, b"")
+        rule = state.take_rule("renewalInfo")
+        if rule:
+            if rule.get("garbage"):
+                return self.answer(200, b"<html>Service Unavailable</html>", [("Content-Type", "text/html")])
+            return self.problem(rule["status"], rule.get("type", "serverInternal"), rule.get("detail", "refused by the test CA"))
+        if modelled is not None:
+            return self.boulder_renewal_info(cert_id, modelled)
         info = {"suggestedWindow": {"start": ari["start"], "end": ari["end"]}}
         if ari.get("explanationURL"):
             info["explanationURL"] = ari["explanationURL"]
@@ -187,6 +233,63 @@ class Handler(http.server.BaseHTTPRequestHandler):
         except (ValueError, KeyError, TypeError):
             return None
         return (kid, json.dumps(jwk, sort_keys=True)) if kid and jwk else None
+
+    def boulder_renewal_info(self, cert_id, modelled):
+        state = self.state
+        if not boulder.well_formed(cert_id):
+            with state.lock:
+                state.renewal_info_errors.append([cert_id, 400])
+            return self.problem(400, "malformed", "Invalid certificate identifier %r" % cert_id)
+        with state.lock:
+            facts = state.issued.get(cert_id)
+            if facts is None:
+                state.renewal_info_errors.append([cert_id, 404])
+        if facts is None:
+            return self.problem(404, "malformed", "Certificate %r not found" % cert_id)
+        start, end = boulder.window(facts["notBefore"], facts["notAfter"])
+        info = {"suggestedWindow": {"start": start.strftime("%Y-%m-%dT%H:%M:%SZ"), "end": end.strftime("%Y-%m-%dT%H:%M:%SZ")}}
+        self.answer(200, json.dumps(info).encode(), [("Content-Type", "application/json"),
+                                                      ("Retry-After", str(modelled.get("retryAfter", 21600)))])
+
+    def remember_issued(self, path, body):
+        """A certificate chain the CA served: its leaf, for the windows of Boulder mode."""
+        facts = boulder.leaf_facts(boulder.pem_leaf(body))
+        with self.state.lock:
+            lifetime = (self.state.boulder or {}).get("lifetimes", {}).get(self.state.cert_profiles.get(path))
+            if lifetime:
+                facts["notAfter"] = facts["notBefore"] + datetime.timedelta(seconds=lifetime)
+            # An alternate chain holds the same leaf, fetched without its order's profile: the first look counts.
+            self.state.issued.setdefault(facts["certID"], facts)
+
+    @staticmethod
+    def account_of(payload):
+        """The account URL (JWS "kid") a signed request names, if any."""
+        if not payload:
+            return None
+        try:
+            protected = json.loads(payload)["protected"]
+            return json.loads(base64.urlsafe_b64decode(protected + "=" * (-len(protected) % 4))).get("kid")
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def learn_order(self, resource, inner, response, body):
+        """Which profile each order, then its certificate, was asked with; and each leaf the CA serves."""
+        state = self.state
+        path = urllib.parse.urlsplit(self.path).path
+        if resource == "newOrder" and response.status == 201:
+            location = urllib.parse.urlsplit(response.getheader("Location") or "").path
+            with state.lock:
+                state.order_profiles[location.rsplit("/", 1)[-1]] = (inner or {}).get("profile")
+            return
+        content_type = response.getheader("Content-Type") or ""
+        if response.status == 200 and content_type.startswith("application/json") and b'"certificate"' in body:
+            certificate = json.loads(body).get("certificate")
+            if certificate:
+                with state.lock:
+                    profile = state.order_profiles.get(path.rsplit("/", 1)[-1])
+                    state.cert_profiles[urllib.parse.urlsplit(certificate).path] = profile
+        elif response.status == 200 and content_type.startswith("application/pem-certificate-chain"):
+            self.remember_issued(path, body)
 
     def fresh_nonce(self):
         conn = self.state.upstream_connection()
@@ -218,6 +321,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
             order = inner
             with state.lock:
                 state.orders.append(order)
+        account = self.account_of(payload)
+        if account:
+            with state.lock:
+                state.accounts_seen.add(account)
+                forgotten = account in state.forgotten
+            if forgotten:
+                return self.problem(400, "accountDoesNotExist", "No account exists with the provided key",
+                                    [("Replay-Nonce", self.fresh_nonce())])
+        if resource == "newOrder" and isinstance(inner, dict) and state.boulder is not None and "profile" in inner:
+            with state.lock:
+                offered = state.profiles or {}
+            if inner["profile"] not in offered:
+                return self.problem(400, "invalidProfile", "profile name %r not recognized" % inner["profile"],
+                                    [("Replay-Nonce", self.fresh_nonce())])
         binding = None
         if resource == "newAccount":
             with state.lock:
@@ -265,6 +382,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with state.lock:
                 if state.eab_bound is not None:
                     state.eab_bound.setdefault(binding[0], binding[1])
+        self.learn_order(resource, inner, response, body)
+        if resource == "newOrder" and response.status == 201 and state.boulder is not None and isinstance(inner, dict) \
+                and "profile" in inner and state.echo_profile is None:
+            created = json.loads(body)
+            created["profile"] = inner["profile"]
+            return self.answer(response.status, json.dumps(created).encode(), headers)
         if resource == "newOrder" and response.status == 201 and state.echo_profile is not None:
             created = json.loads(body)
             created["profile"] = state.echo_profile

@@ -48,7 +48,9 @@ final class AcmeErrors {
             "badSignatureAlgorithm", " Use a signature algorithm the CA accepts.",
             "invalidContact", " Fix certfn.acme.email.",
             "unsupportedIdentifier", " The CA does not issue for this kind of name.",
-            "externalAccountRequired", " The CA requires external account binding: set certfn.acme.eab.kid and certfn.acme.eab.hmac-key.");
+            "externalAccountRequired", " The CA requires external account binding: set certfn.acme.eab.kid and certfn.acme.eab.hmac-key.",
+            "invalidProfile", " The CA does not offer this profile (any more): ask for one its directory lists, in the request's"
+                    + " profile or certfn.acme.profile.");
 
     /**
      * 422 {@code acme_rejected} when {@code problem} (or, for an order, its one sub-problem

@@ -187,6 +187,38 @@ public final class TestCa implements AutoCloseable {
         control("POST", "/ca-proxy/ari", JSON.writeValueAsString(ari));
     }
 
+    /**
+     * Turns ARI on as Let's Encrypt serves it: each certificate's window from the leaf the CA issued
+     * (Boulder's RenewalInfoSimple), a certificate ordered with a profile in {@code lifetimes}
+     * treated as living that long (Pebble 2.4 issues 5-year certificates); certIDs checked (400
+     * malformed, 404 unknown). newOrder then echoes the requested profile and refuses one the
+     * directory does not list (400 invalidProfile). Before certfn's first order.
+     */
+    public void ariLikeBoulder(Map<String, Duration> lifetimes, int retryAfterSeconds) throws Exception {
+        Map<String, Long> seconds = new LinkedHashMap<>();
+        lifetimes.forEach((profile, lifetime) -> seconds.put(profile, lifetime.toSeconds()));
+        control("POST", "/ca-proxy/ari-boulder", JSON.writeValueAsString(Map.of("lifetimes", seconds, "retryAfter", retryAfterSeconds)));
+    }
+
+    /** The renewal-info requests answered 400 (malformed certID) or 404 (unknown), as [certID, status] pairs. */
+    public JsonNode renewalInfoErrors() throws Exception {
+        return JSON.readTree(control("GET", "/ca-proxy/renewal-info-errors", null));
+    }
+
+    /** The next {@code times} renewal-info requests answer {@code status} (a problem document), or, for status 200, a page that is not JSON. */
+    public void failRenewalInfo(int status, int times) throws Exception {
+        Map<String, Object> rule = new LinkedHashMap<>(Map.of("resource", "renewalInfo", "status", status, "times", times));
+        if (status == 200) {
+            rule.put("garbage", true);
+        }
+        control("POST", "/ca-proxy/fail", JSON.writeValueAsString(rule));
+    }
+
+    /** Every account the CA has seen so far is refused from now on, on every request (400 accountDoesNotExist). */
+    public void forgetAccounts() throws Exception {
+        control("POST", "/ca-proxy/forget-accounts", "{}");
+    }
+
     /** Offers ACME profiles (name → description) in the directory's {@code meta.profiles}; before certfn's first order. */
     public void profiles(Map<String, String> profiles) throws Exception {
         control("POST", "/ca-proxy/profiles", JSON.writeValueAsString(profiles));
