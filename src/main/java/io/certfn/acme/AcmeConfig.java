@@ -41,6 +41,26 @@ public interface AcmeConfig {
     /** {@code certfn.acme.eab.*}: external account binding, for CAs that require it. */
     Eab eab();
 
+    /** {@code certfn.acme.circuit-breaker.*}: when a CA that keeps failing is asked last. */
+    CircuitBreaker circuitBreaker();
+
+    interface CircuitBreaker {
+        /**
+         * {@code certfn.acme.circuit-breaker.failures}: orders in a row a CA could not serve
+         * (unreachable, 5xx) before it is asked after the other CAs for a while; {@code 0} never.
+         */
+        @WithDefault("3")
+        int failures();
+
+        /**
+         * {@code certfn.acme.circuit-breaker.open-for}: how long such a CA is asked last (longer when
+         * its Retry-After says so); the next order it serves puts it back in its place.
+         */
+        @WithName("open-for")
+        @WithDefault("5m")
+        Duration openFor();
+    }
+
     /** {@code certfn.acme.timeout}: the longest wait for one authorization or finalization. */
     @WithDefault("5m")
     Duration timeout();

@@ -32,6 +32,7 @@ public class AcmeIssuer {
             built.add(new CaIssuer(account, built.isEmpty(), dns, lookup, propagation, config, dnsConfig, renewal, metrics::dnsPropagation, clock, sleeper));
         }
         this.cas = List.copyOf(built);
+        cas.forEach(ca -> metrics.caCircuit(ca.directory(), ca.circuit()::open));
     }
 
     /**
@@ -54,12 +55,26 @@ public class AcmeIssuer {
                     pending.get().orderUrl(), pending.get().directory());
             checkpoint.fencedBy(fence).discard();
         }
+        List<CaIssuer> order = askingOrder();
         List<AcmeFailure> failed = new ArrayList<>();
-        for (CaIssuer ca : cas) {
+        List<String> profileRefusals = new ArrayList<>();
+        for (CaIssuer ca : order) {
+            boolean last = ca == order.get(order.size() - 1);
             try {
-                return ca.issue(request, checkpoint, fence);
+                IssuedChain issued = ca.issue(request, checkpoint, fence);
+                ca.circuit().served();
+                return issued;
+            } catch (InvalidProfile e) {
+                // Checked before anything is ordered: a CA that offers the profile may serve it.
+                profileRefusals.add(e.getMessage());
+                if (last) {
+                    throw profileRefusals.size() == 1 ? e : new InvalidProfile("No configured CA offers it. " + String.join(" ", profileRefusals));
+                }
+                LOG.infof("%s Asking the next CA.", e.getMessage());
             } catch (AcmeFailure e) {
-                boolean next = e.tryAnotherCa() && checkpoint.load().isEmpty() && ca != cas.get(cas.size() - 1);
+                countAgainst(ca, e);
+                boolean profileGone = e.reason().filter("invalidProfile"::equals).isPresent();
+                boolean next = (e.tryAnotherCa() || profileGone) && checkpoint.load().isEmpty() && !last;
                 failed.add(e);
                 if (!next) {
                     throw failed.size() == 1 ? e : alsoFailed(e, failed);
@@ -69,6 +84,30 @@ public class AcmeIssuer {
             }
         }
         throw new IllegalStateException("no CA configured"); // not reached: certfn.acme.directory names at least one
+    }
+
+    /** The CAs in their configured order, those whose circuit is open ({@link CaCircuit}) after the others. */
+    private List<CaIssuer> askingOrder() {
+        List<CaIssuer> closed = new ArrayList<>();
+        List<CaIssuer> open = new ArrayList<>();
+        for (CaIssuer ca : cas) {
+            (ca.circuit().open() ? open : closed).add(ca);
+        }
+        closed.addAll(open);
+        return closed;
+    }
+
+    /** An order {@code ca} could not serve (not a refusal, not a rate limit of the account) counts towards its circuit. */
+    private static void countAgainst(CaIssuer ca, AcmeFailure e) {
+        if (!e.tryAnotherCa() || e instanceof AcmeRateLimited) {
+            return;
+        }
+        boolean wasOpen = ca.circuit().open();
+        ca.circuit().failed(e.retryAt());
+        if (!wasOpen && ca.circuit().open()) {
+            LOG.warnf("The CA at %s could not serve %d orders in a row; until %s the other configured CAs are asked first "
+                    + "(certfn.acme.circuit-breaker.*)", ca.directory(), ca.circuit().failuresInARow(), ca.circuit().openUntil().orElseThrow());
+        }
     }
 
     /** {@code last}, with what the CAs asked before it answered (so the detail names every CA). */
@@ -132,6 +171,16 @@ public class AcmeIssuer {
         ca(directory).orElseThrow(() -> new AcmeFailure("The certificate was issued by the CA at " + directory
                 + ", which certfn.acme.directory no longer names; revoke it there (or add it back)."))
                 .revoke(leaf, certificateKey, reasonCode);
+    }
+
+    /** Each CA asked last for now (its circuit open), by directory URL, with until when and why: for readiness, as data. */
+    public java.util.Map<String, String> openCircuits() {
+        java.util.Map<String, String> open = new java.util.LinkedHashMap<>();
+        for (CaIssuer ca : cas) {
+            ca.circuit().openUntil().ifPresent(until -> open.put("circuit-open " + ca.directory(),
+                    "asked after the other CAs until " + until + ": " + ca.circuit().failuresInARow() + " orders in a row failed"));
+        }
+        return open;
     }
 
     /** For the readiness probe: each CA whose directory cannot be read now, by directory URL, with why. */

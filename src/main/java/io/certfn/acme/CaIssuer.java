@@ -70,6 +70,7 @@ final class CaIssuer {
     private final CaRenewalInfo ari;
     private final OrderProfiles profiles;
     private final CaRevocation revocation;
+    private final CaCircuit circuit;
 
     CaIssuer(AcmeAccount account, boolean first, DnsProvider dns, DnsLookup lookup, PropagationCheck propagation, AcmeConfig config,
             DnsConfig dnsConfig, RenewalCheckConfig renewal, java.util.function.Consumer<Duration> propagationSeen, Clock clock, Sleeper sleeper) {
@@ -85,6 +86,7 @@ final class CaIssuer {
         this.ari = new CaRenewalInfo(account, renewal.checkInterval(), clock, beside);
         this.profiles = new OrderProfiles(account.directory(), config.profile().map(String::strip));
         this.revocation = new CaRevocation(account, retry);
+        this.circuit = new CaCircuit(config.circuitBreaker().failures(), config.circuitBreaker().openFor(), clock);
     }
 
     /**
@@ -233,6 +235,11 @@ final class CaIssuer {
                     preferredChain.get().rootName(), offered.stream().map(c -> PreferredChain.rootNameOf(c.getCertificateChain())).toList());
         }
         return chosen.orElse(issued);
+    }
+
+    /** This CA's circuit breaker ({@link AcmeIssuer} asks an open one last). */
+    CaCircuit circuit() {
+        return circuit;
     }
 
     /** Whether the CA's directory offers renewal info; may read the directory (see {@link CaRenewalInfo}). */

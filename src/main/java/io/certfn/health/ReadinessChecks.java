@@ -40,7 +40,12 @@ public class ReadinessChecks {
     @ApplicationScoped
     HealthCheck acmeDirectory(AcmeIssuer issuer, AcmeConfig acme, HealthConfig config) {
         RecheckedProbe probe = new RecheckedProbe(issuer::directoryProblems, config.recheckAfter());
-        return () -> response("acme-directory", probe.problems(), Map.of("directories", acme.directory()));
+        return () -> {
+            // A CA asked last is data, not unreadiness: the others serve.
+            Map<String, String> about = new java.util.LinkedHashMap<>(Map.of("directories", acme.directory()));
+            about.putAll(issuer.openCircuits());
+            return response("acme-directory", probe.problems(), about);
+        };
     }
 
     @Produces

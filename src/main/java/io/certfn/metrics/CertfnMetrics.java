@@ -180,6 +180,13 @@ public class CertfnMetrics {
         tracked.renewAfter = renewAfter;
     }
 
+    /** The CA at {@code directory}: {@code certfn_ca_circuit_open} is 1 while {@code open} says it is asked after the others. */
+    public void caCircuit(String directory, java.util.function.BooleanSupplier open) {
+        // Held strongly: Micrometer keeps a gauge's object weakly, and nothing else holds this lambda.
+        Gauge.builder("certfn.ca.circuit.open", open, o -> o.getAsBoolean() ? 1 : 0).strongReference(true).tag("directory", directory)
+                .description("1 while the CA is asked after the other configured CAs (it failed orders in a row)").register(registry);
+    }
+
     /** The certificate {@code id} is no longer served (revoked): its gauges go. */
     public void forgetCertificate(String id) {
         TrackedCertificate tracked = certificates.remove(id);

@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +41,7 @@ class SecondCaIT {
     private TestCa first;
     private TestCa second;
     private Path store;
+    private Map<String, String> base;
     private CertfnProcess certfn;
 
     @BeforeAll
@@ -59,6 +61,9 @@ class SecondCaIT {
         config.put("certfn.store.file.path", store.toString());
         config.put("certfn.store.cache-ttl", "0s");
         config.put("certfn.auth.api-keys", "ops=" + KEY);
+        base = Map.copyOf(config);
+        // The shared process has no circuit breaker: these tests are about the fallback itself, in any order.
+        config.put("certfn.acme.circuit-breaker.failures", "0");
         certfn = CertfnProcess.start(config);
     }
 
@@ -140,5 +145,56 @@ class SecondCaIT {
         assertEquals(502, r.statusCode(), r.body());
         String detail = JSON.readTree(r.body()).path("detail").asText();
         assertTrue(detail.contains("second CA down") && detail.contains("first CA down"), r.body());
+    }
+
+    /**
+     * A first CA that keeps failing is asked last once it failed 2 orders in a row: the next order
+     * goes straight to the second CA (the first sees nothing of it), readiness and metrics say so.
+     */
+    @Test
+    void aFirstCaThatKeepsFailingIsAskedLastForAWhile() throws Exception {
+        try (CertfnProcess breaking = CertfnProcess.start(CertfnProcess.config(base, "certfn.store.file.path",
+                Files.createTempDirectory("certfn-circuit").toString(), "certfn.acme.circuit-breaker.failures", "2",
+                "certfn.acme.circuit-breaker.open-for", "1h"))) {
+            first.fail("newOrder", 503, "serverInternal", "The service is down for maintenance", null, -1);
+            for (String name : List.of("circuit-1.certfn.test", "circuit-2.certfn.test")) {
+                HttpResponse<String> r = breaking.post("/api/certificate", "APIKey " + KEY, "{\"domain\":\"" + name + "\"}");
+                assertEquals(200, r.statusCode(), r.body() + breaking.log());
+            }
+            assertTrue(breaking.log().contains("could not serve 2 orders in a row"), breaking.log());
+            int askedFirst = first.orders().size();
+            HttpResponse<String> third = breaking.post("/api/certificate", "APIKey " + KEY, "{\"domain\":\"circuit-3.certfn.test\"}");
+            assertEquals(200, third.statusCode(), third.body());
+            TestCerts.verifyChain(JSON.readTree(third.body()).path("certificate").asText(), secondStack.root());
+            assertEquals(askedFirst, first.orders().size(), "the first CA was not asked: its circuit is open");
+
+            String metrics = breaking.get("/q/metrics").body();
+            assertTrue(metrics.contains("certfn_ca_circuit_open{directory=\"" + first.directory() + "\"} 1.0"), metrics);
+            assertTrue(metrics.contains("certfn_ca_circuit_open{directory=\"" + second.directory() + "\"} 0.0"), metrics);
+            String ready = breaking.get("/q/health/ready").body();
+            assertTrue(ready.contains("circuit-open " + first.directory()) && ready.contains("2 orders in a row failed"), ready);
+        }
+    }
+
+    /** A profile the first CA does not offer is ordered at the second, which does. */
+    @Test
+    void aProfileTheFirstCaDoesNotOfferIsOrderedAtTheSecond() throws Exception {
+        second.profiles(Map.of("shortlived", "A 160-hour certificate"));
+        try (CertfnProcess profiled = CertfnProcess.start(CertfnProcess.config(base, "certfn.store.file.path",
+                Files.createTempDirectory("certfn-profile-handoff").toString()))) {
+            int askedFirst = first.orders().size();
+            HttpResponse<String> r = profiled.post("/api/certificate", "APIKey " + KEY,
+                    "{\"domain\":\"profiled.certfn.test\",\"profile\":\"shortlived\"}");
+            assertEquals(200, r.statusCode(), r.body() + profiled.log());
+            TestCerts.verifyChain(JSON.readTree(r.body()).path("certificate").asText(), secondStack.root());
+            assertEquals(askedFirst, first.orders().size(), "nothing ordered at the CA without the profile");
+
+            HttpResponse<String> nowhere = profiled.post("/api/certificate", "APIKey " + KEY,
+                    "{\"domain\":\"nowhere.certfn.test\",\"profile\":\"tlsserver\"}");
+            assertEquals(400, nowhere.statusCode(), nowhere.body());
+            String detail = JSON.readTree(nowhere.body()).path("detail").asText();
+            assertTrue(detail.startsWith("No configured CA offers it.") && detail.contains(first.directory())
+                    && detail.contains(second.directory()), detail);
+        }
     }
 }
