@@ -51,7 +51,10 @@ public final class Bench {
         if (only.isEmpty() || only.equals("sweep")) {
             results.put("sweep", Sweep.run(rig));
         }
-        if (Set.of("warm", "cold", "parallel", "fleet", "sweep").contains(only)) {
+        if (only.isEmpty() || only.equals("mass")) {
+            results.put("massRenewal", MassRenewal.run(rig));
+        }
+        if (Set.of("warm", "cold", "parallel", "fleet", "sweep", "mass").contains(only)) {
             if (only.equals("parallel")) {
                 results.put("parallelIssuance", ParallelIssuance.run(rig));
             }
@@ -101,6 +104,9 @@ public final class Bench {
             s.put("sweep on " + store + ", store calls, 10 000 stored / only the 10 stored",
                     List.of(sweep.get("storeCallsPerSweepFleet"), sweep.get("storeCallsPerSweepOnlyDue")));
         }
+        Map<String, Object> mass = (Map<String, Object>) results.get("massRenewal");
+        s.put("mass renewal of " + mass.get("dueCertificates") + " due / plain acme4j's orders at the same concurrency (goal <= 1.5)",
+                mass.get("ratio"));
         s.put("stampede time / one issuance (goal <= 1.5)", ((Map<String, Object>) results.get("stampede")).get("ratio"));
         s.put("stampede time beyond the same burst on a stored certificate / one issuance (no goal)",
                 ((Map<String, Object>) results.get("stampede")).get("ratioBeyondCachedBurst"));

@@ -122,9 +122,15 @@ final class FleetAndMemory {
      * names, with its due-index entry. Their names.
      */
     static List<String> writeFleet(Path dir, int count) throws Exception {
+        return writeFleet(dir, count, Optional.empty());
+    }
+
+    /** {@link #writeFleet(Path, int)}, every one due at {@code dueAt} when given (as a CA's mass revocation leaves them). */
+    static List<String> writeFleet(Path dir, int count, Optional<Instant> dueAt) throws Exception {
         ObjectStore store = new ChecksummedStore(new FileObjectStore(dir), Clock.systemUTC());
         String seedKey = store.list("certs/").stream().filter(k -> k.endsWith("/certificate.json")).findFirst().orElseThrow();
         ObjectNode seed = (ObjectNode) JSON.readTree(store.get(seedKey).orElseThrow().data());
+        dueAt.ifPresent(due -> seed.put("renewAfter", due.toString()));
         Instant next = Instant.parse(seed.path("renewAfter").asText());
         KeyType keyType = KeyType.parse(seed.path("keyType").asText());
         List<String> names = new ArrayList<>();

@@ -56,6 +56,9 @@ public final class PlainAcme {
             try {
                 if (domain.startsWith("parallel ")) {
                     plain.issueAtOnce(List.of(domain.substring("parallel ".length()).split(",")));
+                } else if (domain.startsWith("concurrent ")) {
+                    String[] parts = domain.split(" ", 3);
+                    plain.issueConcurrently(Integer.parseInt(parts[1]), List.of(parts[2].split(",")));
                 } else {
                     plain.issue(domain);
                 }
@@ -99,7 +102,12 @@ public final class PlainAcme {
 
     /** Each name on its own thread and session, at the same moment; returns when all are issued. */
     void issueAtOnce(List<String> domains) throws Exception {
-        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(domains.size());
+        issueConcurrently(domains.size(), domains);
+    }
+
+    /** The names ordered {@code threads} at a time, each thread on a session of its own; returns when all are issued. */
+    void issueConcurrently(int count, List<String> domains) throws Exception {
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(count);
         try {
             List<java.util.concurrent.Future<?>> done = new ArrayList<>();
             for (String domain : domains) {
@@ -237,6 +245,11 @@ public final class PlainAcme {
         /** The names ordered at the same moment, each on a session of its own. */
         void issueAtOnce(List<String> domains) throws IOException {
             issue("parallel " + String.join(",", domains));
+        }
+
+        /** The names ordered {@code threads} at a time. */
+        void issueConcurrently(int threads, List<String> domains) throws IOException {
+            issue("concurrent " + threads + " " + String.join(",", domains));
         }
 
         void stop() throws Exception {

@@ -157,8 +157,12 @@ final class Rig implements AutoCloseable {
     }
 
     static HttpRequest request(String url, String authorization, String body) {
+        return request(url, authorization, body, Duration.ofSeconds(120));
+    }
+
+    static HttpRequest request(String url, String authorization, String body, Duration timeout) {
         return HttpRequest.newBuilder(URI.create(url)).header("Authorization", authorization)
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(120))
+                .header("Content-Type", "application/json").timeout(timeout)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 

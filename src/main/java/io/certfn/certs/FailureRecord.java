@@ -7,12 +7,13 @@ import java.time.Instant;
 /**
  * The last failed orders of one set of names (whatever the key type, profile or CSR key), kept in the store ({@code
  * failures/<hash of the names>.json}) so every instance backs off together: how many in a row, the last
- * one's code and detail, and when ordering may be tried again. A success deletes it; so may an
+ * one's code and detail, when ordering may be tried again, and since when they fail ({@code since};
+ * absent in records written before 2026-12-07: the last failure's time stands for it). A success deletes it; so may an
  * operator, to try again at once.
  */
 // Read and written as JSON in the store: kept for Jackson in a native image explicitly.
 @RegisterForReflection
-public record FailureRecord(int count, String code, String detail, Instant failedAt, Instant notBefore) {
+public record FailureRecord(int count, String code, String detail, Instant failedAt, Instant notBefore, Instant since) {
 
     /** The longest wait between two orders of one certificate. */
     static final Duration MAX_BACKOFF = Duration.ofHours(6);
@@ -32,7 +33,13 @@ public record FailureRecord(int count, String code, String detail, Instant faile
         if (caRetryAfter.isPresent() && caRetryAfter.get().compareTo(wait) > 0) {
             wait = caRetryAfter.get();
         }
-        return new FailureRecord(count, code, detail, now, now.plus(wait));
+        Instant since = previous == null ? now : previous.failingSince();
+        return new FailureRecord(count, code, detail, now, now.plus(wait), since);
+    }
+
+    /** When the first failure of this row was. */
+    Instant failingSince() {
+        return since != null ? since : failedAt;
     }
 
     /** Whether ordering must still wait at {@code now}. */

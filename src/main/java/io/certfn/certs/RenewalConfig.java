@@ -37,6 +37,14 @@ public interface RenewalConfig {
     Duration sweepBudget();
 
     /**
+     * {@code certfn.renewal.concurrency}: how many due certificates one sweep renews at once,
+     * earliest expiry first (a CA's mass revocation makes thousands due in a day). Keep it at or
+     * below {@code certfn.limits.orders-per-caller}: the sweep's caller is counted like any other.
+     */
+    @WithDefault("4")
+    int concurrency();
+
+    /**
      * {@code certfn.renewal.failure-backoff}: after an order for a certificate failed (the CA
      * refused or could not validate, the DNS provider failed), no instance orders it again for
      * this long; each further failure doubles the wait, up to 6 hours. Keeps a broken name

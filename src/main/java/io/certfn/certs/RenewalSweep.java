@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,15 +39,23 @@ public class RenewalSweep {
      * report says nothing about them): {@code checked} certificates the due index named (every
      * stored one on a store's first sweep), of which {@code renewed} got a
      * new one, {@code notDue} were not due, {@code clientKey} hold a client's key (CSR: the client
-     * renews them), {@code failed} failed, and {@code deferred} were due but not reached or not
-     * finished in time.
+     * renews them), {@code failed} failed, {@code deferred} were due but not reached or not
+     * finished in time, and {@code abandoned} are due but have failed for longer than their lifetime.
      */
     @RegisterForReflection
     public record Report(int checked, int renewed, int notDue, int clientKey, int failed, int deferred,
-            List<Failure> failures) {
+            List<Failure> failures, int abandoned, List<Abandoned> abandonedCertificates) {
     }
 
-    /** What one sweep counted. */
+    /**
+     * A certificate whose orders have failed for longer than its whole lifetime (a name moved to
+     * another provider, a zone deleted): the sweep no longer renews it; a request for it orders again.
+     */
+    @RegisterForReflection
+    public record Abandoned(List<String> domains, Instant failingSince, String lastCode) {
+    }
+
+    /** What one sweep counted; renewals running at once count under its lock. */
     private static final class Tally {
         int checked;
         int renewed;
@@ -55,14 +64,19 @@ public class RenewalSweep {
         int clientKey;
         int deferred;
         final List<Failure> failures = new ArrayList<>();
+        final List<Abandoned> abandoned = new ArrayList<>();
+    }
+
+    /** A certificate the sweep found due, to be renewed in phase two. */
+    private record Due(String id, StoredCertificate certificate) {
     }
 
     /**
-     * Reads {@code id}, looks at its renewal info, and renews it when due and allowed; the
-     * certificate as it stands afterwards (empty: none readable), whose due-index entry is current.
+     * Reads {@code id} and looks at its renewal info; the certificate as it stands (empty: none
+     * readable), unless it is due and renewable, in which case it is added to {@code due} instead.
      */
-    private Optional<StoredCertificate> visit(Caller caller, BiPredicate<Caller, List<String>> allowed, Instant deadline, String id,
-            Tally tally) {
+    private Optional<StoredCertificate> look(Caller caller, BiPredicate<Caller, List<String>> allowed, String id, Tally tally,
+            List<Due> due) {
         Optional<StoredCertificate> stored;
         try {
             // The grant is checked on the names before the key is opened or the CA asked: a caller with one
@@ -98,41 +112,72 @@ public class RenewalSweep {
             tally.clientKey++;
             return stored;
         }
-        Duration left = Duration.between(clock.instant(), deadline);
-        if (left.isNegative() || left.isZero()) {
-            tally.deferred++;
+        Optional<FailureRecord> failing = backoff.recorded(specOf(cert));
+        Duration lifetime = Duration.between(cert.notBefore(), cert.notAfter());
+        if (failing.isPresent() && failing.get().failingSince().plus(lifetime).isBefore(clock.instant())) {
+            // Ordering it again would fail again and count against the CA's limits for the names and the account.
+            tally.abandoned.add(new Abandoned(cert.names(), failing.get().failingSince(), failing.get().code()));
+            LOG.warnf("Renewal sweep: %s has failed since %s, longer than its lifetime (%s): no longer renewed by the sweep; "
+                    + "a request for it orders again", cert.names(), failing.get().failingSince(), lifetime);
             return stored;
         }
-        try {
-            CertificateSpec spec = new CertificateSpec(cert.names(), KeyType.parse(cert.keyType()), Optional.empty(),
-                    Optional.ofNullable(cert.profile()));
-            Outcome outcome = certificates.renew(caller, spec, left);
-            if (outcome instanceof Outcome.Ready ready) {
-                tally.renewed++;
-                return Optional.of(ready.certificate());
+        due.add(new Due(id, cert));
+        return Optional.empty();
+    }
+
+    private static CertificateSpec specOf(StoredCertificate cert) {
+        return new CertificateSpec(cert.names(), KeyType.parse(cert.keyType()), Optional.empty(), Optional.ofNullable(cert.profile()));
+    }
+
+    /** Renews one due certificate within {@code deadline}; the certificate as it stands afterwards. */
+    private Optional<StoredCertificate> renew(Caller caller, Instant deadline, Due due, Tally tally) {
+        StoredCertificate cert = due.certificate();
+        Duration left = Duration.between(clock.instant(), deadline);
+        if (left.isNegative() || left.isZero()) {
+            synchronized (tally) {
+                tally.deferred++;
             }
-            tally.deferred++;
+            return Optional.of(cert);
+        }
+        try {
+            Outcome outcome = certificates.renew(caller, specOf(cert), left);
+            synchronized (tally) {
+                if (outcome instanceof Outcome.Ready) {
+                    tally.renewed++;
+                } else {
+                    tally.deferred++;
+                }
+            }
+            return outcome instanceof Outcome.Ready ready ? Optional.of(ready.certificate()) : Optional.of(cert);
         } catch (RenewTooSoonException e) {
             // Another instance renewed it since this sweep read it: its save wrote the current entry.
-            tally.notDue++;
-            return repository.find(id).map(CertificateRepository.Found::certificate);
+            synchronized (tally) {
+                tally.notDue++;
+            }
+            return repository.find(due.id()).map(CertificateRepository.Found::certificate);
         } catch (CertfnException e) {
-            tally.failures.add(new Failure(cert.names(), e.code(), e.getMessage()));
+            synchronized (tally) {
+                tally.failures.add(new Failure(cert.names(), e.code(), e.getMessage()));
+            }
             LOG.warnf("Renewal sweep: %s failed: %s %s", cert.names(), e.code(), e.getMessage());
+            return Optional.of(cert);
         }
-        return stored;
     }
 
     private final CertificateRepository repository;
     private final CertificateService certificates;
     private final RenewalSchedule schedule;
     private final AriRefresh ari;
+    private final IssuanceBackoff backoff;
 
     private final io.certfn.metrics.CertfnMetrics metrics;
+    private final int concurrency;
     private final Clock clock;
 
     public RenewalSweep(CertificateRepository repository, CertificateService certificates, RenewalSchedule schedule, AriRefresh ari,
-            io.certfn.metrics.CertfnMetrics metrics, Clock clock) {
+            IssuanceBackoff backoff, io.certfn.metrics.CertfnMetrics metrics, RenewalConfig config, Clock clock) {
+        this.backoff = backoff;
+        this.concurrency = Math.max(1, config.concurrency());
         this.clock = clock;
         this.metrics = metrics;
         this.repository = repository;
@@ -161,28 +206,71 @@ public class RenewalSweep {
             LOG.infof("Renewal sweep: building the due index over every stored certificate (once per store)");
             repository.ids().forEach(id -> entries.put(id, List.of()));
         }
+        List<Due> due = new ArrayList<>();
         for (Map.Entry<String, List<String>> listed : entries.entrySet()) {
             String id = listed.getKey();
-            Optional<StoredCertificate> latest = visit(caller, allowed, deadline, id, tally);
-            if (!indexed) {
-                latest.ifPresent(cert -> repository.indexDue(id, cert));
-            }
-            for (String entry : listed.getValue()) {
-                if (latest.isEmpty() || !entry.equals(CertificateRepository.dueKey(id, latest.get()))) {
-                    // The certificate moved on (renewed, ARI) or is gone: its current entry is made sure of before this one goes.
-                    latest.ifPresent(cert -> repository.indexDue(id, cert));
-                    repository.dropDueEntry(entry);
-                }
+            int dueBefore = due.size();
+            Optional<StoredCertificate> latest = look(caller, allowed, id, tally, due);
+            if (due.size() == dueBefore) {
+                settleIndex(id, latest, listed.getValue(), indexed);
             }
         }
+        // Earliest expiry first: after a mass revocation the certificates closest to expiring must not wait behind the others.
+        due.sort(Comparator.comparing((Due d) -> d.certificate().notAfter()));
+        renewAll(caller, deadline, due, entries, indexed, tally);
         if (!indexed) {
             repository.markDueIndexBuilt();
         }
         Report report = new Report(tally.checked, tally.renewed, tally.notDue, tally.clientKey, tally.failures.size(), tally.deferred,
-                List.copyOf(tally.failures));
-        LOG.infof("event=sweep caller=%s indexed=%s listed=%d checked=%d renewed=%d notDue=%d notAllowed=%d clientKey=%d failed=%d deferred=%d",
+                List.copyOf(tally.failures), tally.abandoned.size(), List.copyOf(tally.abandoned));
+        metrics.abandoned(tally.abandoned.size());
+        LOG.infof("event=sweep caller=%s indexed=%s listed=%d checked=%d renewed=%d notDue=%d notAllowed=%d clientKey=%d failed=%d deferred=%d abandoned=%d",
                 caller.describe(), indexed, entries.size(), tally.checked, tally.renewed, tally.notDue, tally.notAllowed, tally.clientKey,
-                tally.failures.size(), tally.deferred);
+                tally.failures.size(), tally.deferred, tally.abandoned.size());
         return report;
+    }
+
+    /** Renews {@code due} in order, {@code certfn.renewal.concurrency} at once, each as it finishes settling its index entries. */
+    private void renewAll(Caller caller, Instant deadline, List<Due> due, Map<String, List<String>> entries, boolean indexed, Tally tally) {
+        if (due.isEmpty()) {
+            return;
+        }
+        int threads = Math.min(concurrency, due.size());
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        Runnable worker = () -> {
+            for (int i = next.getAndIncrement(); i < due.size(); i = next.getAndIncrement()) {
+                Due one = due.get(i);
+                settleIndex(one.id(), renew(caller, deadline, one, tally), entries.get(one.id()), indexed);
+            }
+        };
+        List<Thread> workers = new ArrayList<>();
+        for (int i = 1; i < threads; i++) {
+            Thread thread = new Thread(worker, "certfn-sweep-" + i);
+            thread.start();
+            workers.add(thread);
+        }
+        worker.run(); // the sweep's own thread renews too
+        for (Thread thread : workers) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while renewing", e);
+            }
+        }
+    }
+
+    /** Makes the due index name {@code id} as {@code latest} stands, dropping the entries the sweep listed for it that are stale. */
+    private void settleIndex(String id, Optional<StoredCertificate> latest, List<String> listed, boolean indexed) {
+        if (!indexed) {
+            latest.ifPresent(cert -> repository.indexDue(id, cert));
+        }
+        for (String entry : listed) {
+            if (latest.isEmpty() || !entry.equals(CertificateRepository.dueKey(id, latest.get()))) {
+                // The certificate moved on (renewed, ARI) or is gone: its current entry is made sure of before this one goes.
+                latest.ifPresent(cert -> repository.indexDue(id, cert));
+                repository.dropDueEntry(entry);
+            }
+        }
     }
 }

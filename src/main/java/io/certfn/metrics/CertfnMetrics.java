@@ -37,6 +37,7 @@ public class CertfnMetrics {
     private final Map<String, TrackedCertificate> certificates = new ConcurrentHashMap<>();
     private final AtomicInteger ordersInFlight = new AtomicInteger();
     private final AtomicLong untracked = new AtomicLong();
+    private final AtomicInteger abandoned = new AtomicInteger();
     private final Counter cacheHits;
     private final Counter cacheMisses;
     private final Counter served;
@@ -63,6 +64,9 @@ public class CertfnMetrics {
         cacheHits = cacheCounter("hit");
         cacheMisses = cacheCounter("miss");
         served = requestCounter("/api/certificate", "ok", "none");
+        Gauge.builder("certfn.certificates.abandoned", abandoned, AtomicInteger::get)
+                .description("Due certificates the last sweep no longer renews: their orders have failed for longer than their lifetime")
+                .register(registry);
         Gauge.builder("certfn.certificates.untracked", untracked, AtomicLong::get)
                 .description("Certificates seen beyond certfn.metrics.certificate-gauges, which have no expiry gauges").register(registry);
     }
@@ -178,6 +182,11 @@ public class CertfnMetrics {
         tracked.notBefore = notBefore;
         tracked.notAfter = notAfter;
         tracked.renewAfter = renewAfter;
+    }
+
+    /** The last sweep found {@code count} certificates it no longer renews ({@code certfn_certificates_abandoned}). */
+    public void abandoned(int count) {
+        abandoned.set(count);
     }
 
     /** The CA at {@code directory}: {@code certfn_ca_circuit_open} is 1 while {@code open} says it is asked after the others. */

@@ -69,6 +69,47 @@ class RenewalSweepReportIT {
         }
     }
 
+    /**
+     * A name whose orders have failed for longer than its certificate's lifetime (a zone deleted, a
+     * name moved elsewhere): the sweep stops renewing it and says so; a request orders it again.
+     */
+    @Test
+    void aCertificateFailingForLongerThanItsLifetimeIsLeftByTheSweepAndOrderedAgainWhenAskedFor() throws Exception {
+        Path store = Files.createTempDirectory("certfn-sweep-abandoned");
+        String name = "gone.report.certfn.test";
+        try (AcmeStack stack = AcmeStack.start(Map.of())) {
+            Map<String, String> config = new HashMap<>(stack.certfnConfig());
+            config.put("certfn.store.file.path", store.toString());
+            config.put("certfn.auth.api-keys", "ops=" + KEY);
+            config.put("certfn.renewal.sweep-interval", "0s");
+            config.put("certfn.store.cache-ttl", "0s");
+            try (CertfnProcess certfn = CertfnProcess.start(config)) {
+                String before = serial(certfn, "{\"domain\":\"" + name + "\"}");
+                TestStore.makeDue(store, name);
+                // Failing for six years, longer than Pebble's 5-year certificate; the last backoff has ended.
+                java.time.Instant now = java.time.Instant.now();
+                TestStore.store(store).putIfAbsent(CertificateRepository.failureKey(java.util.List.of(name)), JSON.writeValueAsBytes(Map.of(
+                        "count", 40, "code", "dns_error", "detail", "the zone is gone", "failedAt", now.minusSeconds(3600).toString(),
+                        "notBefore", now.minusSeconds(60).toString(), "since", now.minus(java.time.Duration.ofDays(6 * 365)).toString())));
+
+                JsonNode report = sweep(certfn);
+                assertEquals(Map.of("checked", 1, "renewed", 0, "notDue", 0, "clientKey", 0, "failed", 0, "deferred", 0),
+                        counts(report), report.toString());
+                assertEquals(1, report.path("abandoned").asInt(), report.toString());
+                assertEquals(name, report.path("abandonedCertificates").get(0).path("domains").get(0).asText(), report.toString());
+                assertEquals("dns_error", report.path("abandonedCertificates").get(0).path("lastCode").asText());
+                assertEquals(before, TestStore.serial(store, name), "not ordered by the sweep");
+                org.junit.jupiter.api.Assertions.assertTrue(certfn.get("/q/metrics").body().contains("certfn_certificates_abandoned 1.0"));
+
+                assertNotEquals(before, serial(certfn, "{\"domain\":\"" + name + "\"}"), "asked for, it is ordered again");
+                TestStore.makeDue(store, name);
+                JsonNode after = sweep(certfn);
+                assertEquals(0, after.path("abandoned").asInt(), "its success ended the failures: " + after);
+                assertEquals(1, after.path("renewed").asInt(), after.toString());
+            }
+        }
+    }
+
     private static String serial(CertfnProcess certfn, String body) throws Exception {
         HttpResponse<String> r = certfn.post("/api/certificate", "APIKey " + KEY, body);
         assertEquals(200, r.statusCode(), r.body() + certfn.log());
