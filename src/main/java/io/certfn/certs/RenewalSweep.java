@@ -22,6 +22,10 @@ import org.jboss.logging.Logger;
  * (EventBridge, an Azure timer, Cloud Scheduler). Each renewal goes through the same lease as a
  * request, so a sweep and a caller (or two sweeps) never order one certificate twice. A failure
  * is counted and reported, and the sweep goes on; it stops early only when its time is up.
+ *
+ * <p>Longer than ~250 lines because its two phases — reading what the due index names (grant,
+ * ARI, due, abandoned) and renewing what is due a few at a time — share one tally and one piece of
+ * due-index bookkeeping, and its report types are the API's (the AWS and Azure schedules return them).
  */
 @Singleton
 public class RenewalSweep {
