@@ -96,18 +96,29 @@ class PreferredChainTest {
                 .map(Certificate::getCertificateChain);
     }
 
+    /**
+     * A CA offering a chain that ends at {@code intermediate} (leading to {@code shortRoot}) and one
+     * through {@code crossSign} (leading to {@code crossRoot}): each name picks its chain, and
+     * acme4j's matcher — what certfn used — picks neither.
+     */
+    private static void eachRootNamePicksItsChain(X509Certificate intermediate, X509Certificate crossSign, String shortRoot,
+            String crossRoot) throws Exception {
+        X509Certificate leaf = leafOf(intermediate);
+        List<X509Certificate> crossSigned = List.of(leaf, intermediate, crossSign);
+        List<X509Certificate> shorter = List.of(leaf, intermediate);
+        Offered offered = offer(crossSigned, shorter);
+        assertEquals(Optional.of(shorter), chosen(shortRoot, offered));
+        assertEquals(Optional.of(crossSigned), chosen(crossRoot, offered));
+        assertEquals(crossRoot, PreferredChain.rootNameOf(crossSigned));
+        assertEquals(Optional.empty(), offered.findCertificate(shortRoot), "acme4j's matcher: no real CA's name is only a CN");
+        assertEquals(Optional.empty(), offered.findCertificate(crossRoot));
+    }
+
     @Test
     void letsEncryptsShortEcdsaChainIsIsrgRootX2AndItsDefaultIsIsrgRootX1() throws Exception {
-        X509Certificate leaf = leafOf(E6);
-        List<X509Certificate> crossSigned = List.of(leaf, E6, X2_BY_X1);
-        List<X509Certificate> shorter = List.of(leaf, E6);
-        Offered offered = offer(crossSigned, shorter);
-        assertEquals(Optional.of(shorter), chosen("ISRG Root X2", offered));
-        assertEquals(Optional.of(crossSigned), chosen("ISRG Root X1", offered));
-        assertEquals(Optional.empty(), chosen("ISRG Root X3", offered), "none by that name: the caller serves the default");
-        // acme4j's matcher, which certfn used: "CN=ISRG Root X2" is not the real issuer's name, so nothing matches.
-        assertEquals(Optional.empty(), offered.findCertificate("ISRG Root X2"));
-        assertEquals("ISRG Root X1", PreferredChain.rootNameOf(crossSigned));
+        eachRootNamePicksItsChain(E6, X2_BY_X1, "ISRG Root X2", "ISRG Root X1");
+        assertEquals(Optional.empty(), chosen("ISRG Root X3", offer(List.of(leafOf(E6), E6, X2_BY_X1), List.of(leafOf(E6), E6))),
+                "none by that name: the caller serves the default");
     }
 
     @Test
@@ -121,24 +132,12 @@ class PreferredChainTest {
 
     @Test
     void googleTrustServicesChainsLeadToGtsRootR1OrThroughItsCrossSignToGlobalSign() throws Exception {
-        X509Certificate leaf = leafOf(WR1);
-        List<X509Certificate> crossSigned = List.of(leaf, WR1, GTS_R1_BY_GLOBALSIGN);
-        List<X509Certificate> shorter = List.of(leaf, WR1);
-        Offered offered = offer(crossSigned, shorter);
-        assertEquals(Optional.of(shorter), chosen("GTS Root R1", offered));
-        assertEquals(Optional.of(crossSigned), chosen("GlobalSign Root CA", offered));
-        assertEquals(Optional.empty(), offered.findCertificate("GTS Root R1"));
+        eachRootNamePicksItsChain(WR1, GTS_R1_BY_GLOBALSIGN, "GTS Root R1", "GlobalSign Root CA");
     }
 
     @Test
     void zeroSslChainsLeadToUserTrustOrCrossSignedToAaaCertificateServices() throws Exception {
-        X509Certificate leaf = leafOf(ZEROSSL);
-        List<X509Certificate> crossSigned = List.of(leaf, ZEROSSL, USERTRUST_BY_AAA);
-        List<X509Certificate> shorter = List.of(leaf, ZEROSSL);
-        Offered offered = offer(crossSigned, shorter);
-        assertEquals(Optional.of(shorter), chosen("USERTrust RSA Certification Authority", offered));
-        assertEquals(Optional.of(crossSigned), chosen("AAA Certificate Services", offered));
-        assertEquals(Optional.empty(), offered.findCertificate("USERTrust RSA Certification Authority"));
+        eachRootNamePicksItsChain(ZEROSSL, USERTRUST_BY_AAA, "USERTrust RSA Certification Authority", "AAA Certificate Services");
     }
 
     @Test

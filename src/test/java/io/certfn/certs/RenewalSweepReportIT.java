@@ -31,11 +31,8 @@ class RenewalSweepReportIT {
     void theReportCountsEachStoredCertificateExactlyOnce() throws Exception {
         Path store = Files.createTempDirectory("certfn-sweep-report");
         try (AcmeStack stack = AcmeStack.start(Map.of())) {
-            Map<String, String> config = new HashMap<>(stack.certfnConfig());
-            config.put("certfn.store.file.path", store.toString());
-            config.put("certfn.auth.api-keys", "ops=" + KEY);
+            Map<String, String> config = config(stack, store);
             config.put("certfn.policy", "{\"rules\":[{\"name\":\"ops\",\"match\":{\"apiKey\":\"ops\"},\"domains\":[\"*\"]}]}");
-            config.put("certfn.renewal.sweep-interval", "0s");
             try (CertfnProcess certfn = CertfnProcess.start(config)) {
                 String due = serial(certfn, "{\"domain\":\"due.report.certfn.test\"}");
                 String alsoDue = serial(certfn, "{\"domain\":\"also-due.report.certfn.test\"}");
@@ -78,10 +75,7 @@ class RenewalSweepReportIT {
         Path store = Files.createTempDirectory("certfn-sweep-abandoned");
         String name = "gone.report.certfn.test";
         try (AcmeStack stack = AcmeStack.start(Map.of())) {
-            Map<String, String> config = new HashMap<>(stack.certfnConfig());
-            config.put("certfn.store.file.path", store.toString());
-            config.put("certfn.auth.api-keys", "ops=" + KEY);
-            config.put("certfn.renewal.sweep-interval", "0s");
+            Map<String, String> config = config(stack, store);
             config.put("certfn.store.cache-ttl", "0s");
             try (CertfnProcess certfn = CertfnProcess.start(config)) {
                 String before = serial(certfn, "{\"domain\":\"" + name + "\"}");
@@ -108,6 +102,15 @@ class RenewalSweepReportIT {
                 assertEquals(1, after.path("renewed").asInt(), after.toString());
             }
         }
+    }
+
+    /** certfn on {@code stack} with the store folder {@code store}, the ops key, and sweeps as often as asked. */
+    private static Map<String, String> config(AcmeStack stack, Path store) {
+        Map<String, String> config = new HashMap<>(stack.certfnConfig());
+        config.put("certfn.store.file.path", store.toString());
+        config.put("certfn.auth.api-keys", "ops=" + KEY);
+        config.put("certfn.renewal.sweep-interval", "0s");
+        return config;
     }
 
     private static String serial(CertfnProcess certfn, String body) throws Exception {
