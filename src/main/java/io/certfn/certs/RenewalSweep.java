@@ -129,6 +129,20 @@ public class RenewalSweep {
         return Optional.empty();
     }
 
+    /**
+     * {@code certfn.renewal.concurrency}, at most {@code certfn.limits.orders-per-caller}: the sweep's
+     * caller is counted like any other, so more would make the sweep's own renewals {@code 429}.
+     */
+    static int concurrency(RenewalConfig config, io.certfn.quota.LimitsConfig limits) {
+        int wanted = Math.max(1, config.concurrency());
+        int allowed = Math.max(1, limits.ordersPerCaller());
+        if (wanted > allowed) {
+            LOG.warnf("certfn.renewal.concurrency=%d is above certfn.limits.orders-per-caller=%d, which counts the sweep's caller "
+                    + "too: a sweep renews %d at a time", wanted, allowed, allowed);
+        }
+        return Math.min(wanted, allowed);
+    }
+
     private static CertificateSpec specOf(StoredCertificate cert) {
         return new CertificateSpec(cert.names(), KeyType.parse(cert.keyType()), Optional.empty(), Optional.ofNullable(cert.profile()));
     }
@@ -179,9 +193,10 @@ public class RenewalSweep {
     private final Clock clock;
 
     public RenewalSweep(CertificateRepository repository, CertificateService certificates, RenewalSchedule schedule, AriRefresh ari,
-            IssuanceBackoff backoff, io.certfn.metrics.CertfnMetrics metrics, RenewalConfig config, Clock clock) {
+            IssuanceBackoff backoff, io.certfn.metrics.CertfnMetrics metrics, RenewalConfig config, io.certfn.quota.LimitsConfig limits,
+            Clock clock) {
         this.backoff = backoff;
-        this.concurrency = Math.max(1, config.concurrency());
+        this.concurrency = concurrency(config, limits);
         this.clock = clock;
         this.metrics = metrics;
         this.repository = repository;
