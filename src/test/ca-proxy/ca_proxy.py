@@ -22,7 +22,9 @@ Control (plain JSON over the same HTTPS port, under /ca-proxy/):
   POST /ca-proxy/eab-single-use {}: external account binding keys work as Google Trust Services'
                          do: a key binds the first account key registered with it; newAccount
                          with it for another account key is 403 unauthorized "Unknown external
-                         account binding (EAB) key..." (GTS' text, as clients have logged it);
+                         account binding (EAB) key..." (GTS' answer as lego-based clients logged it,
+                         e.g. certimate-go/certimate#588; single use and the 7-day expiry per Google's
+                         public-ca-tutorial, cloud.google.com/certificate-manager/docs/public-ca-tutorial);
                          GET /ca-proxy/new-accounts counts the newAccount requests that arrived
   POST /ca-proxy/ari-boulder {"lifetimes": {"shortlived": 576000}, "retryAfter": 21600}
                          turns ARI on as Let's Encrypt serves it (boulder.py): each certificate's

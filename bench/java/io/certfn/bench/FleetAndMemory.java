@@ -39,9 +39,7 @@ final class FleetAndMemory {
 
     static Map<String, Object> run(Rig rig) throws Exception {
         Path one = rig.work.resolve("fleet-one");
-        CertfnProcess seed = rig.startCertfn(one);
-        Rig.mustPost(seed, Rig.STORED);
-        seed.close();
+        rig.storeOne(one);
         Path fleet = rig.work.resolve("fleet-many");
         copyTree(one, fleet);
         List<String> fleetNames = writeFleet(fleet, FLEET - 1);

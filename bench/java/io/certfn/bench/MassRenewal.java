@@ -30,9 +30,7 @@ final class MassRenewal {
 
     static Map<String, Object> run(Rig rig) throws Exception {
         Path store = rig.work.resolve("mass-store");
-        CertfnProcess seeding = rig.startCertfn(store);
-        Rig.mustPost(seeding, Rig.STORED);
-        seeding.close();
+        rig.storeOne(store);
         // Written as certfn's saves write them (storage id from the names, due-index entry), due a minute ago.
         List<String> names = FleetAndMemory.writeFleet(store, MASS, Optional.of(Instant.now().minusSeconds(60)));
         CertfnProcess certfn = rig.startCertfn(store, Map.of("certfn.renewal.concurrency", String.valueOf(CONCURRENCY),

@@ -95,6 +95,13 @@ final class Rig implements AutoCloseable {
         return certfn;
     }
 
+    /** The store folder {@code store} holding bench.certfn.test, issued by a certfn started and stopped for it. */
+    void storeOne(Path store) throws Exception {
+        CertfnProcess seed = startCertfn(store);
+        mustPost(seed, STORED);
+        seed.close();
+    }
+
     /** certfn launched with {@code jvmFlags}, not awaited: its start is what is timed. */
     CertfnProcess launchCertfn(Path store, List<String> jvmFlags) throws IOException {
         CertfnProcess certfn = CertfnProcess.launch(certfnConfig(store), jvmFlags);

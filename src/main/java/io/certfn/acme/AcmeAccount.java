@@ -40,12 +40,6 @@ public class AcmeAccount {
 
     private final String configured;
     private final Eab eab;
-    /**
-     * What a CA answers a newAccount whose binding it will not take: Google Trust Services 403
-     * {@code unauthorized} ("Unknown external account binding (EAB) key", a used or expired key),
-     * ZeroSSL 400 {@code malformed} ("[External Account Binding] ...").
-     */
-    private static final java.util.Set<String> REFUSED_BINDING = java.util.Set.of("unauthorized", "malformed");
     private final Optional<String> email;
     private final ObjectStore store;
     private final KeySealer sealer;
@@ -222,7 +216,7 @@ public class AcmeAccount {
             }
         }
         if (location == null) {
-            refusedBinding(fields).ifPresent(refused -> {
+            eabRefusal().flatMap(refusal -> refusal.stored(fields)).ifPresent(refused -> {
                 throw refused; // the CA refused this binding before: asking again with it cannot help
             });
             URL url = create(session, keyPair, stored, fields);
@@ -290,25 +284,9 @@ public class AcmeAccount {
         return store.get(key).orElseThrow(() -> new IllegalStateException("ACME account key vanished from the store"));
     }
 
-    /**
-     * The refusal stored when the CA refused the configured EAB key ({@link #create}), so that no
-     * instance registers with it again: Google Trust Services' keys bind one account and expire
-     * after 7 days, and a new account is needed whenever the CA forgot the old one.
-     */
-    private Optional<AccountRejected> refusedBinding(Map<?, ?> fields) {
-        if (!(fields.get("eabRefused") instanceof Map<?, ?> refused) || eab.kid().isEmpty()
-                || !eab.kid().get().equals(refused.get("kid"))) {
-            return Optional.empty();
-        }
-        return Optional.of(bindingRefused(String.valueOf(refused.get("type")), String.valueOf(refused.get("problem")), null));
-    }
-
-    private AccountRejected bindingRefused(String type, String problem, Throwable cause) {
-        return new AccountRejected(type, "The CA at " + directory + " refused the external account binding certfn.acme.eab.kid '"
-                + eab.kid().orElse("") + "' while registering the ACME account: " + problem + ". An EAB key binds one ACME account "
-                + "(Google Trust Services' also expire 7 days after they are made) and this account is new (the CA no longer knows "
-                + "the old one, or this store holds none): make a new EAB key at the CA and set certfn.acme.eab.kid and "
-                + "certfn.acme.eab.hmac-key; certfn does not register with this kid again", cause);
+    /** The refusal of the configured EAB key, when one is configured. */
+    private Optional<EabRefusal> eabRefusal() {
+        return eab.kid().map(kid -> new EabRefusal(directory, kid));
     }
 
     private URL create(Session session, KeyPair keyPair, Versioned stored, Map<?, ?> fields) {
@@ -324,18 +302,13 @@ public class AcmeAccount {
         try {
             return builder.create(session).getLocation();
         } catch (org.shredzone.acme4j.exception.AcmeServerException e) {
-            if (eab.kid().isPresent() && REFUSED_BINDING.contains(AcmeErrors.shortType(e.getProblem()))
-                    && !(e instanceof org.shredzone.acme4j.exception.AcmeRateLimitedException) && !CaProblems.isTransient(e)) {
-                String type = AcmeErrors.shortType(e.getProblem());
-                String problem = AcmeErrors.describe(e.getProblem());
-                Map<String, Object> marked = new java.util.HashMap<>();
-                fields.forEach((name, value) -> marked.put(String.valueOf(name), value));
-                marked.put("eabRefused", Map.of("kid", eab.kid().get(), "type", type, "problem", problem));
+            Optional<EabRefusal> refusal = eabRefusal().filter(r -> r.refuses(e));
+            if (refusal.isPresent()) {
                 // Losing this race is fine: the other instance stored the same refusal, or a newer state.
-                store.putIfVersion(key, write(marked), stored.version());
+                store.putIfVersion(key, write(refusal.get().recorded(fields, e)), stored.version());
                 LOG.errorf("The CA at %s refused EAB key id %s: %s; set a new certfn.acme.eab.kid and certfn.acme.eab.hmac-key",
-                        directory, eab.kid().get(), problem);
-                throw bindingRefused(type, problem, e);
+                        directory, eab.kid().get(), AcmeErrors.describe(e.getProblem()));
+                throw refusal.get().rejection(e);
             }
             throw AcmeErrors.translate(e, "registering the ACME account", directory);
         } catch (AcmeException e) {
