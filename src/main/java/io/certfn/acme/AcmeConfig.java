@@ -29,10 +29,16 @@ public interface AcmeConfig {
 
     /**
      * {@code certfn.acme.profile}: the ACME profile (e.g. {@code shortlived}) ordered when a
-     * request names none; part of the certificate's identity like a requested one. Checked
-     * against the CA's directory at the first order.
+     * request names none; unlike a requested one not part of the certificate's identity, so a
+     * change moves each such certificate at its next renewal. Checked against the CA's directory
+     * at the first order.
      */
     Optional<String> profile();
+
+    /** {@link #profile()} without surrounding blanks; none when blank. */
+    default Optional<String> defaultProfile() {
+        return profile().map(String::strip).filter(p -> !p.isEmpty());
+    }
 
     /** {@code certfn.acme.trust-store}: PEM file of extra CA certificates for the CA's HTTPS. */
     @WithName("trust-store")

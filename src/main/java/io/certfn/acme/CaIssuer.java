@@ -84,7 +84,7 @@ final class CaIssuer {
         this.dns01 = new Dns01Records(dns, lookup, propagation, dnsConfig.propagationTimeout(), dnsConfig.propagationWait(),
                 propagationSeen, sleeper, beside);
         this.ari = new CaRenewalInfo(account, renewal.checkInterval(), clock, beside);
-        this.profiles = new OrderProfiles(account.directory(), config.profile().map(String::strip));
+        this.profiles = new OrderProfiles(account.directory(), config.defaultProfile());
         this.revocation = new CaRevocation(account, retry);
         this.circuit = new CaCircuit(config.circuitBreaker().failures(), config.circuitBreaker().openFor(), clock);
     }

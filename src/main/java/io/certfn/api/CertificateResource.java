@@ -54,7 +54,7 @@ public class CertificateResource {
         this.served = served;
         this.json = json;
         this.config = config;
-        this.defaultProfile = acme.profile().map(String::strip).filter(p -> !p.isEmpty());
+        this.defaultProfile = acme.defaultProfile();
     }
 
     /**
@@ -132,12 +132,9 @@ public class CertificateResource {
         }
     }
 
-    /** The request body, with {@code certfn.acme.profile} when it names no profile. */
+    /** The request body, ordered with {@code certfn.acme.profile} when it names no profile. */
     private CertificateSpec read(byte[] body) {
-        CertificateSpec spec = RequestBody.read(body, json);
-        return spec.profile().isEmpty() && defaultProfile.isPresent()
-                ? new CertificateSpec(spec.names(), spec.keyType(), spec.csr(), defaultProfile)
-                : spec;
+        return RequestBody.read(body, json).withDefaultProfile(defaultProfile);
     }
 
     /** The full path: credential, body ({@code parsed} when already read), policy, then {@code action}. */

@@ -47,7 +47,7 @@ public class CertificateRepository {
 
     /**
      * The stored certificate of {@code spec}, if there is a readable one; one a release before
-     * 2026-11-30 stored under {@link CertificateSpec#legacyStorageId()} is moved to its id first.
+     * 2026-12-07 stored under one of {@link CertificateSpec#legacyStorageIds()} is moved to its id first.
      *
      * @throws IllegalStateException when the object at the spec's id is for another identity
      *         (altered, or a hash collision): it is never served
@@ -85,18 +85,19 @@ public class CertificateRepository {
     }
 
     private Optional<Found> moveLegacy(CertificateSpec spec) {
-        String legacy = spec.legacyStorageId();
-        Optional<Found> old = find(legacy);
-        if (old.isEmpty()) {
-            return Optional.empty();
+        for (String legacy : spec.legacyStorageIds()) {
+            Optional<Found> old = find(legacy);
+            if (old.isPresent()) {
+                requireIdentity(old.get().certificate(), spec);
+                // Sealed again under the new object's key, then the old object goes; another instance doing the same is fine.
+                save(spec.storageId(), old.get().certificate(), null);
+                store.deleteIfVersion(certificateKey(legacy), old.get().version());
+                checkpoint(legacy).discard();
+                LOG.infof("Stored certificate %s moved to %s", legacy, spec.storageId());
+                return findStored(spec);
+            }
         }
-        requireIdentity(old.get().certificate(), spec);
-        // Sealed again under the new object's key, then the old object goes; another instance doing the same is fine.
-        save(spec.storageId(), old.get().certificate(), null);
-        store.deleteIfVersion(certificateKey(legacy), old.get().version());
-        checkpoint(legacy).discard();
-        LOG.infof("Stored certificate %s moved to %s", legacy, spec.storageId());
-        return findStored(spec);
+        return Optional.empty();
     }
 
     /** The stored certificate {@code id}, if there is a readable one. */

@@ -1,6 +1,6 @@
 package io.certfn.certs;
 
-import io.certfn.store.LeaseConfig;import io.certfn.acme.AcmeIssuer;
+import io.certfn.acme.AcmeIssuer;
 import io.certfn.acme.IssuedChain;
 import io.certfn.acme.OrderCheckpoint;
 import io.certfn.acme.OrderFence;
@@ -11,6 +11,7 @@ import io.certfn.error.CertfnException;
 import io.certfn.identity.Caller;
 import io.certfn.metrics.CertfnMetrics;
 import io.certfn.store.Lease;
+import io.certfn.store.LeaseConfig;
 import io.certfn.store.LeaseLostException;
 import io.certfn.store.LeaseManager;
 import jakarta.inject.Singleton;
@@ -131,7 +132,7 @@ public class LeasedIssuance {
             IssuedChain chain;
             try (CertfnMetrics.InFlight order = metrics.orderStarted()) {
                 chain = issuer.issue(new OrderRequest(spec.names(), keyFor(spec, current),
-                        spec.csr().map(ClientCsr::der), spec.profile(), replaces), checkpoint, fence);
+                        spec.csr().map(ClientCsr::der), spec.orderProfile(), replaces), checkpoint, fence);
             } catch (CertfnException e) {
                 metrics.issuanceFailed(e.code());
                 backoff.record(spec, checkpoint, e);
@@ -214,7 +215,7 @@ public class LeasedIssuance {
                 chain.orderUrl(),
                 chain.directory(),
                 chain.account(),
-                spec.profile().orElse(null),
+                spec.orderProfile().orElse(null),
                 chain.advice().map(RenewalAdvice::askAgainAfter).orElse(null),
                 null,
                 null);

@@ -116,7 +116,7 @@ public class RenewalSweep {
             tally.clientKey++;
             return stored;
         }
-        Optional<FailureRecord> failing = backoff.recorded(specOf(cert));
+        Optional<FailureRecord> failing = backoff.recorded(specOf(id, cert));
         Duration lifetime = Duration.between(cert.notBefore(), cert.notAfter());
         if (failing.isPresent() && failing.get().failingSince().plus(lifetime).isBefore(clock.instant())) {
             // Ordering it again would fail again and count against the CA's limits for the names and the account.
@@ -143,8 +143,19 @@ public class RenewalSweep {
         return Math.min(wanted, allowed);
     }
 
-    private static CertificateSpec specOf(StoredCertificate cert) {
-        return new CertificateSpec(cert.names(), KeyType.parse(cert.keyType()), Optional.empty(), Optional.ofNullable(cert.profile()));
+    /**
+     * The request {@code cert}, stored as {@code id}, answers. One stored where a request without a
+     * profile keeps its certificate is renewed as that request, with today's {@code
+     * certfn.acme.profile}: a changed default moves it at this renewal (naming it in {@code
+     * replaces}) instead of leaving it renewed beside the new default's. Any other keeps its profile.
+     */
+    private CertificateSpec specOf(String id, StoredCertificate cert) {
+        CertificateSpec unnamed = new CertificateSpec(cert.names(), KeyType.parse(cert.keyType()), Optional.empty(), Optional.empty(),
+                defaultProfile);
+        if (cert.profile() == null || unnamed.storageId().equals(id) || unnamed.legacyStorageIds().contains(id)) {
+            return unnamed;
+        }
+        return new CertificateSpec(cert.names(), KeyType.parse(cert.keyType()), Optional.empty(), Optional.of(cert.profile()), defaultProfile);
     }
 
     /** Renews one due certificate within {@code deadline}; the certificate as it stands afterwards. */
@@ -158,7 +169,7 @@ public class RenewalSweep {
             return Optional.of(cert);
         }
         try {
-            Outcome outcome = certificates.renew(caller, specOf(cert), left);
+            Outcome outcome = certificates.renew(caller, specOf(due.id(), cert), left);
             synchronized (tally) {
                 if (outcome instanceof Outcome.Ready) {
                     tally.renewed++;
@@ -190,11 +201,13 @@ public class RenewalSweep {
 
     private final io.certfn.metrics.CertfnMetrics metrics;
     private final int concurrency;
+    private final Optional<String> defaultProfile;
     private final Clock clock;
 
     public RenewalSweep(CertificateRepository repository, CertificateService certificates, RenewalSchedule schedule, AriRefresh ari,
             IssuanceBackoff backoff, io.certfn.metrics.CertfnMetrics metrics, RenewalConfig config, io.certfn.quota.LimitsConfig limits,
-            Clock clock) {
+            io.certfn.acme.AcmeConfig acme, Clock clock) {
+        this.defaultProfile = acme.defaultProfile();
         this.backoff = backoff;
         this.concurrency = concurrency(config, limits);
         this.clock = clock;

@@ -345,6 +345,62 @@ class ProductionCaIT {
     }
 
     /**
+     * An operator turns {@code certfn.acme.profile} on (here: from the CA's default to {@code
+     * shortlived}). Requests without a profile keep being served their stored certificate until it
+     * is due; then its renewal orders the new default, naming it in {@code replaces}, and stores the
+     * new one in its place, so nothing is left to be renewed beside it. A certificate an earlier
+     * release stored under the default profile's id is moved, not ordered again.
+     */
+    @Test
+    void aChangedDefaultProfileMovesEachCertificateAtItsNextRenewalWithReplaces() throws Exception {
+        String name = "profile-move.certfn.test";
+        String earlier = "profile-earlier.certfn.test";
+        HttpResponse<String> first = post("/api/certificate", name);
+        assertEquals(200, first.statusCode(), first.body() + certfn.log());
+        try (CertfnProcess shortlived = CertfnProcess.start(CertfnProcess.config(ca.certfnConfig(), "certfn.store.file.path",
+                store.toString(), "certfn.auth.api-keys", "ops=" + KEY, "certfn.acme.profile", "shortlived",
+                "certfn.renewal.sweep-interval", "0s"))) {
+            HttpResponse<String> served = shortlived.post("/api/certificate", "APIKey " + KEY, "{\"domain\":\"" + name + "\"}");
+            assertEquals(200, served.statusCode(), served.body() + shortlived.log());
+            assertEquals(serial(first), serial(served), "served until due, not ordered anew for the new default");
+            assertEquals(1, ordersFor(name).size());
+
+            TestStore.makeDue(store, name);
+            HttpResponse<String> sweep = shortlived.post("/api/renewals", "APIKey " + KEY, "");
+            assertEquals(200, sweep.statusCode(), sweep.body());
+            List<JsonNode> orders = ordersFor(name);
+            assertEquals(2, orders.size(), "renewed by the sweep: " + sweep.body() + shortlived.log());
+            assertEquals("shortlived", orders.get(1).path("profile").asText(), "ordered with the new default: " + orders.get(1));
+            assertTrue(orders.get(1).has("replaces"), "naming the certificate it moves: " + orders.get(1));
+            var objects = TestStore.store(store);
+            List<String> stored = objects.list("certs/" + name + "-").stream().filter(k -> k.endsWith("/certificate.json")).toList();
+            assertEquals(1, stored.size(), "the old certificate is not left to be renewed beside the new one: " + stored);
+            assertEquals("shortlived", JSON.readTree(objects.get(stored.get(0)).orElseThrow().data()).path("profile").asText());
+            HttpResponse<String> moved = shortlived.post("/api/certificate", "APIKey " + KEY, "{\"domain\":\"" + name + "\"}");
+            assertNotEquals(serial(first), serial(moved));
+            assertEquals(2, ordersFor(name).size());
+            // Its next renewal renews it in place, as the request without a profile that it answers.
+            TestStore.makeDue(store, name);
+            assertEquals(200, shortlived.post("/api/renewals", "APIKey " + KEY, "").statusCode());
+            assertEquals(3, ordersFor(name).size(), shortlived.log());
+            assertEquals(stored, objects.list("certs/" + name + "-").stream().filter(k -> k.endsWith("/certificate.json")).toList());
+
+            // As a release before 2026-12-07 stored a request without a profile under certfn.acme.profile=shortlived.
+            HttpResponse<String> asBefore = shortlived.post("/api/certificate", "APIKey " + KEY,
+                    "{\"domain\":\"" + earlier + "\",\"profile\":\"shortlived\"}");
+            assertEquals(200, asBefore.statusCode(), asBefore.body());
+            HttpResponse<String> upgraded = shortlived.post("/api/certificate", "APIKey " + KEY, "{\"domain\":\"" + earlier + "\"}");
+            assertEquals(serial(asBefore), serial(upgraded), "moved to the id of a request without a profile: " + shortlived.log());
+            assertEquals(1, ordersFor(earlier).size());
+            assertEquals(1, objects.list("certs/" + earlier + "-").stream().filter(k -> k.endsWith("/certificate.json")).count());
+        }
+    }
+
+    private static String serial(HttpResponse<String> response) throws Exception {
+        return JSON.readTree(response.body()).path("serial").asText();
+    }
+
+    /**
      * RFC 9773 §4.3: a request also asks about its certificate once the CA's last
      * {@code Retry-After} has passed, so a window moved between sweeps is seen. Two processes
      * sharing the store are asked at once: the CA is asked once, and both then answer the new due time.

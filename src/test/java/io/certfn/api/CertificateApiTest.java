@@ -330,7 +330,7 @@ class CertificateApiTest {
         Versioned current = store.get(key).orElseThrow();
         ObjectNode old = (ObjectNode) JSON.readTree(current.data());
         old.put("privateKey", first.<String>path("privateKey"));
-        String legacyKey = "certs/" + spec.legacyStorageId() + "/certificate.json";
+        String legacyKey = "certs/" + spec.legacyStorageIds().get(0) + "/certificate.json";
         store.putIfAbsent(legacyKey, JSON.writeValueAsBytes(old)).orElseThrow();
         assertTrue(store.deleteIfVersion(key, current.version()));
         int orders = stack().orderCount();
