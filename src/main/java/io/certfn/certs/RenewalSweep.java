@@ -67,6 +67,8 @@ public class RenewalSweep {
         int notAllowed; // logged, never reported: the report speaks only of what the caller may renew
         int clientKey;
         int deferred;
+        int overdue; // due and still not renewed after this sweep: what the deploy templates' alarms count
+        int expiring; // of those, certificates in the last certfn.renewal.emergency-share of their lifetime
         final List<Failure> failures = new ArrayList<>();
         final List<Abandoned> abandoned = new ArrayList<>();
     }
@@ -121,6 +123,7 @@ public class RenewalSweep {
         if (failing.isPresent() && failing.get().failingSince().plus(lifetime).isBefore(clock.instant())) {
             // Ordering it again would fail again and count against the CA's limits for the names and the account.
             tally.abandoned.add(new Abandoned(cert.names(), failing.get().failingSince(), failing.get().code()));
+            leftDue(cert, tally);
             LOG.warnf("Renewal sweep: %s has failed since %s, longer than its lifetime (%s): no longer renewed by the sweep; "
                     + "a request for it orders again", cert.names(), failing.get().failingSince(), lifetime);
             return stored;
@@ -141,6 +144,18 @@ public class RenewalSweep {
                     + "too: a sweep renews %d at a time", wanted, allowed, allowed);
         }
         return Math.min(wanted, allowed);
+    }
+
+    /** Counts {@code cert}, due, as left so by this sweep, and whether it is close to expiring. */
+    private void leftDue(StoredCertificate cert, Tally tally) {
+        Duration remaining = Duration.between(clock.instant(), cert.notAfter());
+        boolean expiring = remaining.toMillis() < cert.lifetime().toMillis() * emergencyShare;
+        synchronized (tally) {
+            tally.overdue++;
+            if (expiring) {
+                tally.expiring++;
+            }
+        }
     }
 
     /**
@@ -166,6 +181,7 @@ public class RenewalSweep {
             synchronized (tally) {
                 tally.deferred++;
             }
+            leftDue(cert, tally);
             return Optional.of(cert);
         }
         try {
@@ -176,6 +192,9 @@ public class RenewalSweep {
                 } else {
                     tally.deferred++;
                 }
+            }
+            if (!(outcome instanceof Outcome.Ready)) {
+                leftDue(cert, tally);
             }
             return outcome instanceof Outcome.Ready ready ? Optional.of(ready.certificate()) : Optional.of(cert);
         } catch (RenewTooSoonException e) {
@@ -188,6 +207,7 @@ public class RenewalSweep {
             synchronized (tally) {
                 tally.failures.add(new Failure(cert.names(), e.code(), e.getMessage()));
             }
+            leftDue(cert, tally);
             LOG.warnf("Renewal sweep: %s failed: %s %s", cert.names(), e.code(), e.getMessage());
             return Optional.of(cert);
         }
@@ -202,12 +222,14 @@ public class RenewalSweep {
     private final io.certfn.metrics.CertfnMetrics metrics;
     private final int concurrency;
     private final Optional<String> defaultProfile;
+    private final double emergencyShare;
     private final Clock clock;
 
     public RenewalSweep(CertificateRepository repository, CertificateService certificates, RenewalSchedule schedule, AriRefresh ari,
             IssuanceBackoff backoff, io.certfn.metrics.CertfnMetrics metrics, RenewalConfig config, io.certfn.quota.LimitsConfig limits,
             io.certfn.acme.AcmeConfig acme, Clock clock) {
         this.defaultProfile = acme.defaultProfile();
+        this.emergencyShare = config.emergencyShare();
         this.backoff = backoff;
         this.concurrency = concurrency(config, limits);
         this.clock = clock;
@@ -256,9 +278,12 @@ public class RenewalSweep {
         Report report = new Report(tally.checked, tally.renewed, tally.notDue, tally.clientKey, tally.failures.size(), tally.deferred,
                 List.copyOf(tally.failures), tally.abandoned.size(), List.copyOf(tally.abandoned));
         metrics.abandoned(tally.abandoned.size());
-        LOG.infof("event=sweep caller=%s indexed=%s listed=%d checked=%d renewed=%d notDue=%d notAllowed=%d clientKey=%d failed=%d deferred=%d abandoned=%d",
-                caller.describe(), indexed, entries.size(), tally.checked, tally.renewed, tally.notDue, tally.notAllowed, tally.clientKey,
-                tally.failures.size(), tally.deferred, tally.abandoned.size());
+        // The deploy templates' alarms match this line's text ("event=sweep" without "failed=0", "overdue=0",
+        // "expiring=0") on every cloud's log reader: keep its field names and their order.
+        LOG.infof("event=sweep caller=%s indexed=%s listed=%d checked=%d renewed=%d notDue=%d notAllowed=%d clientKey=%d failed=%d "
+                + "deferred=%d abandoned=%d overdue=%d expiring=%d", caller.describe(), indexed, entries.size(), tally.checked, tally.renewed,
+                tally.notDue, tally.notAllowed, tally.clientKey, tally.failures.size(), tally.deferred, tally.abandoned.size(), tally.overdue,
+                tally.expiring);
         return report;
     }
 

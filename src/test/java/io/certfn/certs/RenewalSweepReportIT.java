@@ -2,6 +2,7 @@ package io.certfn.certs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -62,6 +63,7 @@ class RenewalSweepReportIT {
                 assertEquals(Map.of("checked", 3, "renewed", 0, "notDue", 1, "clientKey", 1, "failed", 0, "deferred", 1),
                         counts(report), report.toString());
                 assertEquals(due, TestStore.serial(store, "due.report.certfn.test"), "deferred: left for the next sweep");
+                assertTrue(certfn.log().contains("deferred=1 abandoned=0 overdue=1 expiring=0"), "what the alarms read: " + certfn.log());
             }
         }
     }
@@ -86,7 +88,15 @@ class RenewalSweepReportIT {
                         "count", 40, "code", "dns_error", "detail", "the zone is gone", "failedAt", now.minusSeconds(3600).toString(),
                         "notBefore", now.minusSeconds(60).toString(), "since", now.minus(java.time.Duration.ofDays(6 * 365)).toString())));
 
+                // Its last day of a 5-year life: in the last tenth, which the deploy templates' expiry alarm counts.
+                var objects = TestStore.store(store);
+                String key = TestStore.certificateKey(objects, name);
+                var stored = objects.get(key).orElseThrow();
+                var json = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(stored.data());
+                json.put("notBefore", now.minus(java.time.Duration.ofDays(5 * 365)).toString()).put("notAfter", now.plusSeconds(86400).toString());
+                objects.putIfVersion(key, JSON.writeValueAsBytes(json), stored.version()).orElseThrow();
                 JsonNode report = sweep(certfn);
+                assertTrue(certfn.log().contains("failed=0 deferred=0 abandoned=1 overdue=1 expiring=1"), "what the alarms read: " + certfn.log());
                 assertEquals(Map.of("checked", 1, "renewed", 0, "notDue", 0, "clientKey", 0, "failed", 0, "deferred", 0),
                         counts(report), report.toString());
                 assertEquals(1, report.path("abandoned").asInt(), report.toString());
