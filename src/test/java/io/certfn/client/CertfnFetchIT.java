@@ -415,6 +415,56 @@ class CertfnFetchIT {
         }
     }
 
+    /**
+     * A Function URL with AuthType AWS_IAM takes a SigV4-signed request (service {@code lambda}, the
+     * function's region). curl signs it (--aws-sigv4); the key pair reaches curl in a config file and
+     * the session token in a header file, never on a command line.
+     */
+    @Test
+    void withAwsIamTheRequestIsSignedWithSigV4AndNoSecretIsOnACommandLine(@TempDir Path dir) throws Exception {
+        HttpServer function = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        List<Map<String, String>> seen = new ArrayList<>();
+        function.createContext("/api/certificate", exchange -> {
+            Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, values.get(0)));
+            seen.add(headers);
+            TestIssuer.respond(exchange, 403, "{\"code\":\"domain_not_allowed\",\"detail\":\"signed by the test\"}");
+        });
+        function.start();
+        String secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+        Path credentials = dir.resolve("aws-credentials");
+        Files.writeString(credentials, "AWS_ACCESS_KEY_ID=AKIDEXAMPLE\nAWS_SECRET_ACCESS_KEY=" + secret + "\nAWS_SESSION_TOKEN=session-token-example\n");
+        Path argv = dir.resolve("curl-argv");
+        Path shims = shim(dir, "curl", "printf '%s\\n' \"$*\" >> " + argv + "\nexec " + realCommand("curl") + " \"$@\"");
+        try {
+            Path tmp = Files.createDirectories(dir.resolve("tmp"));
+            Run signed = run(dir, Map.of("AWS_REGION", "eu-west-1", "PATH", shims + ":" + System.getenv("PATH"), "TMPDIR", tmp.toString()),
+                    "--server", "http://127.0.0.1:" + function.getAddress().getPort(), "--identity", "aws-iam",
+                    "--aws-credentials", credentials.toString(), "--domain", "iam.certfn.test",
+                    "--cert", dir.resolve("iam.crt").toString(), "--key", dir.resolve("iam.key").toString());
+            assertEquals(1, signed.exit(), signed.out());
+            assertTrue(signed.out().contains("signed by the test"), signed.out());
+            assertEquals(1, seen.size());
+            String authorization = seen.get(0).get("Authorization");
+            assertTrue(authorization.matches("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/\\d{8}/eu-west-1/lambda/aws4_request, "
+                    + "SignedHeaders=[a-z;-]*host;[a-z;-]*x-amz-date;x-amz-security-token, Signature=[0-9a-f]{64}"), authorization);
+            assertEquals("session-token-example", seen.get(0).get("x-amz-security-token"));
+            String commandLines = Files.readString(argv);
+            assertTrue(commandLines.contains("--aws-sigv4 aws:amz:eu-west-1:lambda"), commandLines);
+            assertTrue(!commandLines.contains(secret) && !commandLines.contains("session-token-example"), commandLines);
+            try (var left = Files.list(tmp)) {
+                assertEquals(List.of(), left.toList(), "the key pair's file is gone with the run");
+            }
+
+            Run noCredentials = run(dir, Map.of("AWS_REGION", "eu-west-1"), "--identity", "aws-iam", "--domain", "iam.certfn.test",
+                    "--cert", "c", "--key", "k");
+            assertEquals(2, noCredentials.exit(), noCredentials.out());
+            assertTrue(noCredentials.out().contains("aws configure export-credentials"), noCredentials.out());
+        } finally {
+            function.stop(0);
+        }
+    }
+
     @Test
     void badUsageIsExitTwoNamingTheOption(@TempDir Path dir) throws Exception {
         Run noDomain = run(dir, Map.of(), "--cert", "a", "--key", "b");

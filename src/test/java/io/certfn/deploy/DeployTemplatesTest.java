@@ -149,6 +149,53 @@ public class DeployTemplatesTest {
         assertTrue(Files.readString(Path.of("src/aws/java/io/certfn/cloud/aws/ScheduledRenewal.java"))
                 .contains("@Path(\"/aws/scheduled-renewal\")"), "the path the schedule calls exists");
         assertFalse(text.contains("domains: [\"*\"]") || text.contains("\"domains\":[\"*\"]"), "no rule grants * for the schedule");
+        // A NONE stack has credentials: STS tokens by parameter, API keys only from Secrets Manager (#30).
+        JsonNode variablesNode = function.path("Environment").path("Variables");
+        assertTrue(variablesNode.has("CERTFN_AUTH_AWS_ISSUER") && variablesNode.has("CERTFN_AUTH_AWS_AUDIENCE"));
+        assertTrue(variablesNode.path("CERTFN_AUTH_API_KEYS").toString().contains("{{resolve:secretsmanager:${ApiKeysSecret}:SecretString}}"),
+                variablesNode.path("CERTFN_AUTH_API_KEYS").toString());
+        for (String secret : List.of("EncryptionKey", "EncryptionKeyPrevious", "EabHmacKey")) {
+            assertTrue(template.path("Parameters").path(secret).path("NoEcho").asBoolean(), secret + " is NoEcho");
+        }
+        // The URL output has no trailing slash: "$FunctionUrl/api/certificate" has no '//'.
+        assertTrue(text.contains("Value: !Join [\"\", [\"https://\", !Select [2, !Split [\"/\", !GetAtt CertfnFunctionUrl.FunctionUrl]]]]"));
+        assertAlarmsMatchTheSweepLine(template.path("Resources"));
+    }
+
+    /** The sweep's log line, as RenewalSweep writes it: the field names each alarm matches on. */
+    static Set<String> sweepLineFields() throws Exception {
+        String source = Files.readString(Path.of("src/main/java/io/certfn/certs/RenewalSweep.java"));
+        Matcher line = Pattern.compile("LOG\\.infof\\(\"(event=sweep[^)]*?)\", caller").matcher(source.replace("\"\n                + \"", ""));
+        assertTrue(line.find(), "RenewalSweep writes the event=sweep line");
+        Set<String> fields = new TreeSet<>();
+        Matcher field = Pattern.compile("(\\w+)=%d").matcher(line.group(1));
+        while (field.find()) {
+            fields.add(field.group(1));
+        }
+        assertTrue(fields.containsAll(List.of("failed", "overdue", "expiring")), fields.toString());
+        return fields;
+    }
+
+    /** Each log metric filter matches event=sweep without one of its zero counts; every alarm notifies the topic. */
+    private static void assertAlarmsMatchTheSweepLine(JsonNode resources) throws Exception {
+        Set<String> fields = sweepLineFields();
+        Set<String> alarmed = new TreeSet<>();
+        Pattern filter = Pattern.compile("\"event=sweep\" -\"(\\w+)=0\"");
+        int alarms = 0;
+        for (JsonNode resource : resources) {
+            if (resource.path("Type").asText().equals("AWS::Logs::MetricFilter")) {
+                Matcher m = filter.matcher(resource.path("Properties").path("FilterPattern").asText());
+                assertTrue(m.matches(), resource.toString());
+                assertTrue(fields.contains(m.group(1)), m.group(1) + " is not a field of the sweep's line " + fields);
+                alarmed.add(m.group(1));
+            }
+            if (resource.path("Type").asText().equals("AWS::CloudWatch::Alarm")) {
+                alarms++;
+                assertEquals("[\"AlarmTopic\"]", resource.path("Properties").path("AlarmActions").toString(), "!Ref AlarmTopic");
+            }
+        }
+        assertEquals(Set.of("failed", "overdue", "expiring"), alarmed);
+        assertEquals(4, alarms, "the three sweep alarms and 5xx");
     }
 
     @Test
