@@ -138,6 +138,13 @@ public final class KeySealer {
     }
 
     private static byte[] decodeKey(String value, String configKey) {
+        if (value.strip().startsWith("@Microsoft.KeyVault(")) {
+            // App Service hands the reference itself to the app when it could not read the secret: the key is
+            // fine, the access is not. A new key would make every stored key unreadable.
+            throw new IllegalArgumentException(configKey + " is a Key Vault reference App Service could not resolve: the app's"
+                    + " identity cannot read that secret yet (a role assigned minutes ago takes a while; the portal's"
+                    + " Environment variables page names the reason). Restart the app once it can; keep the key as it is.");
+        }
         byte[] key;
         try {
             key = Base64.getDecoder().decode(value.strip());

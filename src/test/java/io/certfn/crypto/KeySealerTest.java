@@ -81,4 +81,14 @@ class KeySealerTest {
         assertTrue(notBase64.getMessage().contains("certfn.store.encryption-key-previous is not valid base64"));
         assertThrows(IllegalArgumentException.class, () -> KeySealer.of(Optional.empty(), Optional.of(newKey())));
     }
+
+    /** On Azure an unresolved Key Vault reference reaches the app as written: the fix is access, never a new key. */
+    @Test
+    void anUnresolvedKeyVaultReferenceSaysSoAndNotToMakeANewKey() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KeySealer.of(
+                Optional.of("@Microsoft.KeyVault(SecretUri=https://certfnkv.vault.azure.net/secrets/certfn-encryption-key/0123)"),
+                Optional.empty()));
+        assertTrue(e.getMessage().contains("certfn.store.encryption-key is a Key Vault reference App Service could not resolve"), e.getMessage());
+        assertTrue(!e.getMessage().contains("openssl rand") && e.getMessage().contains("keep the key"), e.getMessage());
+    }
 }

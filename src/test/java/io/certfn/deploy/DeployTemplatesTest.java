@@ -200,6 +200,7 @@ public class DeployTemplatesTest {
 
     @Test
     void theBicepTemplateSetsOnlyDocumentedVariablesAndAssignsOnlyTheThreeRoles() throws Exception {
+        // Read as written: no Bicep compiler can be had here.
         String bicep = Files.readString(Path.of("deploy-azure/main.bicep"));
         Set<String> documented = new TreeSet<>();
         referenceKeys().forEach(k -> documented.add(env(k)));
@@ -216,15 +217,42 @@ public class DeployTemplatesTest {
         assertEquals("'azure'", settings.get("CERTFN_DNS_PROVIDER"));
         assertTrue(bicep.contains("type: 'SystemAssigned'"));
         assertTrue(bicep.contains("'ba92f5b4-2d11-453d-a403-e96b0029c9fe'"), "Storage Blob Data Contributor");
-        assertTrue(bicep.contains("'befefa01-2a29-4197-83a8-272ff33ce314'"), "DNS Zone Contributor");
+        assertFalse(bicep.contains("'befefa01-2a29-4197-83a8-272ff33ce314'"), "not DNS Zone Contributor, which may change any record or delete the zone");
+        String dnsRole = bicep.substring(bicep.indexOf("resource dnsTxtRole"), bicep.indexOf("resource dnsAccess"));
+        Matcher action = Pattern.compile("'(Microsoft\\.Network/[^']+)'").matcher(dnsRole);
+        List<String> actions = new ArrayList<>();
+        while (action.find()) {
+            actions.add(action.group(1));
+        }
+        assertEquals(List.of("Microsoft.Network/dnsZones/read", "Microsoft.Network/dnsZones/TXT/read", "Microsoft.Network/dnsZones/TXT/write",
+                "Microsoft.Network/dnsZones/TXT/delete"), actions, "TXT record sets only, as AzureDnsProvider uses them");
+        assertTrue(bicep.contains("roleDefinitionId: dnsTxtRole.id"));
         assertTrue(bicep.contains("'4633458b-17de-408a-b874-0445c86b69e6'"), "Key Vault Secrets User");
         assertEquals(3, bicep.split("Microsoft.Authorization/roleAssignments@").length - 1, "exactly three role assignments");
-        assertTrue(bicep.contains("scope: container") && bicep.contains("scope: zone") && bicep.contains("scope: keySecret"),
-                "scoped to the container, the zone and the key's secret");
-        assertTrue(bicep.contains("@secure()\nparam encryptionKey"), "the data key is a secure parameter");
-        // The data key is a Key Vault reference, not a plain app setting (#17).
+        assertTrue(bicep.contains("scope: container") && bicep.contains("scope: zone") && bicep.contains("scope: vault"),
+                "scoped to the container, the zone and certfn's own vault");
+        assertTrue(bicep.contains("@secure()\nparam encryptionKey string = ''"), "the data key is a secure parameter, given once");
+        // The data key is a Key Vault reference, not a plain app setting (#17), written only when given and pinned to a version (#30).
         assertEquals("encryptionKeyReference", settings.get("CERTFN_STORE_ENCRYPTION_KEY"));
-        assertTrue(bicep.contains("var encryptionKeyReference = '@Microsoft.KeyVault(SecretUri=${keySecret.properties.secretUriWithVersion})'"));
+        assertTrue(bicep.contains("resource keySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(encryptionKey)) {"),
+                "a re-run without the key keeps the stored one");
+        assertTrue(bicep.contains("var encryptionKeyUri = !empty(encryptionKeyVersion) ? '${keyUri}${encryptionKeyVersion}' : "
+                + "(!empty(encryptionKey) ? keySecret.properties.secretUriWithVersion : keptSecret.properties.secretUriWithVersion)"));
+        assertTrue(bicep.contains("var encryptionKeyReference = '@Microsoft.KeyVault(SecretUri=${encryptionKeyUri})'"));
+        assertTrue(bicep.contains("{ name: 'CERTFN_STORE_ENCRYPTION_KEY_PREVIOUS', value: '@Microsoft.KeyVault(SecretUri=${keyUri}${encryptionKeyPreviousVersion})' }"));
+        assertTrue(bicep.contains("createMode: vaultCreateMode"), "a soft-deleted vault can be recovered");
+        // Workspace-based Application Insights: new regions refuse classic components.
+        assertTrue(bicep.contains("WorkspaceResourceId: workspace.id"));
+        // Alerts on the sweep's line and on 5xx, to an action group.
+        Set<String> fields = sweepLineFields();
+        Matcher query = Pattern.compile("message contains \"event=sweep\" and message !contains \"(\\w+)=0\"").matcher(bicep);
+        Set<String> alerted = new TreeSet<>();
+        while (query.find()) {
+            assertTrue(fields.contains(query.group(1)), query.group(1) + " is not a field of the sweep's line " + fields);
+            alerted.add(query.group(1));
+        }
+        assertEquals(Set.of("failed", "overdue", "expiring"), alerted);
+        assertTrue(bicep.contains("requests | where toint(resultCode) >= 500") && bicep.contains("actions: { actionGroups: [ alertGroup.id ] }"));
         // certfn's store account opens with the identity only; the host's state lives in another account.
         assertTrue(bicep.contains("allowSharedKeyAccess: false"), "shared keys off on certfn's store");
         assertTrue(bicep.contains("AccountName=${hostStorage.name}"), "AzureWebJobsStorage is the host's own account");
@@ -233,12 +261,15 @@ public class DeployTemplatesTest {
         assertEquals("appServiceAuth ? 'true' : 'false'", settings.get("CERTFN_PLATFORM_AZURE_APP_SERVICE_AUTH"));
         assertTrue(bicep.contains("resource authentication 'Microsoft.Web/sites/config@2023-12-01' = if (appServiceAuth)")
                 && bicep.contains("requireAuthentication: true") && bicep.contains("excludedPaths: [ '/healthz' ]"));
-        assertTrue(bicep.contains("{ name: 'WEBSITE_RUN_FROM_PACKAGE', value: '1' }"), "a re-run keeps the deployed package");
+        // Linux Consumption supports only a URL in WEBSITE_RUN_FROM_PACKAGE ('1' leaves a re-run without code): the template sets
+        // the URL given on every run, and Flex, which deploys from its container, is the default.
+        assertFalse(bicep.contains("value: '1' }"), "WEBSITE_RUN_FROM_PACKAGE=1 is not supported on Linux Consumption");
+        assertTrue(bicep.contains("], flex || empty(packageUri) ? [] : [") && bicep.contains("{ name: 'WEBSITE_RUN_FROM_PACKAGE', value: packageUri }"));
         // Flex Consumption, Linux Consumption's successor: runtime and package from functionAppConfig, none of the settings it refuses.
-        assertTrue(bicep.contains("@allowed([ 'consumption', 'flex' ])\nparam hostingPlan string = 'consumption'"), "a choice of plan");
+        assertTrue(bicep.contains("@allowed([ 'consumption', 'flex' ])\nparam hostingPlan string = 'flex'"), "a choice of plan, Flex by default");
         assertTrue(bicep.contains("sku: flex ? { name: 'FC1', tier: 'FlexConsumption' } : { name: 'Y1', tier: 'Dynamic' }"));
         assertTrue(bicep.contains("appSettings: concat(flex ? [] : [\n        { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }\n"
-                + "        { name: 'FUNCTIONS_WORKER_RUNTIME', value: workerRuntime }"), "Flex refuses FUNCTIONS_WORKER_RUNTIME");
+                + "        { name: 'FUNCTIONS_WORKER_RUNTIME', value: workerRuntime }\n      ]"), "Flex refuses FUNCTIONS_WORKER_RUNTIME");
         assertTrue(bicep.contains("functionAppConfig: flex ? {") && bicep.contains("type: 'blobContainer'")
                 && bicep.contains("runtime: workerRuntime == 'java' ? { name: 'java', version: '17' } : { name: 'custom', version: '1.0' }"));
         assertTrue(bicep.contains("linuxFxVersion: flex ? null :"), "Flex takes no linuxFxVersion");
