@@ -5,7 +5,7 @@
 # One script serves `make run`, `make demo` and the Java tests, so the stack is configured in
 # exactly one place. Everything binds to 127.0.0.1 on ports picked free at start.
 #
-#   dev/stack.sh install          install pebble, knot, openssl, curl, dig, jq, python3 when missing (Debian)
+#   dev/stack.sh install          install pebble, knot, openssl, curl, dig, jq, python3 (with PyYAML) when missing (Debian)
 #   dev/stack.sh start DIR        start the stack; writes DIR/stack.env (KEY=value lines)
 #   dev/stack.sh stop DIR         stop what `start DIR` started (by PID)
 #   dev/stack.sh port             print a free 127.0.0.1 port
@@ -36,6 +36,8 @@ install_packages() {
   command -v ss >/dev/null || missing+=(iproute2)
   command -v jq >/dev/null || missing+=(jq)
   command -v python3 >/dev/null || missing+=(python3)
+  # PyYAML: deploy-gcp/policy-with-scheduler.sh reads a YAML policy with it (GcpDeployScriptTest).
+  python3 -c 'import yaml' 2>/dev/null || missing+=(python3-yaml)
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "stack: installing ${missing[*]}" >&2
   local sudo=""
