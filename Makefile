@@ -1,19 +1,20 @@
 # certfn — the two commands of README: `make run` and `make test`.
-.PHONY: run test test-under-load demo bench build clean native-check native-test
+.PHONY: run test test-fresh test-under-load demo bench build clean native-check native-test
 
 # A local Pebble + Knot and certfn against them; prints a dev API key and a curl line.
 run: build
 	dev/run.sh
 
-# Installs what the tests need on a fresh Debian machine, then runs the whole suite.
+# Installs what the tests need on a fresh Debian machine, then runs the whole suite. What a stock
+# Debian 12 lacks (moto, Node 20) goes under .run/ (dev/test-runtimes.sh), first on PATH here.
+test: export PATH := $(CURDIR)/.run/venv/bin:$(CURDIR)/.run/node/bin:$(PATH)
 test:
 	# The import layers (no cycle, arrows only downward), before anything is built.
 	dev/check-imports.py
 	dev/stack.sh install
+	dev/test-runtimes.sh
 	npm ci --prefix src/test/oidc-provider --no-audit --no-fund --loglevel=error
 	npm ci --prefix src/test/azurite --no-audit --no-fund --loglevel=error
-	@command -v moto_server >/dev/null || pip install --quiet 'moto[server]' >/dev/null 2>&1 || python3 -m pip install --quiet --user 'moto[server]' >/dev/null 2>&1 || true
-	@command -v moto_server >/dev/null || { echo "make test: moto_server (Python moto 5, the S3 test server) is not on PATH and could not be installed; install it with: pip install 'moto[server]'" >&2; exit 1; }
 	./mvnw -B verify
 	dev/check-skips.py
 	# The clouds' own checkers: cfn-lint over the SAM template, shellcheck over every script, gcloud's upload list.
@@ -28,6 +29,11 @@ test:
 	# Native readiness of the Cloud Run and Lambda builds, where the native-check tool exists (the team's
 	# machines); elsewhere one line says it was not run (README: native builds where GraalVM exists).
 	@if [ -n "$(NATIVE_CHECK)" ]; then $(MAKE) native-check; else echo "make test: SKIPPED native-check: ../shared/native-check is not here (set NATIVE_CHECK=<path> to run it)"; fi
+
+# README's two commands on a stock Debian 12 built with debootstrap (root; long: a first Maven
+# download and the whole suite). Not part of `make test`. Its last line says how it ended.
+test-fresh:
+	dev/fresh-machine.sh
 
 # The suite while stress-ng keeps both cores busy, RUNS times in a row (default 3): what a shared CI
 # machine does to timing. Stops at the first failure; the logs are in .run/under-load-N.log.
