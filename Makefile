@@ -9,9 +9,9 @@ run: build
 # Debian 12 lacks (moto, Node 20) goes under .run/ (dev/test-runtimes.sh), first on PATH here.
 test: export PATH := $(CURDIR)/.run/venv/bin:$(CURDIR)/.run/node/bin:$(PATH)
 test:
+	dev/stack.sh install
 	# The import layers (no cycle, arrows only downward), before anything is built.
 	dev/check-imports.py
-	dev/stack.sh install
 	dev/test-runtimes.sh
 	npm ci --prefix src/test/oidc-provider --no-audit --no-fund --loglevel=error
 	npm ci --prefix src/test/azurite --no-audit --no-fund --loglevel=error
