@@ -39,11 +39,21 @@ mount_into /dev /dev --bind
 mount_into devpts /dev/pts -t devpts
 mount_into tmpfs /dev/shm -t tmpfs
 
+# The network's own settings travel in, as a new user on this network has them: the local CAs of a
+# TLS-inspecting proxy (without them npm, Maven and pip see "self-signed certificate in chain") and
+# the variables that point tools at the system's CA bundle and pip at its index.
+network_env=()
+for v in NODE_EXTRA_CA_CERTS PIP_CERT REQUESTS_CA_BUNDLE SSL_CERT_FILE CURL_CA_BUNDLE PIP_INDEX_URL; do
+  [ -z "${!v:-}" ] || network_env+=("$v=${!v}")
+done
 inside() { chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
-  PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin ${PIP_INDEX_URL:+PIP_INDEX_URL=$PIP_INDEX_URL} bash -c "$1"; }
+  PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "${network_env[@]}" bash -c "$1"; }
+mkdir -p "$root/usr/local/share/ca-certificates"
+cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/" 2>/dev/null || true
 
 log "README's prerequisites: JDK 17, make (and git, to clone)"
-inside 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jdk-headless make git ca-certificates >/dev/null'
+# ca-certificates first, so the JDK's trust store is made with the network's CAs in it.
+inside 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ca-certificates >/dev/null && update-ca-certificates >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jdk-headless make git >/dev/null'
 
 log "a clean clone of $(git rev-parse --short HEAD)"
 git clone -q "$PWD" "$root/root/certfn"
