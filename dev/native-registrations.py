@@ -35,6 +35,7 @@ RESOURCES = [
     "META-INF/services/org.shredzone.acme4j.provider.AcmeProvider",
     "org/shredzone/acme4j/version.properties",
     "org/shredzone/acme4j/provider/pebble/pebble.minica.pem",
+    "META-INF/openapi.yaml",  # api/OpenApiDocument
 ]
 
 

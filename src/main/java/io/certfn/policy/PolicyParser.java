@@ -17,9 +17,23 @@ import java.util.TreeSet;
  */
 public final class PolicyParser {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Loaded only for a policy that is not JSON: the YAML parser costs ~100 classes at a cold start. */
+    private static final class Yaml {
+        static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory());
+    }
 
     private PolicyParser() {
+    }
+
+    /** JSON as JSON; what only YAML reads (a flow mapping with unquoted keys) as YAML. */
+    private static JsonNode jsonOrYaml(String text) throws IOException {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException notJson) {
+            return Yaml.MAPPER.readTree(text);
+        }
     }
 
     /**
@@ -31,7 +45,7 @@ public final class PolicyParser {
     public static Policy parse(String text, String source) {
         JsonNode root;
         try {
-            root = YAML.readTree(text);
+            root = text.strip().startsWith("{") ? jsonOrYaml(text) : Yaml.MAPPER.readTree(text);
         } catch (IOException e) {
             throw new IllegalArgumentException("policy from " + source + " is not valid YAML/JSON: " + e.getMessage());
         }
