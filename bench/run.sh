@@ -13,7 +13,9 @@ if ! command -v wrk >/dev/null; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
   $sudo apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >/dev/null
 fi
-./mvnw -q -B package -DskipTests
+# With the AppCDS archive the Cloud Run image carries (src/main/docker/Dockerfile.jvm): the cold start
+# section measures certfn with and without it.
+./mvnw -q -B package -DskipTests -Dquarkus.package.jar.appcds.enabled=true
 ./mvnw -q -B -f bench/bare-app/pom.xml package
 # The bench shares the tests' harness (stack, certfn processes, token issuer, stores, waits) and
 # certfn's own classes (the sweep section writes the store as certfn does): the build compiles

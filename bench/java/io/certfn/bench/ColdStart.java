@@ -27,6 +27,10 @@ final class ColdStart {
         List<Double> bareRssAfter = new ArrayList<>();
         List<Double> rssStart = new ArrayList<>();
         List<Double> rssAfter = new ArrayList<>();
+        List<Double> appCdsMs = new ArrayList<>();
+        List<Double> appCdsRatios = new ArrayList<>();
+        // bench/run.sh packages certfn with quarkus.package.jar.appcds.enabled, as the Cloud Run image is built.
+        boolean appCds = java.nio.file.Files.exists(rig.root.resolve("target/quarkus-app/app-cds.jsa"));
         for (int round = 0; round < ROUNDS; round++) {
             int barePort = CertfnProcess.freePort();
             String hello = "http://127.0.0.1:" + barePort + "/hello";
@@ -58,6 +62,16 @@ final class ColdStart {
             bareMs.add(b);
             certfnMs.add(c);
             ratios.add(c / b);
+            if (appCds) {
+                int port = CertfnProcess.freePort();
+                t0 = System.nanoTime();
+                Process archived = rig.launchCertfnInAppDir(store, List.of("-XX:SharedArchiveFile=app-cds.jsa"), port);
+                Rig.awaitOk(() -> Rig.post(port, Rig.STORED) / 100 == 2);
+                double a = ms(t0);
+                Rig.stop(archived);
+                appCdsMs.add(a);
+                appCdsRatios.add(a / b);
+            }
         }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("bareQuarkusMs", median(bareMs));
@@ -67,6 +81,11 @@ final class ColdStart {
         r.put("bareQuarkusRssAfter10kRequestsMb", median(bareRssAfter));
         r.put("certfnRssAfterStartMb", median(rssStart));
         r.put("certfnRssAfter10kRequestsMb", median(rssAfter));
+        if (appCds) {
+            // Issue #31's goal: with the archive, at most 0.7 of the bare app without one.
+            r.put("certfnWithAppCdsMs", median(appCdsMs));
+            r.put("appCdsRatio", median(appCdsRatios));
+        }
         r.put("jvm", "default flags, same for both");
         return r;
     }

@@ -109,6 +109,27 @@ final class Rig implements AutoCloseable {
         return certfn;
     }
 
+    /**
+     * certfn launched from its own directory ({@code target/quarkus-app}, {@code -jar quarkus-run.jar}) on
+     * {@code port}, as an AppCDS archive needs: it loads only for the class path it was written with.
+     */
+    Process launchCertfnInAppDir(Path store, List<String> jvmFlags, int port) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-jar", "quarkus-run.jar"));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(root.resolve("target/quarkus-app").toFile()).redirectErrorStream(true)
+                .redirectOutput(Files.createTempFile(work, "certfn-appcds", ".log").toFile());
+        certfnConfig(store).forEach((key, value) -> builder.environment().put(key.toUpperCase().replaceAll("[.\\-]", "_"), value));
+        builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        return stopAtTheEnd(builder.start());
+    }
+
+    /** {@code POST /api/certificate} with the bench's API key on {@code port}. */
+    static int post(int port, String body) throws Exception {
+        return HTTP.send(request("http://127.0.0.1:" + port + "/api/certificate", API_KEY, body), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
     /** The bare Quarkus app built by bench/run.sh, launched with {@code jvmFlags} on {@code port}, not awaited. */
     Process launchBare(List<String> jvmFlags, int port) throws IOException {
         List<String> command = new ArrayList<>(List.of(java()));
