@@ -9,9 +9,13 @@ cd "$(dirname "$0")/.."
 # which drowned what the issuance and stampede rounds measure. STACK_DNS=knot to compare.
 export STACK_DNS=${STACK_DNS:-bind}
 dev/stack.sh install
-if ! command -v wrk >/dev/null; then
+# wrk loads the warm path; lego (le-cert-server's ACME client) is the issuance section's peer.
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v lego >/dev/null || missing+=(lego)
+if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
-  $sudo apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >/dev/null
+  $sudo apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 # With the AppCDS archive the Cloud Run image carries (src/main/docker/Dockerfile.jvm): the cold start
 # section measures certfn with and without it.

@@ -58,6 +58,9 @@ final class WarmPath {
                     ratios.add(runs.get(scenario).get(i).get("rps") / runs.get("healthz").get(i).get("rps"));
                 }
                 r.put("throughputRatioToHealthz", median(ratios));
+                // Issue #31: a claim must hold in every round, not on a good day (goals: API key >= 1.0, tokens >= 0.9).
+                r.put("worstRoundRatioToHealthz", ratios.stream().mapToDouble(Double::doubleValue).min().orElseThrow());
+                r.put("roundRatiosToHealthz", ratios);
             }
             result.put(scenario, r);
         }
