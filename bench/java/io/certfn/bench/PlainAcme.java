@@ -133,7 +133,20 @@ public final class PlainAcme {
         issue(login, domain);
     }
 
+    /**
+     * One certificate; a dropped connection is ordered again once, as certfn's CaRetry treats it as
+     * transient too (a 2026-12-07 run lost a whole bench to one such error on the plain side), and the
+     * retry counts in the time.
+     */
     void issue(Login login, String domain) throws Exception {
+        try {
+            issueOnce(login, domain);
+        } catch (org.shredzone.acme4j.exception.AcmeNetworkException e) {
+            issueOnce(login, domain);
+        }
+    }
+
+    private void issueOnce(Login login, String domain) throws Exception {
         Order order = login.newOrder().domain(domain).create();
         List<TXTRecord> records = new ArrayList<>();
         List<Dns01Challenge> challenges = new ArrayList<>();
