@@ -45,6 +45,59 @@ class SharedQuotasTest {
         two.chargeNewCertificate(greedy, List.of("d.team.example.com"));
     }
 
+    /**
+     * Twenty first orders at once for one registered domain on each of two instances: every one is
+     * counted, and inside an instance they queue instead of racing, so conditional writes are lost only
+     * to the other instance (at most one per take there), not to the 19 beside them.
+     */
+    @Test
+    void aBurstOfOrdersIsCountedExactlyAndLosesWritesOnlyToOtherInstances() throws Exception {
+        FileObjectStore files = new FileObjectStore(Files.createTempDirectory("quota"));
+        java.util.concurrent.atomic.AtomicInteger lost = new java.util.concurrent.atomic.AtomicInteger();
+        io.certfn.store.ObjectStore counting = new io.certfn.store.ForwardingStore(files) {
+            @Override
+            public java.util.Optional<String> putIfVersion(String key, byte[] data, String version) {
+                java.util.Optional<String> written = super.putIfVersion(key, data, version);
+                if (written.isEmpty()) {
+                    lost.incrementAndGet();
+                }
+                return written;
+            }
+
+            @Override
+            public java.util.Optional<String> putIfAbsent(String key, byte[] data) {
+                java.util.Optional<String> written = super.putIfAbsent(key, data);
+                if (written.isEmpty()) {
+                    lost.incrementAndGet();
+                }
+                return written;
+            }
+        };
+        List<SharedQuotas> instances = List.of(new SharedQuotas(counting, limits(1000, 1000, Duration.ZERO), clock),
+                new SharedQuotas(counting, limits(1000, 1000, Duration.ZERO), clock));
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(40);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            SharedQuotas instance = instances.get(i % 2);
+            String name = "n" + i + ".burst.example.com";
+            done.add(threads.submit(() -> {
+                start.await();
+                instance.chargeNewCertificate(Caller.apiKey("fleet"), List.of(name));
+                return null;
+            }));
+        }
+        start.countDown();
+        for (var d : done) {
+            d.get();
+        }
+        threads.shutdown();
+        String window = new String(files.get(SharedQuotas.key("domain", "example.com")).orElseThrow().data(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(40, window.lines().count(), "every order counted once: " + window);
+        // Two windows taken per order (the caller's, the domain's): each take loses at most to the other instance's queue.
+        assertTrue(lost.get() <= 2 * 40, "lost conditional writes: " + lost.get());
+    }
+
     @Test
     void aRegisteredDomainsQuotaIsSharedByEveryCallerUnderIt() throws Exception {
         FileObjectStore store = new FileObjectStore(Files.createTempDirectory("quota"));

@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.Optional;
 
 /** An {@link ObjectStore} that passes every call through; tests override the calls they watch or break. */
-class ForwardingStore implements ObjectStore {
+public class ForwardingStore implements ObjectStore {
     private final ObjectStore target;
 
-    ForwardingStore(ObjectStore target) {
+    public ForwardingStore(ObjectStore target) {
         this.target = target;
     }
 
