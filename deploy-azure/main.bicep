@@ -340,18 +340,38 @@ resource alertGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
 }
 
 var alertRules = [
-  { id: 'failed-renewals', severity: 1, window: 'PT1H', threshold: 0
+  {
+    id: 'failed-renewals'
+    severity: 1
+    window: 'PT1H'
+    threshold: 0
     title: 'certfn: a renewal failed'
-    query: 'traces | where message contains "event=sweep" and message !contains "failed=0"' }
-  { id: 'overdue', severity: 2, window: 'P1D', threshold: 1
+    query: 'traces | where message contains "event=sweep" and message !contains "failed=0"'
+  }
+  {
+    id: 'overdue'
+    severity: 2
+    window: 'P1D'
+    threshold: 1
     title: 'certfn: certificates past their renewal time after two sweeps'
-    query: 'traces | where message contains "event=sweep" and message !contains "overdue=0"' }
-  { id: 'expiring', severity: 0, window: 'PT1H', threshold: 0
+    query: 'traces | where message contains "event=sweep" and message !contains "overdue=0"'
+  }
+  {
+    id: 'expiring'
+    severity: 0
+    window: 'PT1H'
+    threshold: 0
     title: 'certfn: a certificate in the last tenth of its lifetime'
-    query: 'traces | where message contains "event=sweep" and message !contains "expiring=0"' }
-  { id: '5xx', severity: 2, window: 'PT15M', threshold: 4
+    query: 'traces | where message contains "event=sweep" and message !contains "expiring=0"'
+  }
+  {
+    id: '5xx'
+    severity: 2
+    window: 'PT15M'
+    threshold: 4
     title: 'certfn: 5 or more 5xx answers in 15 minutes'
-    query: 'requests | where toint(resultCode) >= 500' }
+    query: 'requests | where toint(resultCode) >= 500'
+  }
 ]
 
 resource alerts 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = [for rule in alertRules: {
