@@ -15,9 +15,10 @@ It reproduces only what the script reads back, as gcloud and the APIs document i
 - `logging metrics describe/create/update`, `beta monitoring channels list/create` and
   `alpha monitoring policies list/create/update` keep what they are given (list filters on the
   displayName or email the script asks for);
-- everything else (enabling services, IAM bindings, the scheduler job) succeeds and is recorded.
-Every call's arguments are appended to the state's "calls" list. The state is the JSON file named
-by FAKE_GCLOUD_STATE.
+- everything else (enabling services, IAM bindings, the scheduler job) succeeds; the test's shim
+  answers those itself, without starting Python.
+Every call that reaches this script is appended to the state's "calls" list. The state is the JSON
+file named by FAKE_GCLOUD_STATE.
 """
 import json
 import os
