@@ -25,7 +25,9 @@ import org.jboss.logging.Logger;
  *
  * <p>Longer than ~250 lines because its two phases — reading what the due index names (grant,
  * ARI, due, abandoned) and renewing what is due a few at a time — share one tally and one piece of
- * due-index bookkeeping, and its report types are the API's (the AWS and Azure schedules return them).
+ * due-index bookkeeping, and its report types are the API's (the AWS and Azure schedules return them);
+ * it also decides which request a stored certificate answers (a changed default profile moves it)
+ * and counts what the deploy templates' alarms read from its log line.
  */
 @Singleton
 public class RenewalSweep {
@@ -74,7 +76,7 @@ public class RenewalSweep {
     }
 
     /** A certificate the sweep found due, to be renewed in phase two. */
-    private record Due(String id, StoredCertificate certificate) {
+    private record Due(String id, StoredCertificate certificate, CertificateSpec spec) {
     }
 
     /**
@@ -118,7 +120,8 @@ public class RenewalSweep {
             tally.clientKey++;
             return stored;
         }
-        Optional<FailureRecord> failing = backoff.recorded(specOf(id, cert));
+        CertificateSpec spec = specOf(id, cert); // built once: its ids are hashes, and renew() needs it again
+        Optional<FailureRecord> failing = backoff.recorded(spec);
         Duration lifetime = Duration.between(cert.notBefore(), cert.notAfter());
         if (failing.isPresent() && failing.get().failingSince().plus(lifetime).isBefore(clock.instant())) {
             // Ordering it again would fail again and count against the CA's limits for the names and the account.
@@ -128,7 +131,7 @@ public class RenewalSweep {
                     + "a request for it orders again", cert.names(), failing.get().failingSince(), lifetime);
             return stored;
         }
-        due.add(new Due(id, cert));
+        due.add(new Due(id, cert, spec));
         return Optional.empty();
     }
 
@@ -185,7 +188,7 @@ public class RenewalSweep {
             return Optional.of(cert);
         }
         try {
-            Outcome outcome = certificates.renew(caller, specOf(due.id(), cert), left);
+            Outcome outcome = certificates.renew(caller, due.spec(), left);
             synchronized (tally) {
                 if (outcome instanceof Outcome.Ready) {
                     tally.renewed++;
