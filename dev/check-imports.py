@@ -18,8 +18,8 @@ LAYERS = [
     ["auth", "policy"],                               # who is calling, and what it may have
     ["auth.token", "certs"],                          # token verification; serving and renewing certificates
     ["acme", "quota"],                                # the CA; quotas shared through the store
-    ["dns.*", "store.*"],                             # each DNS provider, each store backend
-    ["dns", "store"],                                 # their contracts and shared machinery
+    ["dns.*", "store.*", "delivery.*"],               # each DNS provider, each store backend, each delivery target's cloud
+    ["dns", "store", "delivery"],                     # their contracts and shared machinery
     ["cloud.sdk"],                                    # what the clouds' SDK clients share (credentials)
     ["identity", "crypto", "metrics", "time"],        # the caller's identity, keys and PEM, meters, clock and sleeper
     ["error"],                                        # the error root

@@ -44,9 +44,12 @@ public class CertificateResource {
     private final ObjectMapper json;
     private final RequestConfig config;
     private final Optional<String> defaultProfile;
+    private final io.certfn.certs.CertificateDelivery delivery;
 
     public CertificateResource(CertificateService certificates, Admission admission, ServedKeys served, ObjectMapper json,
-            RequestConfig config, AcmeConfig acme, RenderedAnswers rendered, io.certfn.certs.CertificateRevocation revocation) {
+            RequestConfig config, AcmeConfig acme, RenderedAnswers rendered, io.certfn.certs.CertificateRevocation revocation,
+            io.certfn.certs.CertificateDelivery delivery) {
+        this.delivery = delivery;
         this.rendered = rendered;
         this.revocation = revocation;
         this.certificates = certificates;
@@ -92,7 +95,9 @@ public class CertificateResource {
      * thread while waiting (a burst of first requests for a new name waits on one order).
      */
     private Optional<Uni<Response>> answerFromMemory(Caller caller, CertificateSpec spec) {
+        // Where it was delivered must be known from memory too; else the worker path reads it.
         Optional<Uni<Response>> cached = certificates.cachedAndNotDue(spec)
+                .filter(cert -> delivery.statusFromMemory(spec.storageId(), cert).isPresent())
                 .map(cert -> Uni.createFrom().item(responseFor(caller, new Outcome.Ready(cert, true), spec, null)));
         if (cached.isPresent()) {
             return cached;
@@ -158,7 +163,9 @@ public class CertificateResource {
      */
     private Response responseFor(Caller caller, Outcome outcome, CertificateSpec spec, String prefer) {
         if (outcome instanceof Outcome.Ready ready) {
-            byte[] body = rendered.of(ready, spec);
+            StoredCertificate cert = ready.certificate();
+            byte[] body = rendered.of(ready, spec, delivery.statusFromMemory(spec.storageId(), cert)
+                    .orElseGet(() -> delivery.status(spec.storageId(), cert)));
             served.served(caller, ready.certificate());
             return Response.ok(body, MediaType.APPLICATION_JSON).build();
         }

@@ -1,6 +1,7 @@
 package io.certfn.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.certfn.certs.DeliveryStatus;
 import io.certfn.certs.StoredCertificate;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
@@ -26,13 +27,18 @@ public record CertificateResponse(
         String renewAfter,
         String serial,
         String profile,
-        boolean cached) {
+        boolean cached,
+        List<DeliveryStatus> delivery) {
 
-    /** The answer for {@code cert}, naming the names in the order this caller asked for them. */
-    static CertificateResponse of(StoredCertificate cert, List<String> requested, boolean cached) {
+    /**
+     * The answer for {@code cert}, naming the names in the order this caller asked for them, and
+     * where it was delivered ({@code delivery}; the member is left out when its rules name no target).
+     */
+    static CertificateResponse of(StoredCertificate cert, List<String> requested, boolean cached, List<DeliveryStatus> delivery) {
         String fullChain = cert.certificate() + cert.issuerCert();
         return new CertificateResponse(requested.get(0), requested, fullChain, cert.certificate(), cert.issuerCert(),
                 fullChain, cert.privateKey(), cert.notBefore().toString(),
-                cert.notAfter().toString(), cert.renewAfter().toString(), cert.serial(), cert.profile(), cached);
+                cert.notAfter().toString(), cert.renewAfter().toString(), cert.serial(), cert.profile(), cached,
+                delivery.isEmpty() ? null : delivery);
     }
 }

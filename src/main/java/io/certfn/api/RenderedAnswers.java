@@ -29,13 +29,18 @@ public class RenderedAnswers {
 
     /** The JSON answer for {@code ready}, with the names in the order {@code spec} asked for them. */
     byte[] of(Outcome.Ready ready, CertificateSpec spec) {
-        // renewAfter too: the CA's renewal info moves it during the certificate's life.
+        return of(ready, spec, java.util.List.of());
+    }
+
+    /** The same, naming where the certificate was delivered. */
+    byte[] of(Outcome.Ready ready, CertificateSpec spec, java.util.List<io.certfn.certs.DeliveryStatus> delivery) {
+        // renewAfter too: the CA's renewal info moves it during the certificate's life; delivery moves from pending.
         String key = spec.storageId() + "|" + ready.certificate().serial() + "|" + ready.certificate().renewAfter() + "|"
-                + ready.cached() + "|" + String.join(",", spec.names());
+                + ready.cached() + "|" + String.join(",", spec.names()) + (delivery.isEmpty() ? "" : "|" + delivery);
         // Rendered once when the requests a new certificate kept waiting are answered together.
         return rendered.get(key, k -> {
             try {
-                return json.writeValueAsBytes(CertificateResponse.of(ready.certificate(), spec.names(), ready.cached()));
+                return json.writeValueAsBytes(CertificateResponse.of(ready.certificate(), spec.names(), ready.cached(), delivery));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("Cannot render the certificate response", e);
             }

@@ -44,6 +44,29 @@ final class PolicyChecks {
     }
 
     /**
+     * Every delivery target a rule names must have its cloud's client in this build (each cloud's
+     * build holds only its own SDK): found at start-up, not at the first issuance.
+     *
+     * @throws IllegalStateException naming the rule, the target and the builds that can deliver to it
+     */
+    static void requireDeliveryClients(Policy policy, List<String> kinds) {
+        for (PolicyRule rule : policy.rules()) {
+            for (io.certfn.delivery.DeliveryTarget target : rule.deliver()) {
+                if (!kinds.contains(target.kind())) {
+                    String cloud = switch (target.kind()) {
+                        case "acm" -> "AWS (-Paws)";
+                        case "keyVault" -> "Azure (-Pazure)";
+                        default -> "Google Cloud (-Pgcp)";
+                    };
+                    throw new IllegalStateException("Policy rule '" + rule.name() + "' delivers to " + target.key() + ", but this build has no "
+                            + target.kind() + " client: deliver to it from the " + cloud + " build or the default build (this one can deliver to: "
+                            + (kinds.isEmpty() ? "nothing" : String.join(", ", kinds.stream().sorted().toList())) + ")");
+                }
+            }
+        }
+    }
+
+    /**
      * Deny by default (docs/design.md, trust model): a token issuer or a platform identity admits
      * anyone its platform gives an identity to — any Google account, any GitHub workflow — so
      * enabling one without policy rules is refused; only an API-key-only server may run without one.

@@ -25,8 +25,10 @@ public class StartupCheck {
     private static final Logger LOG = Logger.getLogger(StartupCheck.class);
 
     public StartupCheck(DnsConfig dnsConfig, StoreConfig storeConfig, ObjectStore store, DnsProvider dns, DnsLookup lookup, AcmeAccounts acme,
-            Authenticator authenticator, TokenVerifier tokens, Instance<PlatformIdentity> platforms, PolicyService policy) {
+            Authenticator authenticator, TokenVerifier tokens, Instance<PlatformIdentity> platforms, PolicyService policy,
+            Instance<io.certfn.delivery.DeliveryBackend> deliveries) {
         PolicyChecks.check(policy.current(), tokens, authenticator.apiKeys().names(), platforms.stream().toList());
+        PolicyChecks.requireDeliveryClients(policy.current(), deliveries.stream().map(io.certfn.delivery.DeliveryBackend::kind).toList());
         LOG.infof("certfn ready: CA %s, DNS %s, store %s, %d API key(s), policy %s",
                 String.join(" then ", acme.all().stream().map(AcmeAccount::directory).toList()), dnsConfig.provider(), storeConfig.type(),
                 authenticator.apiKeys().names().size(), policy.isOpen() ? "open (none configured)" : "configured");

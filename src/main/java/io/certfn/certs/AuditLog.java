@@ -39,6 +39,11 @@ public final class AuditLog {
         write(fields);
     }
 
+    /** A certificate was put into a delivery target ({@code id}: what holds it there, e.g. the ACM ARN). */
+    static void delivered(String by, StoredCertificate cert, String target, String id) {
+        write(of("delivered", by, cert.names(), "serial", cert.serial(), "target", target, "id", id));
+    }
+
     /** A certificate was revoked at the CA. */
     public static void revoked(Caller caller, StoredCertificate cert) {
         write(of("revoked", caller.describe(), cert.names(), "serial", cert.serial(), "reason", String.valueOf(cert.revocationReason())));

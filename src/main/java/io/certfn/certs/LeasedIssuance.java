@@ -43,12 +43,15 @@ public class LeasedIssuance {
     private final OrderLimits limits;
     private final IssuanceBackoff backoff;
     private final CertfnMetrics metrics;
+    private final CertificateDelivery delivery;
     private final Clock clock;
     private final Duration leaseWait;
     private final boolean reuseKey;
 
     public LeasedIssuance(CertificateRepository repository, CertificateCache cache, AcmeIssuer issuer, LeaseManager leases,
-            RenewalSchedule schedule, OrderLimits limits, IssuanceBackoff backoff, CertfnMetrics metrics, LeaseConfig lease, RenewalConfig renewal, Clock clock) {
+            RenewalSchedule schedule, OrderLimits limits, IssuanceBackoff backoff, CertfnMetrics metrics, CertificateDelivery delivery, LeaseConfig lease, RenewalConfig renewal,
+            Clock clock) {
+        this.delivery = delivery;
         this.repository = repository;
         this.cache = cache;
         this.issuer = issuer;
@@ -157,7 +160,20 @@ public class LeasedIssuance {
             Duration took = Duration.between(started, clock.instant());
             metrics.issued(current.isPresent() ? "renewed" : "issued", took);
             AuditLog.issued(caller, cert, current.isPresent(), took);
+            deliver(id, cert, caller);
             return new Outcome.Ready(cert, false);
+        }
+    }
+
+    /**
+     * Under the lease, before anyone is answered: the answer names where it went. Whatever goes wrong
+     * here, the caller still gets its certificate; the sweep delivers what is marked pending.
+     */
+    private void deliver(String id, StoredCertificate cert, Caller caller) {
+        try {
+            delivery.deliver(id, cert, caller.describe());
+        } catch (RuntimeException e) {
+            LOG.warnf("Delivery of %s after its issuance failed (the next sweep delivers it): %s", cert.names(), e.toString());
         }
     }
 

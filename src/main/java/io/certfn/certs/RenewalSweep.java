@@ -46,11 +46,14 @@ public class RenewalSweep {
      * stored one on a store's first sweep), of which {@code renewed} got a
      * new one, {@code notDue} were not due, {@code clientKey} hold a client's key (CSR: the client
      * renews them), {@code failed} failed, {@code deferred} were due but not reached or not
-     * finished in time, and {@code abandoned} are due but have failed for longer than their lifetime.
+     * finished in time, and {@code abandoned} are due but have failed for longer than their lifetime;
+     * {@code undelivered} deliveries to the policy's targets still fail after this sweep tried them
+     * again ({@code deliveryFailures} says which and why).
      */
     @RegisterForReflection
     public record Report(int checked, int renewed, int notDue, int clientKey, int failed, int deferred,
-            List<Failure> failures, int abandoned, List<Abandoned> abandonedCertificates) {
+            List<Failure> failures, int abandoned, List<Abandoned> abandonedCertificates, int undelivered,
+            List<CertificateDelivery.Undelivered> deliveryFailures) {
     }
 
     /**
@@ -221,6 +224,7 @@ public class RenewalSweep {
     private final RenewalSchedule schedule;
     private final AriRefresh ari;
     private final IssuanceBackoff backoff;
+    private final CertificateDelivery delivery;
 
     private final io.certfn.metrics.CertfnMetrics metrics;
     private final int concurrency;
@@ -229,8 +233,9 @@ public class RenewalSweep {
     private final Clock clock;
 
     public RenewalSweep(CertificateRepository repository, CertificateService certificates, RenewalSchedule schedule, AriRefresh ari,
-            IssuanceBackoff backoff, io.certfn.metrics.CertfnMetrics metrics, RenewalConfig config, io.certfn.quota.LimitsConfig limits,
-            io.certfn.acme.AcmeConfig acme, Clock clock) {
+            IssuanceBackoff backoff, CertificateDelivery delivery, io.certfn.metrics.CertfnMetrics metrics, RenewalConfig config,
+            io.certfn.quota.LimitsConfig limits, io.certfn.acme.AcmeConfig acme, Clock clock) {
+        this.delivery = delivery;
         this.defaultProfile = acme.defaultProfile();
         this.emergencyShare = config.emergencyShare();
         this.backoff = backoff;
@@ -251,7 +256,8 @@ public class RenewalSweep {
      * are passed over without reading further or counting them.
      */
     public Report sweep(Caller caller, BiPredicate<Caller, List<String>> allowed, Duration budget) {
-        Instant deadline = clock.instant().plus(budget);
+        Instant started = clock.instant();
+        Instant deadline = started.plus(budget);
         Tally tally = new Tally();
         boolean indexed = repository.dueIndexBuilt();
         Map<String, List<String>> entries = new LinkedHashMap<>();
@@ -278,15 +284,17 @@ public class RenewalSweep {
         if (!indexed) {
             repository.markDueIndexBuilt();
         }
+        List<CertificateDelivery.Undelivered> undelivered = delivery.retryPending(names -> allowed.test(caller, names), started,
+                caller.describe());
         Report report = new Report(tally.checked, tally.renewed, tally.notDue, tally.clientKey, tally.failures.size(), tally.deferred,
-                List.copyOf(tally.failures), tally.abandoned.size(), List.copyOf(tally.abandoned));
+                List.copyOf(tally.failures), tally.abandoned.size(), List.copyOf(tally.abandoned), undelivered.size(), undelivered);
         metrics.abandoned(tally.abandoned.size());
         // The deploy templates' alarms match this line's text ("event=sweep" without "failed=0", "overdue=0",
         // "expiring=0") on every cloud's log reader: keep its field names and their order.
         LOG.infof("event=sweep caller=%s indexed=%s listed=%d checked=%d renewed=%d notDue=%d notAllowed=%d clientKey=%d failed=%d "
-                + "deferred=%d abandoned=%d overdue=%d expiring=%d", caller.describe(), indexed, entries.size(), tally.checked, tally.renewed,
-                tally.notDue, tally.notAllowed, tally.clientKey, tally.failures.size(), tally.deferred, tally.abandoned.size(), tally.overdue,
-                tally.expiring);
+                + "deferred=%d abandoned=%d overdue=%d expiring=%d undelivered=%d", caller.describe(), indexed, entries.size(), tally.checked,
+                tally.renewed, tally.notDue, tally.notAllowed, tally.clientKey, tally.failures.size(), tally.deferred, tally.abandoned.size(),
+                tally.overdue, tally.expiring, undelivered.size());
         return report;
     }
 

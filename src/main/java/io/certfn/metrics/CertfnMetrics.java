@@ -103,6 +103,16 @@ public class CertfnMetrics {
         count("certfn.issuance.failures", "Orders that failed, by problem code", "code", code);
     }
 
+    /** A certificate was delivered to a target of {@code kind} ({@code acm}, {@code keyVault}, {@code certificateManager}). */
+    public void delivered(String kind) {
+        count("certfn.deliveries", "Certificates delivered to a cloud's certificate store, by target kind", "target", kind);
+    }
+
+    /** A delivery to a target of {@code kind} failed; the next sweep tries it again. */
+    public void deliveryFailed(String kind) {
+        count("certfn.delivery.failures", "Deliveries to a cloud's certificate store that failed, by target kind", "target", kind);
+    }
+
     /** An order at the CA, counted in {@code certfn_orders_in_flight} until closed. */
     public interface InFlight extends AutoCloseable {
         @Override

@@ -135,6 +135,23 @@ public record Policy(List<PolicyRule> rules, boolean configured) {
         return "No policy rule matches the caller " + caller.describe() + ", so it may not " + what + ".";
     }
 
+    /**
+     * The delivery targets of every rule that grants certificates for all of {@code names}, each
+     * once: the certificate is the same whoever asks for it, so it goes wherever a rule granting it says.
+     */
+    public List<io.certfn.delivery.DeliveryTarget> targetsFor(List<String> names) {
+        java.util.Map<String, io.certfn.delivery.DeliveryTarget> targets = null; // made only when a rule delivers: the warm path asks
+        for (PolicyRule rule : rules) {
+            if (rule.deliversFor(names)) {
+                targets = targets == null ? new java.util.LinkedHashMap<>() : targets;
+                for (io.certfn.delivery.DeliveryTarget t : rule.deliver()) {
+                    targets.putIfAbsent(t.key(), t);
+                }
+            }
+        }
+        return targets == null ? List.of() : List.copyOf(targets.values());
+    }
+
     /** The valid patterns of a token's domains claim; invalid entries grant nothing. */
     private static List<DomainPattern> patterns(List<String> raw) {
         List<DomainPattern> patterns = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.certfn.policy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.certfn.delivery.DeliveryTargets;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -92,7 +93,8 @@ public final class PolicyParser {
                     throw new IllegalArgumentException(where + ": " + e.getMessage());
                 }
             }
-            rules.add(new PolicyRule(name, matchMap, patterns, actions(node.get("actions"), where)));
+            rules.add(new PolicyRule(name, matchMap, patterns, actions(node.get("actions"), where),
+                    DeliveryTargets.parse(node.get("deliver"), where)));
         }
         return new Policy(rules);
     }

@@ -1,5 +1,6 @@
 package io.certfn.policy;
 
+import io.certfn.delivery.DeliveryTarget;
 import io.certfn.identity.Caller;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +14,11 @@ import java.util.Set;
  * path (see {@link Caller#claimValues}) that matches when one of its values equals the text.
  * {@code actions} limits what its callers may do ({@link #ALL} unless the rule says otherwise): a
  * scheduler's rule is {@code actions: [renew]}, so its identity can never receive a key.
+ * {@code deliver} names where the certificates it grants go besides the caller (ACM, Key Vault,
+ * Certificate Manager).
  */
-public record PolicyRule(String name, Map<String, String> match, List<DomainPattern> domains, Set<String> actions) {
+public record PolicyRule(String name, Map<String, String> match, List<DomainPattern> domains, Set<String> actions,
+        List<DeliveryTarget> deliver) {
 
     /** {@code issuer: '*'}: every token issuer and platform, said on purpose (a rule must name its issuer). */
     public static final String ANY_ISSUER = "*";
@@ -48,6 +52,12 @@ public record PolicyRule(String name, Map<String, String> match, List<DomainPatt
         match = Map.copyOf(match);
         domains = List.copyOf(domains);
         actions = Set.copyOf(actions);
+        deliver = List.copyOf(deliver);
+    }
+
+    /** A rule that delivers nowhere. */
+    public PolicyRule(String name, Map<String, String> match, List<DomainPattern> domains, Set<String> actions) {
+        this(name, match, domains, actions, List.of());
     }
 
     /** A rule that allows every action. */
@@ -86,6 +96,11 @@ public record PolicyRule(String name, Map<String, String> match, List<DomainPatt
             }
         }
         return true;
+    }
+
+    /** True when the rule grants certificates for every one of {@code names}: its targets then receive them. */
+    public boolean deliversFor(List<String> names) {
+        return !deliver.isEmpty() && grantsCertificates() && names.stream().allMatch(this::grants);
     }
 
     /** True when one of this rule's patterns grants {@code name}. */

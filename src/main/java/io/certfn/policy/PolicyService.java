@@ -14,7 +14,7 @@ import org.jboss.logging.Logger;
  * certfn.policy.reload-interval} beside the requests, and a valid change applies from then on.
  */
 @Singleton
-public class PolicyService {
+public class PolicyService implements io.certfn.delivery.DeliveryPlan {
 
     private static final Logger LOG = Logger.getLogger(PolicyService.class);
 
@@ -84,6 +84,11 @@ public class PolicyService {
     /** True when some rule lets {@code caller} do {@code action} (see {@link Policy#may}). */
     public boolean may(Caller caller, String action) {
         return policy().may(caller, action);
+    }
+
+    @Override
+    public List<io.certfn.delivery.DeliveryTarget> targetsFor(List<String> names) {
+        return policy().targetsFor(names);
     }
 
     /** True when no policy is configured (everything allowed). */

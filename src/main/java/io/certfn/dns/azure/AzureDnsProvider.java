@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.certfn.cloud.sdk.AzureCredentials;
 import io.certfn.dns.DnsException;
 import io.certfn.dns.HostedZone;
-import io.certfn.dns.JsonHttp;
+import io.certfn.cloud.sdk.JsonHttp;
 import io.certfn.dns.TxtRecordSetProvider;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,7 +48,7 @@ public final class AzureDnsProvider extends TxtRecordSetProvider {
         String group = azure.resourceGroup().filter(s -> !s.isBlank()).orElseThrow(() -> new IllegalStateException(
                 "certfn.dns.azure.resource-group is required for certfn.dns.provider=azure (the group that holds the DNS zone)"));
         Supplier<String> token = azure.accessToken().<Supplier<String>>map(t -> () -> t).orElseGet(AzureDnsProvider::managedIdentityToken);
-        return new AzureDnsProvider(new JsonHttp("Azure DNS", token), azure.endpoint(), subscription, group, azure.zone(), config.ttl());
+        return new AzureDnsProvider(new JsonHttp("Azure DNS", token, DnsException::new), azure.endpoint(), subscription, group, azure.zone(), config.ttl());
     }
 
     /** DefaultAzureCredential: the Function App's managed identity; it caches and refreshes tokens itself. */

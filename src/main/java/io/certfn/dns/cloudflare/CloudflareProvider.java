@@ -5,7 +5,7 @@ import io.certfn.dns.ChallengeRecord;
 import io.certfn.dns.DnsException;
 import io.certfn.dns.DnsProvider;
 import io.certfn.dns.HostedZone;
-import io.certfn.dns.JsonHttp;
+import io.certfn.cloud.sdk.JsonHttp;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,7 +43,7 @@ public final class CloudflareProvider implements DnsProvider {
     public static CloudflareProvider fromConfig(DnsConfig config) {
         String token = config.cloudflare().apiToken().filter(t -> !t.isBlank()).orElseThrow(() -> new IllegalStateException(
                 "certfn.dns.cloudflare.api-token is required for certfn.dns.provider=cloudflare (a token with Zone.DNS:Edit)"));
-        return new CloudflareProvider(new JsonHttp("Cloudflare", () -> token), config.cloudflare().endpoint(),
+        return new CloudflareProvider(new JsonHttp("Cloudflare", () -> token, DnsException::new), config.cloudflare().endpoint(),
                 config.cloudflare().zoneId(), config.ttl());
     }
 

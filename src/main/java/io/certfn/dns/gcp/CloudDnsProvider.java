@@ -1,13 +1,12 @@
 package io.certfn.dns.gcp;
 
 import io.certfn.dns.DnsConfig;import com.fasterxml.jackson.databind.JsonNode;
-import com.google.auth.oauth2.GoogleCredentials;
+import io.certfn.cloud.sdk.GoogleTokens;
+import io.certfn.cloud.sdk.JsonHttp;
 import io.certfn.dns.ChallengeRecord;
 import io.certfn.dns.DnsException;
 import io.certfn.dns.HostedZone;
-import io.certfn.dns.JsonHttp;
 import io.certfn.dns.TxtRecordSetProvider;
-import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -47,28 +46,8 @@ public final class CloudDnsProvider extends TxtRecordSetProvider {
         DnsConfig.Gcp gcp = config.gcp();
         String project = gcp.project().filter(p -> !p.isBlank()).orElseThrow(() -> new IllegalStateException(
                 "certfn.dns.gcp.project is required for certfn.dns.provider=gcp (the project that holds the managed zone)"));
-        Supplier<String> token = gcp.accessToken().<Supplier<String>>map(t -> () -> t).orElseGet(CloudDnsProvider::serviceAccountToken);
-        return new CloudDnsProvider(new JsonHttp("Google Cloud DNS", token), gcp.endpoint(), project, gcp.managedZone(), config.ttl());
-    }
-
-    /** Application Default Credentials: the Cloud Run service account; refreshed before expiry. */
-    private static Supplier<String> serviceAccountToken() {
-        return new Supplier<>() {
-            private GoogleCredentials credentials;
-
-            @Override
-            public synchronized String get() {
-                try {
-                    if (credentials == null) {
-                        credentials = GoogleCredentials.getApplicationDefault().createScoped(SCOPE);
-                    }
-                    credentials.refreshIfExpired();
-                    return credentials.getAccessToken().getTokenValue();
-                } catch (IOException e) {
-                    throw new IllegalStateException("Application Default Credentials: " + e.getMessage(), e);
-                }
-            }
-        };
+        Supplier<String> token = gcp.accessToken().<Supplier<String>>map(t -> () -> t).orElseGet(() -> GoogleTokens.applicationDefault(SCOPE));
+        return new CloudDnsProvider(new JsonHttp("Google Cloud DNS", token, DnsException::new), gcp.endpoint(), project, gcp.managedZone(), config.ttl());
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.certfn.dns;
+package io.certfn.cloud.sdk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,11 +13,12 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The REST calls of the DNS APIs certfn speaks without an SDK (Azure DNS, Cloud DNS, Cloudflare):
+ * The REST calls of the cloud APIs certfn speaks without an SDK (Azure DNS, Cloud DNS, Cloudflare,
+ * Google Certificate Manager):
  * JSON in and out with the JDK's HTTP client and a bearer token, retrying throttling (429,
  * honouring {@code Retry-After}) and server errors with backoff, a bounded number of times.
- * Written by hand because the official SDKs for these three APIs are large (ARM, gRPC) for four
- * calls each.
+ * Written by hand because the official SDKs for these APIs are large (ARM, gRPC) for four calls
+ * each, and Certificate Manager's is not served by the Maven mirror this project builds from.
  */
 public final class JsonHttp {
 
@@ -38,15 +39,18 @@ public final class JsonHttp {
 
     private final String provider;
     private final Supplier<String> token;
+    private final java.util.function.BiFunction<String, Throwable, RuntimeException> failure;
     private volatile HttpClient http;
 
     /**
      * @param provider the API's name for error messages
      * @param token the bearer token, asked for on every call (the supplier caches and refreshes)
+     * @param failure the caller's exception for a call that could not be made (message, cause or null)
      */
-    public JsonHttp(String provider, Supplier<String> token) {
+    public JsonHttp(String provider, Supplier<String> token, java.util.function.BiFunction<String, Throwable, RuntimeException> failure) {
         this.provider = provider;
         this.token = token;
+        this.failure = failure;
     }
 
     /**
@@ -60,7 +64,7 @@ public final class JsonHttp {
         try {
             bearer = token.get();
         } catch (RuntimeException e) {
-            throw new DnsException(provider + ": no access token could be obtained for the function's identity: " + e.getMessage(), e);
+            throw failure.apply(provider + ": no access token could be obtained for the function's identity: " + e.getMessage(), e);
         }
         request.header("Authorization", "Bearer " + bearer);
         headers.forEach(request::header);
@@ -84,10 +88,10 @@ public final class JsonHttp {
                     backoff = next(backoff);
                     continue;
                 }
-                throw new DnsException(provider + " could not be reached (" + method + " " + URI.create(url).getPath() + "): " + e, e);
+                throw failure.apply(provider + " could not be reached (" + method + " " + URI.create(url).getPath() + "): " + e, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new DnsException(provider + ": interrupted", e);
+                throw failure.apply(provider + ": interrupted", e);
             }
             int status = raw.statusCode();
             boolean retryable = status == 429 || status >= 500;
@@ -95,9 +99,9 @@ public final class JsonHttp {
                 return new Response(status, parse(raw.body()), raw);
             }
             if (attempt == ATTEMPTS) {
-                throw new DnsException(provider + (status == 429 ? " kept throttling certfn's requests" : " kept failing")
+                throw failure.apply(provider + (status == 429 ? " kept throttling certfn's requests" : " kept failing")
                         + " (HTTP " + status + " after " + ATTEMPTS + " attempts, " + method + " " + URI.create(url).getPath()
-                        + "); try again later.");
+                        + "); try again later.", null);
             }
             sleep(retryAfter(raw).orElse(backoff));
             backoff = next(backoff);
@@ -120,12 +124,12 @@ public final class JsonHttp {
         return doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
     }
 
-    private static void sleep(Duration wait) {
+    private void sleep(Duration wait) {
         try {
             Thread.sleep(wait.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DnsException("interrupted while backing off", e);
+            throw failure.apply("interrupted while backing off", e);
         }
     }
 
