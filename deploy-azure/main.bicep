@@ -62,6 +62,9 @@ param workerRuntime string = 'java'
 @allowed([ 'consumption', 'flex' ])
 param hostingPlan string = 'flex'
 
+@description('A Key Vault in this resource group that policy rules deliver certificates to (deliver: [{keyVault: {vault: https://<name>.vault.azure.net}}]): certfn gets Key Vault Certificates Officer on it. Empty: no delivery.')
+param deliveryKeyVaultName string = ''
+
 @description('Flex Consumption only: the most instances the app scales out to.')
 param maximumInstanceCount int = 40
 
@@ -70,6 +73,7 @@ var name = toLower(prefix)
 var suffix = uniqueString(resourceGroup().id)
 var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
+var keyVaultCertificatesOfficer = 'a4417e6f-fecd-4de8-b567-7b0420556985'
 var appServiceAuth = !empty(appServiceAuthClientId)
 
 // The Functions host's own state (timer locks, keys); it needs an account key, so it is not certfn's.
@@ -322,6 +326,21 @@ resource keyAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: vault
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
+    principalId: app.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Delivery: certfn imports certificates (a new version at each renewal) into the named vault; that vault only.
+resource deliveryVault 'Microsoft.KeyVault/vaults@2023-07-01' existing = if (!empty(deliveryKeyVaultName)) {
+  name: empty(deliveryKeyVaultName) ? 'unused' : deliveryKeyVaultName
+}
+
+resource deliveryAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deliveryKeyVaultName)) {
+  name: guid(resourceGroup().id, deliveryKeyVaultName, app.id, keyVaultCertificatesOfficer)
+  scope: deliveryVault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultCertificatesOfficer)
     principalId: app.identity.principalId
     principalType: 'ServicePrincipal'
   }

@@ -21,6 +21,8 @@
 #   KEY_VERSION    the Secret Manager version of the data key to use; default: the one the service uses
 #                  now (the newest enabled one at the first deploy), pinned
 #   PREVIOUS_KEY_VERSION  during a key rotation: the version being rotated out (certfn.store.encryption-key-previous)
+#   DELIVER_CERTIFICATE_MANAGER  1: certfn may create and update Certificate Manager certificates in the project, for
+#                  policy rules with a certificateManager target (deliver: [{certificateManager: {project: ...}}])
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -80,6 +82,20 @@ rm -f "$zone_policy.new"
 # Deployments before 2026-11-30 bound the role on the whole project: take that back.
 gc projects remove-iam-policy-binding "$PROJECT" --member "serviceAccount:$SA" \
   --role "projects/$PROJECT/roles/certfnDns" --condition None >/dev/null 2>&1 || true
+
+# Delivery to Certificate Manager: exactly the calls certfn makes (create, patch, read back, await the
+# operation), as a custom role on the project (Certificate Manager has no narrower scope); off by default.
+if [ "${DELIVER_CERTIFICATE_MANAGER:-0}" = 1 ]; then
+  gc services enable certificatemanager.googleapis.com
+  DELIVERY_PERMISSIONS=certificatemanager.certs.create,certificatemanager.certs.update,certificatemanager.certs.get,certificatemanager.operations.get
+  if gc iam roles describe certfnDelivery --project "$PROJECT" >/dev/null 2>&1; then
+    gc iam roles update certfnDelivery --project "$PROJECT" --permissions "$DELIVERY_PERMISSIONS" >/dev/null
+  else
+    gc iam roles create certfnDelivery --project "$PROJECT" --title "certfn delivery" --permissions "$DELIVERY_PERMISSIONS"
+  fi
+  retry gc projects add-iam-policy-binding "$PROJECT" --member "serviceAccount:$SA" --role "projects/$PROJECT/roles/certfnDelivery" \
+    --condition None >/dev/null
+fi
 
 # The data key that seals private keys in the bucket, readable by certfn only.
 if ! gc secrets describe certfn-encryption-key >/dev/null 2>&1; then

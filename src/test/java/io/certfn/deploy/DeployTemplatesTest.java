@@ -160,6 +160,23 @@ public class DeployTemplatesTest {
         // The URL output has no trailing slash: "$FunctionUrl/api/certificate" has no '//'.
         assertTrue(text.contains("Value: !Join [\"\", [\"https://\", !Select [2, !Split [\"/\", !GetAtt CertfnFunctionUrl.FunctionUrl]]]]"));
         assertAlarmsMatchTheSweepLine(template.path("Resources"));
+        // Delivery to ACM (#32): off unless DeliverToAcm, and only onto certificates tagged certfn:id or new ones carrying the tag.
+        assertEquals("false", template.path("Parameters").path("DeliverToAcm").path("Default").asText());
+        List<JsonNode> acm = new ArrayList<>();
+        // Jackson reads "!If [cond, then, !Ref AWS::NoValue]" as the plain list [cond, then, "AWS::NoValue"].
+        function.path("Policies").get(0).path("Statement").forEach(st -> {
+            if (st.isArray() && st.toString().contains("acm:")) {
+                assertEquals("DeliversToAcm", st.get(0).asText());
+                assertEquals("AWS::NoValue", st.get(2).asText());
+                acm.add(st.get(1));
+            }
+        });
+        assertTrue(text.contains("            - !If\n              - DeliversToAcm\n"), "conditional statements");
+        assertEquals(2, acm.size(), granted);
+        assertEquals("false", acm.get(0).path("Condition").path("Null").path("aws:ResourceTag/certfn:id").asText(), acm.get(0).toString());
+        assertEquals("false", acm.get(1).path("Condition").path("Null").path("aws:RequestTag/certfn:id").asText(), acm.get(1).toString());
+        assertEquals("\"" + io.certfn.delivery.acm.AcmBackend.ID_TAG + "\"", acm.get(1).path("Condition").path("ForAllValues:StringEquals")
+                .path("aws:TagKeys").get(0).toString(), "the tag AcmBackend writes");
     }
 
     /** The sweep's log line, as RenewalSweep writes it: the field names each alarm matches on. */
@@ -199,7 +216,7 @@ public class DeployTemplatesTest {
     }
 
     @Test
-    void theBicepTemplateSetsOnlyDocumentedVariablesAndAssignsOnlyTheThreeRoles() throws Exception {
+    void theBicepTemplateSetsOnlyDocumentedVariablesAndAssignsOnlyItsRoles() throws Exception {
         // Read as written: no Bicep compiler can be had here.
         String bicep = Files.readString(Path.of("deploy-azure/main.bicep"));
         Set<String> documented = new TreeSet<>();
@@ -228,7 +245,12 @@ public class DeployTemplatesTest {
                 "Microsoft.Network/dnsZones/TXT/delete"), actions, "TXT record sets only, as AzureDnsProvider uses them");
         assertTrue(bicep.contains("roleDefinitionId: dnsTxtRole.id"));
         assertTrue(bicep.contains("'4633458b-17de-408a-b874-0445c86b69e6'"), "Key Vault Secrets User");
-        assertEquals(3, bicep.split("Microsoft.Authorization/roleAssignments@").length - 1, "exactly three role assignments");
+        assertEquals(4, bicep.split("Microsoft.Authorization/roleAssignments@").length - 1, "exactly four role assignments");
+        // The fourth only when a delivery vault is named (#32): Key Vault Certificates Officer on that vault alone.
+        String delivery = bicep.substring(bicep.indexOf("resource deliveryAccess"), bicep.indexOf("}\n}", bicep.indexOf("resource deliveryAccess")));
+        assertTrue(delivery.contains("= if (!empty(deliveryKeyVaultName))") && delivery.contains("scope: deliveryVault")
+                && delivery.contains("keyVaultCertificatesOfficer"), delivery);
+        assertTrue(bicep.contains("var keyVaultCertificatesOfficer = 'a4417e6f-fecd-4de8-b567-7b0420556985'"));
         assertTrue(bicep.contains("scope: container") && bicep.contains("scope: zone") && bicep.contains("scope: vault"),
                 "scoped to the container, the zone and certfn's own vault");
         assertTrue(bicep.contains("@secure()\nparam encryptionKey string = ''"), "the data key is a secure parameter, given once");

@@ -1,6 +1,7 @@
 package io.certfn.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -71,7 +72,8 @@ class GcpDeployScriptTest {
         // Debian's own python3 where it is (a version manager's shim in front of it costs a tenth of a second per call).
         String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
         // Calls that only change IAM or the schedule answer at once; python (-S: no site packages) keeps the rest.
-        Files.writeString(gcloud, "#!/bin/sh\ncase \"$*\" in\n  *add-iam-policy-binding*|*remove-iam-policy-binding*|*set-iam-policy*|*'services enable'*|"
+        // Every call is written to calls.log first, so the test sees the grants the script makes.
+        Files.writeString(gcloud, "#!/bin/sh\necho \"$*\" >> " + dir.resolve("calls.log") + "\ncase \"$*\" in\n  *add-iam-policy-binding*|*remove-iam-policy-binding*|*set-iam-policy*|*'services enable'*|"
                 + "*'scheduler jobs'*|*'run services update'*|*'iam roles update'*) exit 0 ;;\nesac\nexec " + python + " -S "
                 + Path.of("src/test/deploy/fake-gcloud.py").toAbsolutePath() + " \"$@\"\n");
         Files.setPosixFilePermissions(gcloud, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -98,8 +100,15 @@ class GcpDeployScriptTest {
         ObjectNode state = (ObjectNode) state(dir);
         state.put("secretVersions", 2);
         JSON.writeValue(dir.resolve("gcloud-state.json").toFile(), state);
-        Run second = deploy(dir, Map.of("ALERT_EMAIL", "ops@example.com", "PRODUCTION", "1"));
+        assertFalse(Files.readString(dir.resolve("calls.log")).contains("certificatemanager"), "no delivery grant unless asked for");
+        Run second = deploy(dir, Map.of("ALERT_EMAIL", "ops@example.com", "PRODUCTION", "1", "DELIVER_CERTIFICATE_MANAGER", "1"));
         assertEquals(0, second.exit(), second.out());
+        String calls = Files.readString(dir.resolve("calls.log"));
+        assertTrue(calls.contains("iam roles create certfnDelivery --project my-project --title certfn delivery --permissions "
+                + "certificatemanager.certs.create,certificatemanager.certs.update,certificatemanager.certs.get,certificatemanager.operations.get"),
+                calls);
+        assertTrue(calls.contains("projects add-iam-policy-binding my-project --member serviceAccount:certfn@my-project.iam.gserviceaccount.com"
+                + " --role projects/my-project/roles/certfnDelivery --condition None"), calls);
         JsonNode redeployed = state(dir).path("deploys").get(1);
         assertEquals("{\"name\":\"certfn-encryption-key\",\"key\":\"1\"}", env(redeployed, "CERTFN_STORE_ENCRYPTION_KEY"),
                 "the version the service uses, not the newest");

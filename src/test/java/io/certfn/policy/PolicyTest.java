@@ -136,6 +136,61 @@ class PolicyTest {
         assertMessage("rules: [", "not valid YAML/JSON");
     }
 
+    @Test
+    void deliveryTargetsGoWithTheRulesThatGrantEveryNameOfACertificate() {
+        Policy p = PolicyParser.parse("""
+                rules:
+                  - name: web
+                    match: {apiKey: web}
+                    domains: [www.example.com, "*.shop.example.com"]
+                    deliver:
+                      - acm: {region: eu-west-1}
+                      - keyVault: {vault: "https://kv.vault.azure.net/", name: web}
+                      - certificateManager: {project: my-project, name: web}
+                  - name: shop
+                    match: {apiKey: shop}
+                    domains: ["*.shop.example.com"]
+                    deliver: [{acm: {region: eu-west-1}}, {keyVault: {vault: "https://shop.vault.azure.net"}}]
+                  - name: scheduler
+                    match: {apiKey: scheduler}
+                    domains: ["*"]
+                    actions: [renew]
+                    deliver: [{acm: {region: us-east-1}}]
+                """, "test");
+        assertEquals(List.of("acm:eu-west-1", "keyVault:https://kv.vault.azure.net/web",
+                "certificateManager:projects/my-project/locations/global/certificates/web"),
+                p.targetsFor(List.of("www.example.com")).stream().map(io.certfn.delivery.DeliveryTarget::key).toList());
+        // Both rules grant a.shop: each target once; a renew-only rule delivers nothing (it grants no certificate).
+        assertEquals(List.of("acm:eu-west-1", "keyVault:https://kv.vault.azure.net/web", "certificateManager:projects/my-project/locations/global/certificates/web",
+                "keyVault:https://shop.vault.azure.net/*"),
+                p.targetsFor(List.of("a.shop.example.com")).stream().map(io.certfn.delivery.DeliveryTarget::key).toList());
+        // Only a rule granting every name delivers: www and other.org together match no delivering rule.
+        assertEquals(List.of(), p.targetsFor(List.of("www.example.com", "other.org")));
+        // An unnamed target names each certificate after its first name and its id's hash.
+        var shop = p.targetsFor(List.of("a.shop.example.com")).get(3);
+        assertEquals("certfn-wildcard-shop-example-com-0123abcd", shop.resourceName(List.of("*.shop.example.com"),
+                "wildcard.shop.example.com-ec256-99990123abcd"));
+        assertEquals("web", p.targetsFor(List.of("www.example.com")).get(1).resourceName(List.of("www.example.com"), "x-0123abcd"));
+    }
+
+    @Test
+    void brokenDeliveryTargetsNameTheRuleTheEntryAndTheFix() {
+        String rule = "rules: [{name: web, match: {apiKey: x}, domains: [a.example], deliver: %s}]";
+        assertMessage(rule.formatted("[{s3: {bucket: b}}]"), "rule 'web', deliver entry 1: unknown target 's3'");
+        assertMessage(rule.formatted("[{acm: {region: Ireland}}]"), "acm region 'Ireland' is not an AWS region name");
+        assertMessage(rule.formatted("[{acm: {}}]"), "acm needs 'region'");
+        assertMessage(rule.formatted("[{acm: {region: eu-west-1, arn: x}}]"), "acm has no field 'arn'");
+        assertMessage(rule.formatted("[{keyVault: {vault: 'http://kv.vault.azure.net'}}]"), "must be the vault's URL");
+        assertMessage(rule.formatted("[{keyVault: {vault: 'https://kv.vault.azure.net/certificates/web'}}]"), "with no path");
+        assertMessage(rule.formatted("[{keyVault: {vault: 'https://kv.vault.azure.net', name: 'web_1'}}]"), "keyVault name 'web_1' must be");
+        assertMessage(rule.formatted("[{certificateManager: {project: 'My Project'}}]"), "is not a project id");
+        assertMessage(rule.formatted("[{certificateManager: {project: my-project, name: Web}}]"), "certificateManager name 'Web' must be");
+        assertMessage(rule.formatted("[{acm: {region: eu-west-1}}, {acm: {region: eu-west-1}}]"), "deliver entry 2 repeats acm:eu-west-1");
+        assertMessage(rule.formatted("{acm: {region: eu-west-1}}"), "'deliver' must be a list");
+        assertMessage(rule.formatted("[{acm: {region: eu-west-1}, keyVault: {vault: 'https://kv.vault.azure.net'}}]"),
+                "must be a map with one key");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "rules: [{name: e1, match: {issuer: oidc, sub: }, domains: [a.example]}]|rule 'e1': match 'sub' is empty",
