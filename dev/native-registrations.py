@@ -23,6 +23,10 @@ REFLECTION = [
     "io.certfn.api.CertificateResponse",
     "io.certfn.certs.RenewalSweep$Report",
     "io.certfn.certs.RenewalSweep$Failure",
+    "io.certfn.certs.DeliveryRecord",  # certs/<id>/delivery.json
+    "io.certfn.certs.DeliveryRecord$Entry",
+    "io.certfn.certs.DeliveryStatus",  # the answer's delivery member
+    "io.certfn.certs.CertificateDelivery$Undelivered",  # the sweep report's deliveryFailures
     "org.shredzone.acme4j.provider.letsencrypt.LetsEncryptAcmeProvider",
     "org.shredzone.acme4j.provider.zerossl.ZeroSSLAcmeProvider",
     "org.shredzone.acme4j.provider.google.GoogleAcmeProvider",
