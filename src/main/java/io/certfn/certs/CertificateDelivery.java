@@ -205,6 +205,10 @@ public class CertificateDelivery {
             if (!allowed.test(cert.names())) {
                 continue;
             }
+            if (targetsOf(cert).isEmpty()) {
+                mark(id, false); // its rules no longer deliver it (or it was revoked)
+                continue;
+            }
             DeliveryRecord record = store.get(recordKey(id)).map(this::read).orElse(DeliveryRecord.empty());
             boolean triedNow = record.targets().values().stream().anyMatch(e -> e.serial().equals(cert.serial()) && !e.at().isBefore(since));
             List<DeliveryStatus> statuses = triedNow ? statuses(targetsOf(cert), record, cert.serial()) : deliverUnderLease(id, cert, by);

@@ -1,6 +1,7 @@
 package io.certfn.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -110,32 +111,41 @@ class DeliveryIT {
                 assertEquals(2, manager.certificate(cmName).orElseThrow().writes(), "the same resource, patched");
                 assertEquals(serialOf(renewed), manager.certificate(cmName).orElseThrow().leaf().getSerialNumber().toString(16));
 
-                // Key Vault refuses: the certificate is still served, the failure named in the report and the answer, counted.
+                // Key Vault and Certificate Manager refuse: the certificate is still served, the failures named in the
+                // report and the answer, counted.
                 vault.forbid(true);
+                manager.forbid(true);
                 TestStore.makeDue(store, WEB);
                 JsonNode refused = sweep(certfn);
                 assertEquals(1, refused.path("renewed").asInt(), refused.toString());
-                assertEquals(1, refused.path("undelivered").asInt(), refused.toString());
+                assertEquals(2, refused.path("undelivered").asInt(), refused.toString());
                 JsonNode failure = refused.path("deliveryFailures").get(0);
+                JsonNode denied = refused.path("deliveryFailures").get(1);
+                assertEquals("certificateManager:" + cmName, denied.path("target").asText(), refused.toString());
+                assertTrue(denied.path("detail").asText().contains("PERMISSION_DENIED Permission 'certificatemanager.certs.update' denied")
+                        && denied.path("detail").asText().contains("DELIVER_CERTIFICATE_MANAGER=1"), refused.toString());
                 assertEquals("keyVault:" + vault.url() + "/web", failure.path("target").asText(), refused.toString());
-                assertTrue(failure.path("detail").asText().contains("403") && failure.path("detail").asText().contains("Key Vault Certificates Officer"),
-                        refused.toString());
+                assertTrue(failure.path("detail").asText().contains("HTTP 403 Forbidden: Caller is not authorized to perform action on resource.")
+                        && failure.path("detail").asText().contains("Key Vault Certificates Officer"), refused.toString());
+                assertFalse(failure.path("detail").asText().contains("DecisionReason"), "the lines after the first stay out of answers");
                 JsonNode third = obtain(certfn, WEB);
                 Map<String, JsonNode> partly = byTarget(third);
                 assertEquals("failed", partly.get("keyVault:" + vault.url() + "/web").path("status").asText(), third.toString());
                 assertEquals("delivered", partly.get("acm:eu-west-1").path("status").asText(), third.toString());
-                assertTrue(certfn.log().contains("undelivered=1"), "the sweep's line: " + certfn.log());
+                assertTrue(certfn.log().contains("undelivered=2"), "the sweep's line: " + certfn.log());
                 assertTrue(certfn.get("/q/metrics").body().contains("certfn_delivery_failures_total{target=\"keyVault\"} 1.0"),
                         certfn.get("/q/metrics").body());
 
                 // Allowed again: the next sweep delivers it, renewing nothing.
                 vault.forbid(false);
+                manager.forbid(false);
                 JsonNode retried = sweep(certfn);
                 assertEquals(0, retried.path("renewed").asInt(), retried.toString());
                 assertEquals(0, retried.path("undelivered").asInt(), retried.toString());
                 assertEquals(3, vault.versions("web").size());
                 assertEquals(serialOf(third), vault.versions("web").get(2).certificate().getSerialNumber().toString(16));
                 assertEquals("delivered", byTarget(obtain(certfn, WEB)).get("keyVault:" + vault.url() + "/web").path("status").asText());
+                assertEquals(serialOf(third), manager.certificate(cmName).orElseThrow().leaf().getSerialNumber().toString(16));
 
                 // A certificate without a name in its rule gets one of its own, the same at every renewal.
                 String shop = "a.shop.certfn.test";

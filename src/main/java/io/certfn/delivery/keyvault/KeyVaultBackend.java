@@ -65,7 +65,9 @@ public class KeyVaultBackend implements DeliveryBackend {
     public String deliver(DeliveryTarget target, Shipment shipment, Optional<String> previous) {
         DeliveryTarget.KeyVault vault = (DeliveryTarget.KeyVault) target;
         String name = vault.resourceName(shipment.names(), shipment.storageId());
-        String password = HexFormat.of().formatHex(RANDOM.generateSeed(16));
+        byte[] secret = new byte[16];
+        RANDOM.nextBytes(secret);
+        String password = HexFormat.of().formatHex(secret);
         ImportCertificateOptions options = new ImportCertificateOptions(name, pkcs12(shipment, password.toCharArray()))
                 .setPassword(password).setEnabled(true)
                 .setTags(Map.of("certfn-id", shipment.storageId(), "certfn-serial", shipment.serial()))
@@ -91,10 +93,23 @@ public class KeyVaultBackend implements DeliveryBackend {
         };
     }
 
-    /** The first line of the service's message, bounded: the answer and the report quote it. */
+    private static final java.util.regex.Pattern ERROR_CODE = java.util.regex.Pattern.compile("\"code\":\"([^\"]+)\"");
+    /** Key Vault's message up to its first line break: the lines after it name the caller's ids and the vault's location. */
+    private static final java.util.regex.Pattern ERROR_MESSAGE = java.util.regex.Pattern.compile("\"message\":\"(.*?)(\\\\r|\\\\n|\\r|\\n|\")");
+
+    /**
+     * Key Vault's error code and the first line of its message, bounded: the answer and the report
+     * quote it, so the rest (the caller's object id, the vault's region) stays in the log.
+     */
     private static String brief(RuntimeException e) {
-        String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-        return message.length() > 300 ? message.substring(0, 300) + "..." : message;
+        String text = String.valueOf(e.getMessage());
+        java.util.regex.Matcher code = ERROR_CODE.matcher(text);
+        java.util.regex.Matcher message = ERROR_MESSAGE.matcher(text);
+        if (code.find() && message.find()) {
+            return code.group(1) + ": " + message.group(1);
+        }
+        String line = text.lines().findFirst().orElse("");
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
     }
 
     /** The key and its chain as one PKCS#12 file: what Key Vault imports. */
