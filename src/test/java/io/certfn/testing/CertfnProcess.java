@@ -118,6 +118,15 @@ public final class CertfnProcess implements AutoCloseable {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** {@code POST /api/renewals} as {@code authorization}: the sweep's report, after checking it is a {@code 200}. */
+    public com.fasterxml.jackson.databind.JsonNode sweep(String authorization) throws IOException, InterruptedException {
+        HttpResponse<String> r = post("/api/renewals", authorization, "");
+        if (r.statusCode() != 200) {
+            throw new AssertionError("POST /api/renewals answered " + r.statusCode() + ": " + r.body() + "\n" + log());
+        }
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+    }
+
     /** GETs {@code path}; returns status and body. */
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(60)).GET().build(),
