@@ -198,6 +198,25 @@ public class AcmeAccount {
         }
     }
 
+    /**
+     * Forgets every session (each holds the CA's last nonce and its connections) and the account
+     * key held in memory: a process snapshot taken now (Lambda SnapStart) carries neither, so two
+     * instances restored from it never send one nonce twice, and the next order reads the account
+     * from the store and asks the CA for a fresh nonce.
+     */
+    public synchronized void forgetSessions() {
+        login = null;
+        idle.clear();
+        probe = null;
+        accountKey = null;
+        accountUrl = null;
+    }
+
+    /** True while a session (and with it a nonce) is held: none after {@link #forgetSessions()}. */
+    public boolean holdsSession() {
+        return login != null || probe != null || !idle.isEmpty();
+    }
+
     private synchronized void register(Session session) {
         if (accountUrl != null) {
             return;

@@ -39,6 +39,11 @@ public class AcmeAccounts {
         }
     }
 
+    /** Every account forgets its sessions and key (see {@link AcmeAccount#forgetSessions()}). */
+    public void forgetSessions() {
+        accounts.forEach(AcmeAccount::forgetSessions);
+    }
+
     /** The accounts, in the order their CAs are asked. */
     public List<AcmeAccount> all() {
         return accounts;

@@ -47,8 +47,13 @@ public class RenderedAnswers {
         });
     }
 
+    /** Forgets every rendered answer (they carry private keys). */
+    public void clear() {
+        rendered.invalidateAll();
+    }
+
     /** The bytes held now (keys counted twice: a Java string's chars). */
-    long weight() {
+    public long weight() {
         return rendered.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
     }
 

@@ -28,7 +28,10 @@ public class StartupCheck {
             Authenticator authenticator, TokenVerifier tokens, Instance<PlatformIdentity> platforms, PolicyService policy,
             Instance<io.certfn.delivery.DeliveryBackend> deliveries) {
         PolicyChecks.check(policy.current(), tokens, authenticator.apiKeys().names(), platforms.stream().toList());
-        PolicyChecks.requireDeliveryClients(policy.current(), deliveries.stream().map(io.certfn.delivery.DeliveryBackend::kind).toList());
+        if (policy.current().rules().stream().anyMatch(rule -> !rule.deliver().isEmpty())) {
+            // Only then: each backend's class refers to its cloud's SDK, which a cold start without targets never loads.
+            PolicyChecks.requireDeliveryClients(policy.current(), deliveries.stream().map(io.certfn.delivery.DeliveryBackend::kind).toList());
+        }
         LOG.infof("certfn ready: CA %s, DNS %s, store %s, %d API key(s), policy %s",
                 String.join(" then ", acme.all().stream().map(AcmeAccount::directory).toList()), dnsConfig.provider(), storeConfig.type(),
                 authenticator.apiKeys().names().size(), policy.isOpen() ? "open (none configured)" : "configured");

@@ -74,6 +74,17 @@ public class CertificateCache {
         return hit ? Optional.of(entry.certificate()) : Optional.empty();
     }
 
+    /** How many certificates are held in memory. */
+    public long size() {
+        entries.cleanUp();
+        return entries.estimatedSize();
+    }
+
+    /** Forgets every certificate (and its key) held in memory. */
+    public void clear() {
+        entries.invalidateAll();
+    }
+
     /** Forgets what is cached for {@code id} (it was revoked): the next request reads the store. */
     public void forget(String id) {
         entries.invalidate(id);
@@ -94,8 +105,4 @@ public class CertificateCache {
         return entries.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
     }
 
-    /** How many certificates are cached now. */
-    long size() {
-        return entries.estimatedSize();
-    }
 }

@@ -55,7 +55,9 @@ public class CertificateDelivery {
     private final io.certfn.store.LeaseManager leases;
     private final ObjectMapper json;
     private final DeliveryPlan plan;
-    private final Map<String, DeliveryBackend> backends;
+    private final Instance<DeliveryBackend> backendBeans;
+    /** Made at the first delivery: a server whose rules deliver nowhere never loads a cloud SDK's classes for it. */
+    private volatile Map<String, DeliveryBackend> backends;
     private final CertfnMetrics metrics;
     private final Clock clock;
     private final Map<String, Remembered> memory = new ConcurrentHashMap<>();
@@ -67,14 +69,9 @@ public class CertificateDelivery {
         this.leases = leases;
         this.json = json;
         this.plan = plan;
-        this.backends = backends.stream().collect(Collectors.toMap(DeliveryBackend::kind, b -> b));
+        this.backendBeans = backends;
         this.metrics = metrics;
         this.clock = clock;
-    }
-
-    /** The target kinds this build can deliver to (start-up refuses a policy naming another). */
-    public java.util.Set<String> kinds() {
-        return backends.keySet();
     }
 
     /**
@@ -111,7 +108,7 @@ public class CertificateDelivery {
 
     private DeliveryRecord.Entry attempt(DeliveryTarget target, String id, StoredCertificate cert, Optional<String> previous, String by) {
         Instant now = clock.instant();
-        DeliveryBackend backend = backends.get(target.kind());
+        DeliveryBackend backend = backend(target.kind());
         try {
             if (backend == null) {
                 throw new DeliveryException("this build has no " + target.kind() + " client; deliver to it from the build for its cloud");
@@ -125,6 +122,14 @@ public class CertificateDelivery {
             LOG.warnf("event=delivery_failed names=%s serial=%s target=%s: %s", cert.names(), cert.serial(), target.key(), e.getMessage());
             return new DeliveryRecord.Entry(cert.serial(), DeliveryStatus.FAILED, previous.orElse(null), e.getMessage(), now);
         }
+    }
+
+    private DeliveryBackend backend(String kind) {
+        Map<String, DeliveryBackend> known = backends;
+        if (known == null) {
+            known = backends = backendBeans.stream().collect(Collectors.toMap(DeliveryBackend::kind, b -> b));
+        }
+        return known.get(kind);
     }
 
     private static Shipment shipment(String id, StoredCertificate cert) {

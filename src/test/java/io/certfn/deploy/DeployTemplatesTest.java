@@ -160,6 +160,14 @@ public class DeployTemplatesTest {
         // The URL output has no trailing slash: "$FunctionUrl/api/certificate" has no '//'.
         assertTrue(text.contains("Value: !Join [\"\", [\"https://\", !Select [2, !Split [\"/\", !GetAtt CertfnFunctionUrl.FunctionUrl]]]]"));
         assertAlarmsMatchTheSweepLine(template.path("Resources"));
+        // SnapStart on the JVM build (#31): published versions behind the alias that the URL, its permissions and the schedule name.
+        assertEquals("live", function.path("AutoPublishAlias").asText());
+        assertTrue(text.contains("SnapStart: !If [Jvm, {ApplyOn: PublishedVersions}, !Ref AWS::NoValue]"), "SnapStart on java21 only");
+        for (String reference : List.of("FunctionName: !Ref CertfnFunction.Alias", "Resource: !Ref CertfnFunction.Alias", "Arn: !Ref CertfnFunction.Alias")) {
+            assertTrue(text.contains(reference), reference);
+        }
+        assertFalse(text.contains("!GetAtt CertfnFunction.Arn"), "nothing invokes the unpublished function");
+        assertTrue(Files.readString(Path.of("src/aws/java/io/certfn/cloud/aws/SnapStartHooks.java")).contains("Core.getGlobalContext().register(this)"));
         // Delivery to ACM (#32): off unless DeliverToAcm, and only onto certificates tagged certfn:id or new ones carrying the tag.
         assertEquals("false", template.path("Parameters").path("DeliverToAcm").path("Default").asText());
         List<JsonNode> acm = new ArrayList<>();

@@ -60,6 +60,46 @@ class FunctionUrlTest {
         assertEquals(204, given().get("/healthz").statusCode());
     }
 
+    @jakarta.inject.Inject
+    SnapStartHooks snapStart;
+    @jakarta.inject.Inject
+    io.certfn.acme.AcmeAccounts accounts;
+    @jakarta.inject.Inject
+    io.certfn.certs.CertificateCache cache;
+    @jakarta.inject.Inject
+    io.certfn.api.RenderedAnswers rendered;
+
+    /**
+     * SnapStart: what the snapshot would hold after requests were served — an ACME session with the
+     * CA's last nonce, the account key, certificates and rendered answers with their keys — is gone
+     * after the checkpoint hook; the restored process logs in afresh (a new session, whose first
+     * signed request asks the CA for a nonce of its own) and serves from the store. A real snapshot
+     * cannot be taken here (no CRaC JVM): the hooks are called as Lambda's runtime calls them.
+     */
+    @Test
+    void aSnapshotHoldsNoSessionNonceKeyOrCertificateAndTheRestoredProcessServes() {
+        Response first = given().contentType("application/json").header("Authorization", "APIKey " + AcmeStackResource.OPS_KEY)
+                .body("{\"domain\":\"snapshot.certfn.test\"}").post("/api/certificate");
+        assertEquals(200, first.statusCode(), first.asString());
+        org.junit.jupiter.api.Assertions.assertTrue(accounts.all().get(0).holdsSession(), "an order left a session (and its nonce)");
+        org.junit.jupiter.api.Assertions.assertTrue(cache.size() > 0 && rendered.weight() > 0, "and keys in memory");
+
+        snapStart.beforeCheckpoint(null);
+        org.junit.jupiter.api.Assertions.assertFalse(accounts.all().get(0).holdsSession(), "no session, so no nonce, in the snapshot");
+        assertEquals(0, cache.size());
+        assertEquals(0, rendered.weight());
+        snapStart.afterRestore(null);
+
+        Response stored = given().contentType("application/json").header("Authorization", "APIKey " + AcmeStackResource.OPS_KEY)
+                .body("{\"domain\":\"snapshot.certfn.test\"}").post("/api/certificate");
+        assertEquals(200, stored.statusCode(), stored.asString());
+        assertEquals(first.<String>path("serial"), stored.path("serial"), "served from the store");
+        Response ordered = given().contentType("application/json").header("Authorization", "APIKey " + AcmeStackResource.OPS_KEY)
+                .body("{\"domain\":\"restored.certfn.test\"}").post("/api/certificate");
+        assertEquals(200, ordered.statusCode(), "a new order after the restore logs in afresh: " + ordered.asString());
+        org.junit.jupiter.api.Assertions.assertTrue(accounts.all().get(0).holdsSession());
+    }
+
     @Test
     void anApiKeyCallerGetsACertificateThroughTheLambdaHandler() {
         // Plain HTTP to the mock event server becomes a payload-2.0 event.
