@@ -117,10 +117,12 @@ public class CertificateDelivery {
             metrics.delivered(target.kind());
             AuditLog.delivered(by, cert, target.key(), holder);
             return new DeliveryRecord.Entry(cert.serial(), DeliveryStatus.DELIVERED, holder, null, now);
-        } catch (DeliveryException e) {
+        } catch (RuntimeException e) {
+            // A DeliveryException says what failed; anything else from an SDK is recorded too, so the sweep tries again.
             metrics.deliveryFailed(target.kind());
             LOG.warnf("event=delivery_failed names=%s serial=%s target=%s: %s", cert.names(), cert.serial(), target.key(), e.getMessage());
-            return new DeliveryRecord.Entry(cert.serial(), DeliveryStatus.FAILED, previous.orElse(null), e.getMessage(), now);
+            String detail = e instanceof DeliveryException ? e.getMessage() : target.kind() + " delivery failed: " + e;
+            return new DeliveryRecord.Entry(cert.serial(), DeliveryStatus.FAILED, previous.orElse(null), detail, now);
         }
     }
 
@@ -201,27 +203,37 @@ public class CertificateDelivery {
         List<Undelivered> failing = new ArrayList<>();
         for (String key : store.list(PENDING)) {
             String id = key.substring(PENDING.length());
-            Optional<CertificateRepository.Found> found = repository.find(id, allowed);
-            if (found.isEmpty()) {
-                mark(id, false); // the certificate is gone
-                continue;
+            try {
+                retry(id, allowed, since, by, failing);
+            } catch (RuntimeException e) {
+                // One certificate that cannot be read or recorded now does not stop the others; its mark stays.
+                LOG.warnf("Renewal sweep: delivery of %s not retried: %s", id, e.toString());
             }
-            StoredCertificate cert = found.get().certificate();
-            if (!allowed.test(cert.names())) {
-                continue;
-            }
-            if (targetsOf(cert).isEmpty()) {
-                mark(id, false); // its rules no longer deliver it (or it was revoked)
-                continue;
-            }
-            DeliveryRecord record = store.get(recordKey(id)).map(this::read).orElse(DeliveryRecord.empty());
-            boolean triedNow = record.targets().values().stream().anyMatch(e -> e.serial().equals(cert.serial()) && !e.at().isBefore(since));
-            List<DeliveryStatus> statuses = triedNow ? statuses(targetsOf(cert), record, cert.serial()) : deliverUnderLease(id, cert, by);
-            statuses.stream().filter(s -> !s.status().equals(DeliveryStatus.DELIVERED))
-                    .forEach(s -> failing.add(new Undelivered(cert.names(), s.target(), s.detail() != null ? s.detail()
-                            : "not delivered yet: its lease is held by another instance")));
         }
         return failing;
+    }
+
+    private void retry(String id, java.util.function.Predicate<List<String>> allowed, Instant since, String by, List<Undelivered> failing) {
+        Optional<CertificateRepository.Found> found = repository.find(id, allowed);
+        if (found.isEmpty()) {
+            mark(id, false); // the certificate is gone
+            return;
+        }
+        StoredCertificate cert = found.get().certificate();
+        if (!allowed.test(cert.names())) {
+            return;
+        }
+        List<DeliveryTarget> targets = targetsOf(cert);
+        if (targets.isEmpty()) {
+            mark(id, false); // its rules no longer deliver it (or it was revoked)
+            return;
+        }
+        DeliveryRecord record = store.get(recordKey(id)).map(this::read).orElse(DeliveryRecord.empty());
+        boolean triedNow = record.targets().values().stream().anyMatch(e -> e.serial().equals(cert.serial()) && !e.at().isBefore(since));
+        List<DeliveryStatus> statuses = triedNow ? statuses(targets, record, cert.serial()) : deliverUnderLease(id, cert, by);
+        statuses.stream().filter(s -> !s.status().equals(DeliveryStatus.DELIVERED))
+                .forEach(s -> failing.add(new Undelivered(cert.names(), s.target(), s.detail() != null ? s.detail()
+                        : "not delivered yet: its lease is held by another instance")));
     }
 
     private List<DeliveryStatus> deliverUnderLease(String id, StoredCertificate cert, String by) {
