@@ -82,7 +82,8 @@ class FunctionUrlTest {
                 .body("{\"domain\":\"snapshot.certfn.test\"}").post("/api/certificate");
         assertEquals(200, first.statusCode(), first.asString());
         org.junit.jupiter.api.Assertions.assertTrue(accounts.all().get(0).holdsSession(), "an order left a session (and its nonce)");
-        org.junit.jupiter.api.Assertions.assertTrue(cache.size() > 0 && rendered.weight() > 0, "and keys in memory");
+        // (The tests' certfn.store.cache-ttl is 0s, so only the rendered answer holds the key here.)
+        org.junit.jupiter.api.Assertions.assertTrue(rendered.weight() > 0, "and a key in memory");
 
         snapStart.beforeCheckpoint(null);
         org.junit.jupiter.api.Assertions.assertFalse(accounts.all().get(0).holdsSession(), "no session, so no nonce, in the snapshot");
