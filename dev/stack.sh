@@ -205,17 +205,31 @@ ENV
   echo "$dir/stack.env"
 }
 
+# All are signalled at once and awaited together, each until it has exited (see running).
 stop() {
   [ -n "$dir" ] || die "usage: stack.sh stop DIR"
-  local pidfile pid
+  local pidfile pids=()
   for pidfile in "$dir/pebble/pid" "$dir/knot/pid" "$dir/bind/pid"; do
     [ -f "$pidfile" ] || continue
-    pid=$(cat "$pidfile")
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
+    pids+=("$(cat "$pidfile")")
     rm -f "$pidfile"
   done
+  [ "${#pids[@]}" -gt 0 ] || return 0
+  kill "${pids[@]}" 2>/dev/null || true
+  for _ in $(seq 1 50); do running "${pids[@]}" || break; sleep 0.05; done
+  kill -9 "${pids[@]}" 2>/dev/null || true
+}
+
+# True while one of the PIDs runs. An exited server whose parent (the start's shell, gone) left it
+# for init to reap is a zombie until then — on these machines up to ~2 s, which every stop waited
+# out (kill -0 succeeds on a zombie): it holds no port and counts as stopped.
+running() {
+  local pid state
+  for pid in "$@"; do
+    state=$(sed -E 's/^.*\) ([A-Z]).*$/\1/' "/proc/$pid/stat" 2>/dev/null) || continue
+    [ "$state" = Z ] || return 0
+  done
+  return 1
 }
 
 case "$cmd" in

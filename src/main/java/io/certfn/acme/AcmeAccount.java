@@ -125,12 +125,19 @@ public class AcmeAccount {
         return directory;
     }
 
-    /** The https URL of {@code configured} (an acme:// URL is resolved by acme4j's provider for that CA, offline). */
+    /**
+     * The https URL of {@code configured} (an acme:// URL is resolved by acme4j's provider for that CA,
+     * offline). An http(s) URL is its own, as acme4j's generic provider resolves it, without loading
+     * acme4j's session and providers at start-up: the first order does that beside the request.
+     */
     public static String resolve(String configured) {
         try {
             URI uri = URI.create(configured);
+            if ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) {
+                return uri.toURL().toString();
+            }
             return new Session(uri).provider().resolve(uri).toString();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | java.net.MalformedURLException e) {
             throw new IllegalStateException("certfn.acme.directory '" + configured + "' is not an ACME directory URL "
                     + "(https://... or an acme4j acme:// URL such as acme://letsencrypt.org): " + e.getMessage(), e);
         }
