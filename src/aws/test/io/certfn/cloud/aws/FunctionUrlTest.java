@@ -85,6 +85,7 @@ class FunctionUrlTest {
         // (The tests' certfn.store.cache-ttl is 0s, so only the rendered answer holds the key here.)
         org.junit.jupiter.api.Assertions.assertTrue(rendered.weight() > 0, "and a key in memory");
 
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> snapStart.prime(), "priming renders an answer and a problem");
         snapStart.beforeCheckpoint(null);
         org.junit.jupiter.api.Assertions.assertFalse(accounts.all().get(0).holdsSession(), "no session, so no nonce, in the snapshot");
         assertEquals(0, cache.size());
