@@ -317,6 +317,22 @@ class ProductionCaIT {
     }
 
     /**
+     * acme4j reads an authorization's state at its first use and wraps a failure there in a runtime
+     * exception of its own; it is the CA failing, named as such, not certfn's internal error (a
+     * bench burst got {@code 500 internal} from an authorization read that timed out).
+     */
+    @Test
+    void anAuthorizationTheCaFailsToReadIs502AcmeErrorWithItsText() throws Exception {
+        ca.fail("authorization", 500, "serverInternal", "Error reading the authorization", null, 20);
+        HttpResponse<String> r = post("/api/certificate", "authz-down.certfn.test");
+        assertEquals(502, r.statusCode(), r.body());
+        JsonNode problem = JSON.readTree(r.body());
+        assertEquals("acme_error", problem.path("code").asText(), r.body());
+        assertTrue(problem.path("detail").asText().contains("serverInternal: Error reading the authorization"), r.body());
+        assertTrue(problem.path("detail").asText().contains("validating the DNS-01 challenges"), r.body());
+    }
+
+    /**
      * The CA moves a certificate's renewal window during its life (as Let's Encrypt does before
      * revoking early): the next sweep reads it, logs the CA's explanation and renews at once,
      * naming the certificate it replaces.
