@@ -2,6 +2,7 @@ package io.certfn.acme;
 
 import org.shredzone.acme4j.Problem;
 import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeLazyLoadingException;
 import org.shredzone.acme4j.exception.AcmeNetworkException;
 import org.shredzone.acme4j.exception.AcmeRateLimitedException;
 import org.shredzone.acme4j.exception.AcmeServerException;
@@ -36,6 +37,16 @@ final class AcmeErrors {
                     + rootMessage(e), e, null);
         }
         return new AcmeFailure("ACME failure while " + step + ": " + rootMessage(e), e);
+    }
+
+    /**
+     * {@link #translate(AcmeException, String, String)} for what acme4j wraps when it reads an
+     * order's or authorization's state at its first use (a request that timed out, the CA's 5xx):
+     * the CA's failure, as a direct request's would be, not an internal error.
+     */
+    static AcmeFailure translate(AcmeLazyLoadingException e, String step, String directory) {
+        return e.getCause() instanceof AcmeException cause ? translate(cause, step, directory)
+                : new AcmeFailure("ACME failure while " + step + ": " + rootMessage(e), e);
     }
 
     /** ACME problem types (RFC 8555 §6.7) that asking again, unchanged, cannot fix. */

@@ -217,11 +217,8 @@ final class CaIssuer {
         } catch (AcmeException e) {
             throw AcmeErrors.translate(e, step, account.directory());
         } catch (AcmeLazyLoadingException e) {
-            // acme4j reads an authorization's or order's state at its first use and wraps what failed
-            // there (a request that timed out, the CA's 5xx): the same failure as a direct request's,
-            // not an internal error (a bench burst got a 500 "internal" from a CA read that timed out).
-            throw AcmeErrors.translate(e.getCause() instanceof AcmeException cause ? cause : new AcmeException(e.getMessage(), e), step,
-                    account.directory());
+            // A bench burst got 500 "internal" from an authorization read that timed out.
+            throw AcmeErrors.translate(e, step, account.directory());
         } finally {
             // Never throws: a record that cannot be removed is logged.
             removal.join();

@@ -31,6 +31,10 @@ import org.jboss.logging.Logger;
  * certificate: it is recorded ({@link DeliveryRecord}), counted, logged, named in the answer, and
  * marked in {@code deliveries/pending/}, which the next sweep works through until it succeeds.
  * Certificates with a client's key (CSR) are never delivered: certfn has no key to deliver.
+ *
+ * <p>Just over ~250 lines because the record, the pending mark and the memory of unsettled records
+ * must change together for one certificate (a delivery after issuance, the sweep's retry, the
+ * answer's member); each cloud's client is a backend of its own in {@code delivery}.
  */
 @Singleton
 public class CertificateDelivery {

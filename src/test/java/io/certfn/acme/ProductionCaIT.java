@@ -74,6 +74,14 @@ class ProductionCaIT {
         return certfn.post(path, "APIKey " + KEY, "{\"domain\":\"" + name + "\"}");
     }
 
+    /** The problem answered with {@code status} and {@code code}. */
+    private static JsonNode problem(HttpResponse<String> r, int status, String code) throws Exception {
+        assertEquals(status, r.statusCode(), r.body());
+        JsonNode problem = JSON.readTree(r.body());
+        assertEquals(code, problem.path("code").asText(), r.body());
+        return problem;
+    }
+
     /** The newOrder payloads the CA received for {@code name}, oldest first. */
     private List<JsonNode> ordersFor(String name) throws Exception {
         List<JsonNode> orders = new ArrayList<>();
@@ -297,9 +305,7 @@ class ProductionCaIT {
     void aCaUnavailableForLongIs502WithItsRetryAfter() throws Exception {
         ca.fail("newOrder", 503, "serverInternal", "The service is down for maintenance", 120, 1);
         HttpResponse<String> r = post("/api/certificate", "long-maintenance.certfn.test");
-        assertEquals(502, r.statusCode(), r.body());
-        JsonNode problem = JSON.readTree(r.body());
-        assertEquals("acme_error", problem.path("code").asText(), r.body());
+        JsonNode problem = problem(r, 502, "acme_error");
         assertTrue(problem.path("detail").asText().contains("down for maintenance"), r.body());
         long retryAfter = Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow());
         assertTrue(retryAfter > 100 && retryAfter <= 120, "the CA's Retry-After: " + retryAfter);
@@ -325,9 +331,7 @@ class ProductionCaIT {
     void anAuthorizationTheCaFailsToReadIs502AcmeErrorWithItsText() throws Exception {
         ca.fail("authorization", 500, "serverInternal", "Error reading the authorization", null, 20);
         HttpResponse<String> r = post("/api/certificate", "authz-down.certfn.test");
-        assertEquals(502, r.statusCode(), r.body());
-        JsonNode problem = JSON.readTree(r.body());
-        assertEquals("acme_error", problem.path("code").asText(), r.body());
+        JsonNode problem = problem(r, 502, "acme_error");
         assertTrue(problem.path("detail").asText().contains("serverInternal: Error reading the authorization"), r.body());
         assertTrue(problem.path("detail").asText().contains("validating the DNS-01 challenges"), r.body());
     }
