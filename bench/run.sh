@@ -17,9 +17,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
   $sudo apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-# With the AppCDS archive the Cloud Run image carries (src/main/docker/Dockerfile.jvm): the cold start
-# section measures certfn with and without it.
-./mvnw -q -B package -DskipTests -Dquarkus.package.jar.appcds.enabled=true
+# The Cloud Run image's packaging (aot-jar, -Pgcp's) kept aside: the cold start section trains a JDK 25
+# AOT cache on it with src/main/docker/aot-train.sh, as the image build does, and starts certfn with it.
+./mvnw -q -B package -DskipTests -Dquarkus.package.jar.type=aot-jar
+rm -rf target/bench-aot-app && cp -r target/quarkus-app target/bench-aot-app
+./mvnw -q -B package -DskipTests
 ./mvnw -q -B -f bench/bare-app/pom.xml package
 # The bench shares the tests' harness (stack, certfn processes, token issuer, stores, waits) and
 # certfn's own classes (the sweep section writes the store as certfn does): the build compiles

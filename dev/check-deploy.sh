@@ -6,7 +6,8 @@
 #              otherwise one loud line says it was not checked)
 #   scripts    every shell script through shellcheck -S warning (installed from Debian when missing)
 #   gcloud     `gcloud meta list-files-for-upload` of the repository must hold the Dockerfile
-#              deploy-gcp/deploy.sh copies there and target/quarkus-app (where gcloud exists)
+#              deploy-gcp/deploy.sh copies there, target/quarkus-app and the AOT training script
+#              the Dockerfile runs, nothing else (where gcloud exists)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,8 +47,12 @@ if command -v gcloud >/dev/null 2>&1; then
   if ! grep -q '^target/quarkus-app/quarkus-run.jar$' <<<"$files"; then
     note "gcloud would not upload target/quarkus-app (see .gcloudignore)"; failed=1
   fi
-  if grep -qv '^target/quarkus-app/' <<<"$(grep -v '^Dockerfile' <<<"$files")"; then
-    note "gcloud would upload more than the Dockerfile and the app: $(grep -v '^target/quarkus-app/' <<<"$files" | head -5 | tr '\n' ' ')"
+  if ! grep -q '^src/main/docker/aot-train.sh$' <<<"$files"; then
+    note "gcloud would not upload src/main/docker/aot-train.sh, which the Dockerfile runs (see .gcloudignore)"; failed=1
+  fi
+  extra=$(grep -v -e '^Dockerfile$' -e '^target/quarkus-app/' -e '^src/main/docker/aot-train.sh$' <<<"$files" || true)
+  if [ -n "$extra" ]; then
+    note "gcloud would upload more than the Dockerfile, the app and the training script: $(head -5 <<<"$extra" | tr '\n' ' ')"
     failed=1
   fi
 else

@@ -11,8 +11,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** Process start to first 200 on a stored certificate, next to a bare Quarkus REST app; RSS after start and after 10 000 requests. */
+/**
+ * Process start to first 200 on a stored certificate, next to a bare Quarkus REST app; RSS after start and after
+ * 10 000 requests; and the same start of the Cloud Run image's build with its JDK 25 AOT cache ({@link AotCache}).
+ */
 final class ColdStart {
 
     private ColdStart() {
@@ -27,10 +31,11 @@ final class ColdStart {
         List<Double> bareRssAfter = new ArrayList<>();
         List<Double> rssStart = new ArrayList<>();
         List<Double> rssAfter = new ArrayList<>();
-        List<Double> appCdsMs = new ArrayList<>();
-        List<Double> appCdsRatios = new ArrayList<>();
-        // bench/run.sh packages certfn with quarkus.package.jar.appcds.enabled, as the Cloud Run image is built.
-        boolean appCds = java.nio.file.Files.exists(rig.root.resolve("target/quarkus-app/app-cds.jsa"));
+        List<Double> bareImageFlagsMs = new ArrayList<>();
+        List<Double> aotMs = new ArrayList<>();
+        List<Double> aotRatios = new ArrayList<>();
+        List<Double> aotSameFlagsRatios = new ArrayList<>();
+        Optional<AotCache> aot = AotCache.trained(rig);
         for (int round = 0; round < ROUNDS; round++) {
             int barePort = CertfnProcess.freePort();
             String hello = "http://127.0.0.1:" + barePort + "/hello";
@@ -62,15 +67,24 @@ final class ColdStart {
             bareMs.add(b);
             certfnMs.add(c);
             ratios.add(c / b);
-            if (appCds) {
+            if (aot.isPresent()) {
+                // The same bare app with the image's JVM flags, so the cache is also compared flag for flag.
+                int flagsPort = CertfnProcess.freePort();
+                t0 = System.nanoTime();
+                Process bareFlags = rig.launchBare(aot.get().imageFlags(), flagsPort);
+                Rig.awaitOk(() -> Rig.get("http://127.0.0.1:" + flagsPort + "/hello") / 100 == 2);
+                double bf = ms(t0);
+                Rig.stop(bareFlags);
                 int port = CertfnProcess.freePort();
                 t0 = System.nanoTime();
-                Process archived = rig.launchCertfnInAppDir(store, List.of("-XX:SharedArchiveFile=app-cds.jsa"), port);
+                Process cached = aot.get().launch(rig, store, port);
                 Rig.awaitOk(() -> Rig.post(port, Rig.STORED) / 100 == 2);
                 double a = ms(t0);
-                Rig.stop(archived);
-                appCdsMs.add(a);
-                appCdsRatios.add(a / b);
+                Rig.stop(cached);
+                bareImageFlagsMs.add(bf);
+                aotMs.add(a);
+                aotRatios.add(a / b);
+                aotSameFlagsRatios.add(a / bf);
             }
         }
         Map<String, Object> r = new LinkedHashMap<>();
@@ -81,10 +95,14 @@ final class ColdStart {
         r.put("bareQuarkusRssAfter10kRequestsMb", median(bareRssAfter));
         r.put("certfnRssAfterStartMb", median(rssStart));
         r.put("certfnRssAfter10kRequestsMb", median(rssAfter));
-        if (appCds) {
-            // Issue #31's goal: with the archive, at most 0.7 of the bare app without one.
-            r.put("certfnWithAppCdsMs", median(appCdsMs));
-            r.put("appCdsRatio", median(appCdsRatios));
+        if (aot.isPresent()) {
+            // Issue #31's goal: with the image's accelerator, at most 0.7 of the bare app without one.
+            r.put("aotCacheJvm", aot.get().java());
+            r.put("imageJvmFlags", aot.get().imageFlags());
+            r.put("certfnWithAotCacheMs", median(aotMs));
+            r.put("bareQuarkusWithImageFlagsMs", median(bareImageFlagsMs));
+            r.put("aotCacheRatio", median(aotRatios));
+            r.put("aotCacheRatioSameFlags", median(aotSameFlagsRatios));
         }
         r.put("jvm", "default flags, same for both");
         return r;

@@ -43,7 +43,8 @@ final class Rig implements AutoCloseable {
 
     final Path root;
     final Path work;
-    final AcmeStack stack;
+    /** Pebble and the DNS server; a new pair after {@link #freshStack()}. */
+    AcmeStack stack;
     final TestIssuer issuer;
     final PublicJsonWebKey rsaKey;
     final PublicJsonWebKey ecKey;
@@ -57,6 +58,17 @@ final class Rig implements AutoCloseable {
         this.issuer = new TestIssuer();
         this.rsaKey = issuer.newKey("RSA", "rsa");
         this.ecKey = issuer.newKey("EC256", "ec");
+    }
+
+    /**
+     * Pebble and the DNS server started anew for the sections after this call. Debian's Pebble 2.4 stopped
+     * answering requests on connections already open after some thousands of orders in one process (the mass
+     * renewal's 2 000 and the sweeps' before the parallel section; bench/README), which the parallel section's
+     * bursts then measured instead of certfn.
+     */
+    void freshStack() {
+        stack.close();
+        stack = AcmeStack.start(Map.of());
     }
 
     /** certfn pointed at the stack with the file store at {@code store}, an API key and a token issuer the policy grants. */
@@ -110,15 +122,15 @@ final class Rig implements AutoCloseable {
     }
 
     /**
-     * certfn launched from its own directory ({@code target/quarkus-app}, {@code -jar quarkus-run.jar}) on
-     * {@code port}, as an AppCDS archive needs: it loads only for the class path it was written with.
+     * certfn launched by {@code java} from {@code appDir} ({@code -jar quarkus-run.jar}) on {@code port}, as an AOT
+     * cache needs: it loads only for the JVM and class path it was written with.
      */
-    Process launchCertfnInAppDir(Path store, List<String> jvmFlags, int port) throws IOException {
-        List<String> command = new ArrayList<>(List.of(java()));
+    Process launchCertfnInAppDir(Path appDir, String java, Path store, List<String> jvmFlags, int port) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java));
         command.addAll(jvmFlags);
         command.addAll(List.of("-jar", "quarkus-run.jar"));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(root.resolve("target/quarkus-app").toFile()).redirectErrorStream(true)
-                .redirectOutput(Files.createTempFile(work, "certfn-appcds", ".log").toFile());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(appDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(Files.createTempFile(work, "certfn-aot", ".log").toFile());
         certfnConfig(store).forEach((key, value) -> builder.environment().put(key.toUpperCase().replaceAll("[.\\-]", "_"), value));
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
         return stopAtTheEnd(builder.start());
