@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: builds certfn and the bare Quarkus baseline in this run, starts Pebble and BIND,
 # and runs the sections under bench/java (built with the tests, on their harness: src/test/java/io/certfn/testing);
-# results land in bench/results/<date>.json.
+# results land in bench/results/<date>-<commit>.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -76,7 +76,9 @@ public final class Bench {
             System.out.println(JSON.writeValueAsString(results));
             return; // a partial run never overwrites the results file
         }
-        Path out = rig.root.resolve("bench/results/" + LocalDate.now() + ".json");
+        // Named by day and commit: two runs of one day on different commits keep both files.
+        String commit = String.valueOf(results.get("commit")).replace('+', '-');
+        Path out = rig.root.resolve("bench/results/" + LocalDate.now() + "-" + commit + ".json");
         Files.createDirectories(out.getParent());
         JSON.writeValue(out.toFile(), results);
         System.out.println("\nResults written to " + rig.root.relativize(out));

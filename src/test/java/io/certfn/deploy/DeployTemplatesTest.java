@@ -319,6 +319,30 @@ public class DeployTemplatesTest {
         assertTrue(host.has("extensionBundle"), "the timer trigger needs the extension bundle");
     }
 
+    /** A JDK AOT cache trained under other JVM flags than the image runs with may be refused or hold less. */
+    @Test
+    void theCloudRunImageTrainsItsAotCacheOnItsOwnPackagingWithTheFlagsItRunsWith() throws Exception {
+        String dockerfile = Files.readString(Path.of("src/main/docker/Dockerfile.jvm")).replace("\\\n", " ");
+        Matcher train = Pattern.compile("(?m)^RUN bash \\S*/aot-train\\.sh /deployments java (.*)$").matcher(dockerfile);
+        assertTrue(train.find(), "Dockerfile.jvm does not train an AOT cache with aot-train.sh");
+        Matcher entry = Pattern.compile("(?m)^ENTRYPOINT \\[(.*)]").matcher(dockerfile);
+        assertTrue(entry.find(), "Dockerfile.jvm has no exec-form ENTRYPOINT");
+        List<String> run = new ArrayList<>();
+        Matcher arg = Pattern.compile("\"([^\"]*)\"").matcher(entry.group(1));
+        while (arg.find()) {
+            run.add(arg.group(1));
+        }
+        assertEquals(List.of("java", "-XX:AOTCache=app.aot"), run.subList(0, 2), "the image must start with the cache it trained: " + run);
+        assertEquals(List.of("-jar", "quarkus-run.jar"), run.subList(run.size() - 2, run.size()), "launched as trained: " + run);
+        assertEquals(run.subList(2, run.size() - 2), List.of(train.group(1).trim().split("\\s+")),
+                "the cache is trained with other JVM flags than the ENTRYPOINT runs with");
+        assertTrue(Files.isExecutable(Path.of("src/main/docker/aot-train.sh")), "src/main/docker/aot-train.sh is missing or not executable");
+        // Every jar on the JVM's class path: a cache holds none of the classes Quarkus' own fast-jar loader loads.
+        String pom = Files.readString(Path.of("pom.xml"));
+        String gcp = pom.substring(pom.indexOf("<id>gcp</id>"), pom.indexOf("</profile>", pom.indexOf("<id>gcp</id>")));
+        assertTrue(gcp.contains("<quarkus.package.jar.type>aot-jar</quarkus.package.jar.type>"), "the -Pgcp build must package aot-jar");
+    }
+
     @Test
     void theCloudRunScriptSetsOnlyDocumentedVariablesAndIsValidBash() throws Exception {
         String script = Files.readString(Path.of("deploy-gcp/deploy.sh"));
