@@ -1,13 +1,14 @@
 package io.certfn.bench;
 
 import io.certfn.testing.CertfnProcess;
+import io.certfn.testing.Dockerfiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,32 +38,13 @@ record AotCache(Path appDir, String java, List<String> imageFlags) {
         List<String> flags = imageFlags(rig.root.resolve("src/main/docker/Dockerfile.jvm"));
         List<String> train = new ArrayList<>(List.of("bash", rig.root.resolve("src/main/docker/aot-train.sh").toString(), app.toString(), java.get()));
         train.addAll(flags);
-        ProcessBuilder builder = new ProcessBuilder(train).redirectErrorStream(true);
-        builder.environment().put("AOT_TRAIN_PORT", String.valueOf(CertfnProcess.freePort()));
-        Process p = builder.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("aot-train.sh failed:\n" + out);
-        }
+        Rig.exec(train, Map.of("AOT_TRAIN_PORT", String.valueOf(CertfnProcess.freePort())));
         return Optional.of(new AotCache(app, java.get(), flags));
     }
 
     /** The ENTRYPOINT's JVM flags but the cache itself ({@code -XX:AOTCache=}), which only certfn's launch adds. */
     static List<String> imageFlags(Path dockerfile) throws IOException {
-        String text = Files.readString(dockerfile).replace("\\\n", " ");
-        Matcher entry = Pattern.compile("(?m)^ENTRYPOINT \\[(.*)]").matcher(text);
-        if (!entry.find()) {
-            throw new IllegalStateException(dockerfile + " has no ENTRYPOINT [...]");
-        }
-        List<String> flags = new ArrayList<>();
-        Matcher arg = Pattern.compile("\"([^\"]*)\"").matcher(entry.group(1));
-        while (arg.find()) {
-            String a = arg.group(1);
-            if (a.startsWith("-X") && !a.startsWith("-XX:AOTCache=")) {
-                flags.add(a);
-            }
-        }
-        return flags;
+        return Dockerfiles.entrypoint(dockerfile).stream().filter(a -> a.startsWith("-X") && !a.startsWith("-XX:AOTCache=")).toList();
     }
 
     /** {@code -Dbench.java25}, else the newest JDK of at least 25 under /usr/lib/jvm (its {@code release} file). */

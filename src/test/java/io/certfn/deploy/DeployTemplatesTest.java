@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.certfn.testing.Dockerfiles;
 import io.certfn.testing.TestConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -322,16 +323,10 @@ public class DeployTemplatesTest {
     /** A JDK AOT cache trained under other JVM flags than the image runs with may be refused or hold less. */
     @Test
     void theCloudRunImageTrainsItsAotCacheOnItsOwnPackagingWithTheFlagsItRunsWith() throws Exception {
-        String dockerfile = Files.readString(Path.of("src/main/docker/Dockerfile.jvm")).replace("\\\n", " ");
-        Matcher train = Pattern.compile("(?m)^RUN bash \\S*/aot-train\\.sh /deployments java (.*)$").matcher(dockerfile);
+        Path dockerfile = Path.of("src/main/docker/Dockerfile.jvm");
+        Matcher train = Pattern.compile("(?m)^RUN bash \\S*/aot-train\\.sh /deployments java (.*)$").matcher(Dockerfiles.joined(dockerfile));
         assertTrue(train.find(), "Dockerfile.jvm does not train an AOT cache with aot-train.sh");
-        Matcher entry = Pattern.compile("(?m)^ENTRYPOINT \\[(.*)]").matcher(dockerfile);
-        assertTrue(entry.find(), "Dockerfile.jvm has no exec-form ENTRYPOINT");
-        List<String> run = new ArrayList<>();
-        Matcher arg = Pattern.compile("\"([^\"]*)\"").matcher(entry.group(1));
-        while (arg.find()) {
-            run.add(arg.group(1));
-        }
+        List<String> run = Dockerfiles.entrypoint(dockerfile);
         assertEquals(List.of("java", "-XX:AOTCache=app.aot"), run.subList(0, 2), "the image must start with the cache it trained: " + run);
         assertEquals(List.of("-jar", "quarkus-run.jar"), run.subList(run.size() - 2, run.size()), "launched as trained: " + run);
         assertEquals(run.subList(2, run.size() - 2), List.of(train.group(1).trim().split("\\s+")),
