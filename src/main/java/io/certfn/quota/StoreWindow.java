@@ -10,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A sliding-window counter kept in the store, so every instance sharing the store counts against
@@ -27,38 +28,65 @@ final class StoreWindow {
     private static final int ATTEMPTS = 25;
 
     /**
-     * Takes of one key in this process queue here rather than race in the store: only other
-     * processes' writes can then make a conditional write lose. Twenty first orders at once for one
-     * registered domain otherwise lose ~190 writes among themselves (each re-reads and pauses), which
-     * is what made them slow on two processes (bench/README.md, 2026-12-07). Striped, so memory stays
-     * bounded whatever the number of keys.
+     * Takes of one key in this process are written together: whoever holds the key's stripe reads the
+     * object once, decides every take queued for that key in arrival order and writes once. Twenty
+     * first orders at once for one registered domain otherwise lose ~190 writes among themselves; taken
+     * one after another they still made ten store round trips per process in a row, each of which could
+     * lose to the other process and pause, which held first orders up to half a second on two processes
+     * sharing a store (bench/README.md, 2026-12-07, fourth session). Striped, so memory stays bounded
+     * whatever the number of keys.
      */
-    private final Object[] stripes = new Object[64];
+    private final Stripe[] stripes = new Stripe[64];
 
     private final ObjectStore store;
 
     StoreWindow(ObjectStore store) {
         this.store = store;
         for (int i = 0; i < stripes.length; i++) {
-            stripes[i] = new Object();
+            stripes[i] = new Stripe();
         }
     }
 
     /**
-     * Records one event at {@code now} under {@code key} unless {@code limit} events already lie
+     * Records one event at {@code at} under {@code key} unless {@code limit} events already lie
      * within {@code window} before it.
      *
      * @return empty when recorded; else how long until the oldest event leaves the window
      * @throws StorageUnavailableException when the store fails, or other writers keep winning
      */
     Optional<Duration> take(String key, int limit, Duration window, Instant at) {
-        synchronized (stripes[Math.floorMod(key.hashCode(), stripes.length)]) {
-            return takeInStore(key, limit, window, at);
+        Take mine = new Take(key, limit, window, at.truncatedTo(ChronoUnit.MILLIS)); // what the object holds
+        Stripe stripe = stripes[Math.floorMod(key.hashCode(), stripes.length)];
+        synchronized (stripe.queued) {
+            stripe.queued.add(mine);
+        }
+        stripe.lock.lock();
+        try {
+            if (!mine.decided) {
+                // Not decided by the holder before: this thread writes every take of the key queued by now.
+                commit(key, stripe.drain(key));
+            }
+        } finally {
+            stripe.lock.unlock();
+        }
+        return mine.answer();
+    }
+
+    private void commit(String key, List<Take> takes) {
+        try {
+            Answers decided = takeInStore(key, takes);
+            for (int i = 0; i < takes.size(); i++) {
+                takes.get(i).answer = decided.waits.get(i);
+            }
+        } catch (RuntimeException e) {
+            takes.forEach(t -> t.failure = e); // each caller of the batch fails as its own take would have
+        } finally {
+            takes.forEach(t -> t.decided = true);
         }
     }
 
-    private Optional<Duration> takeInStore(String key, int limit, Duration window, Instant at) {
-        Instant now = at.truncatedTo(ChronoUnit.MILLIS); // what the object holds
+    private Answers takeInStore(String key, List<Take> takes) {
+        Instant oldestKept = takes.stream().map(t -> t.at.minus(t.window)).min(Instant::compareTo).orElseThrow();
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Optional<Versioned> current;
             try {
@@ -72,21 +100,82 @@ final class StoreWindow {
                 pause(attempt);
                 continue;
             }
-            List<Instant> inWindow = current.map(v -> parse(v.data(), now.minus(window))).orElseGet(ArrayList::new);
-            if (inWindow.size() >= limit) {
-                return Optional.of(waitFor(inWindow, limit, window, now));
+            List<Instant> kept = current.map(v -> parse(v.data(), oldestKept)).orElseGet(ArrayList::new);
+            Answers answers = decide(kept, takes);
+            if (answers.recorded == 0) {
+                return answers; // every take refused: nothing to write
             }
-            inWindow.add(now);
-            byte[] data = format(inWindow);
+            kept.sort(null);
+            byte[] data = format(kept);
             Optional<String> written = current.isEmpty() ? store.putIfAbsent(key, data)
                     : store.putIfVersion(key, data, current.get().version());
             if (written.isPresent()) {
-                return Optional.empty();
+                return answers;
             }
             pause(attempt);
         }
         throw new StorageUnavailableException("The shared counter " + key + " changed under " + ATTEMPTS
                 + " conditional writes in a row; ask again shortly.", null);
+    }
+
+    /** Each take in turn against {@code times} (appended to for each one recorded), as if taken one after another. */
+    private static Answers decide(List<Instant> times, List<Take> takes) {
+        List<Optional<Duration>> waits = new ArrayList<>();
+        int recorded = 0;
+        for (Take take : takes) {
+            List<Instant> inWindow = times.stream().filter(t -> t.isAfter(take.at.minus(take.window))).sorted().toList();
+            if (inWindow.size() >= take.limit) {
+                waits.add(Optional.of(waitFor(inWindow, take.limit, take.window, take.at)));
+            } else {
+                times.add(take.at);
+                waits.add(Optional.empty());
+                recorded++;
+            }
+        }
+        return new Answers(waits, recorded);
+    }
+
+    private record Answers(List<Optional<Duration>> waits, int recorded) {
+    }
+
+    /** One caller's take, decided by whichever thread writes its key next. */
+    private static final class Take {
+        final String key;
+        final int limit;
+        final Duration window;
+        final Instant at;
+        // Written under the stripe's lock, read by the take's own thread once it held that lock.
+        boolean decided;
+        Optional<Duration> answer;
+        RuntimeException failure;
+
+        Take(String key, int limit, Duration window, Instant at) {
+            this.key = key;
+            this.limit = limit;
+            this.window = window;
+            this.at = at;
+        }
+
+        Optional<Duration> answer() {
+            if (failure != null) {
+                throw failure;
+            }
+            return answer;
+        }
+    }
+
+    private static final class Stripe {
+        final ReentrantLock lock = new ReentrantLock();
+        final List<Take> queued = new ArrayList<>();
+
+        /** The takes of {@code key} queued so far, in arrival order, taken off the queue. */
+        List<Take> drain(String key) {
+            synchronized (queued) {
+                List<Take> mine = queued.stream().filter(t -> t.key.equals(key)).toList();
+                queued.removeAll(mine);
+                return mine;
+            }
+        }
     }
 
     /**
