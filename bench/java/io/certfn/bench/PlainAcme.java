@@ -235,7 +235,7 @@ public final class PlainAcme {
      * Plain acme4j in a JVM of its own, started for a section as certfn's process is: a JVM that
      * earlier sections warmed (this one sent them 100 000 requests) would compare warm code with cold.
      */
-    record Client(Process process, BufferedWriter commands, BufferedReader answers) {
+    record Client(Process process, BufferedWriter commands, BufferedReader answers) implements AutoCloseable {
 
         static Client start(Rig rig) throws Exception {
             Process p = rig.stopAtTheEnd(new ProcessBuilder(Rig.java(), "-cp", System.getProperty("java.class.path"),
@@ -268,6 +268,11 @@ public final class PlainAcme {
         void stop() throws Exception {
             commands.close();
             Rig.stop(process);
+        }
+
+        @Override
+        public void close() throws Exception {
+            stop();
         }
     }
 }
