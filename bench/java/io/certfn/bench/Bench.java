@@ -62,7 +62,7 @@ public final class Bench {
             return;
         }
         if (only.isEmpty()) {
-            rig.freshStack(); // not the Pebble that just took the mass renewal's orders (Rig.freshStack)
+            rig.freshStack(); // not the Pebble that just took the mass renewal's orders (bench/README.md, "Why Pebble stops answering")
             results.put("parallelIssuance", ParallelIssuance.runSurvivingAWedgedCa(rig));
         }
         Map<String, Object> issuance = Issuance.run(rig);

@@ -6,6 +6,7 @@ import static io.certfn.bench.Rig.ms;
 import static io.certfn.bench.Rig.rssMb;
 
 import io.certfn.testing.CertfnProcess;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +25,9 @@ final class ColdStart {
 
     static Map<String, Object> run(Rig rig) throws Exception {
         Path store = WarmPath.store(rig); // holds bench.certfn.test from the warm path
+        if (!Files.isDirectory(store.resolve("certs"))) {
+            rig.storeOne(store); // run alone (-Dbench.only=cold): else the first round would issue it
+        }
         List<Double> bareMs = new ArrayList<>();
         List<Double> certfnMs = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
