@@ -7,6 +7,8 @@ import static io.certfn.bench.Rig.ms;
 
 import io.certfn.testing.CertfnProcess;
 import java.net.http.HttpResponse;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,9 +49,31 @@ final class ParallelIssuance {
                     throw failed;
                 }
                 String first = failed.getMessage().lines().findFirst().orElse("");
-                restarts.add(first.substring(0, Math.min(first.length(), 300)) + " (Pebble's goroutines: " + rig.dumpCa() + ")");
+                restarts.add(first.substring(0, Math.min(first.length(), 300)) + " (Pebble's goroutines: " + dumpCa(rig) + ")");
                 rig.freshStack();
             }
+        }
+    }
+
+    /**
+     * Pebble's goroutines, asked for with SIGQUIT (Go prints them and exits), kept under target/ with the rest
+     * of its log; where they went, or why not. For a Pebble that stopped answering: whether it waits on a lock
+     * of its own or for the client (bench/README.md).
+     */
+    private static String dumpCa(Rig rig) {
+        try {
+            long pid = Long.parseLong(Files.readString(rig.stack.dir().resolve("pebble/pid")).strip());
+            new ProcessBuilder("kill", "-QUIT", String.valueOf(pid)).start().waitFor();
+            Thread.sleep(1000);
+            Path kept = rig.root.resolve("target/bench-pebble-" + System.currentTimeMillis() + ".log");
+            Files.createDirectories(kept.getParent());
+            Files.copy(Path.of(rig.stack.get("PEBBLE_LOG")), kept);
+            return kept.toString();
+        } catch (IOException | RuntimeException e) {
+            return "not kept: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "not kept: interrupted";
         }
     }
 

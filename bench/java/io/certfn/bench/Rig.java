@@ -27,6 +27,9 @@ import org.jose4j.jwt.JwtClaims;
  * (Pebble and the DNS server, {@link AcmeStack}), a token issuer ({@link TestIssuer}), certfn
  * processes started as the tests start them ({@link CertfnProcess}, here with the baseline's JVM
  * flags), waits ({@link Await}), and the few helpers of a measurement.
+ *
+ * <p>Longer than ~250 lines because it is the one place every section starts processes, sends requests and
+ * waits from, so that all of them measure alike; what only one section needs lives in that section.
  */
 final class Rig implements AutoCloseable {
 
@@ -66,28 +69,6 @@ final class Rig implements AutoCloseable {
      * renewal's 2 000 and the sweeps' before the parallel section; bench/README), which the parallel section's
      * bursts then measured instead of certfn.
      */
-    /**
-     * Pebble's goroutines, asked for with SIGQUIT (Go prints them and exits), kept under target/ with the rest
-     * of its log; where they went, or why not. For a Pebble that stopped answering: whether it waits on a lock
-     * of its own or for the client (bench/README.md).
-     */
-    String dumpCa() {
-        try {
-            long pid = Long.parseLong(Files.readString(stack.dir().resolve("pebble/pid")).strip());
-            new ProcessBuilder("kill", "-QUIT", String.valueOf(pid)).start().waitFor();
-            Thread.sleep(1000);
-            Path kept = root.resolve("target/bench-pebble-" + System.currentTimeMillis() + ".log");
-            Files.createDirectories(kept.getParent());
-            Files.copy(Path.of(stack.get("PEBBLE_LOG")), kept);
-            return kept.toString();
-        } catch (IOException | RuntimeException e) {
-            return "not kept: " + e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "not kept: interrupted";
-        }
-    }
-
     void freshStack() {
         stack.close();
         stack = AcmeStack.start(Map.of());
