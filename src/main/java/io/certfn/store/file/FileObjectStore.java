@@ -256,8 +256,7 @@ public final class FileObjectStore implements ObjectStore {
     /**
      * The OS lock, tried until {@code deadline}: FileChannel.lock has no timeout, and a stuck process would hold every write.
      * The other process holds it for one check and rename (well under a millisecond), so it is looked at again within
-     * 0.1–1 ms: pauses that grew to 50 ms kept a process's writers queued long after the lock was free, which made 20
-     * names at once on two processes sharing a folder 1.7 × plain acme4j (bench/README.md).
+     * 0.1–1 ms: pauses that grew to 50 ms kept all of this process's writers queued long after the lock was free.
      */
     private java.nio.channels.FileLock osLock(FileChannel ch, long deadline) throws IOException {
         long pauseNanos = 100_000;
