@@ -45,7 +45,8 @@ Control (plain JSON over the same HTTPS port, under /ca-proxy/):
   POST /ca-proxy/ari     {"start": RFC 3339, "end": RFC 3339, "explanationURL": "...", "retryAfter": 21600}
                          turns ARI on (RFC 9773): the directory gains renewalInfo, and every
                          certificate's renewal info is this window; GET /ca-proxy/renewal-info-fetches
-                         lists the certificate ids asked for
+                         lists the certificate ids asked for; null turns it off again (the directory
+                         as Pebble 2.4 serves it, without renewalInfo)
 
 Usage: ca_proxy.py --port N --upstream https://127.0.0.1:PEBBLE --cert tls.pem --key tls.key
 Standard library only: it runs wherever `make test` runs.

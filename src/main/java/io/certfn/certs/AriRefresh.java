@@ -18,6 +18,9 @@ import org.jboss.logging.Logger;
  * about its own, once the last answer's {@code Retry-After} has passed; one instance asks (under
  * the certificate's lease, taken only if free, and only if the stored certificate still needs
  * it); the answer is kept with the certificate, and its due time moves into a moved window.
+ * A certificate the CA gave no renewal info for at issuance has no such {@code Retry-After}: a
+ * request leaves it alone (a cold instance would otherwise read the CA's directory for every
+ * one), and the sweep asks once it falls due, as its due-index entry says.
  */
 @Singleton
 public class AriRefresh {
@@ -44,7 +47,7 @@ public class AriRefresh {
      * (from memory): false only when it surely does not, so a warm request stays in memory.
      */
     public boolean mayBeDue(StoredCertificate cert, Instant now) {
-        return lookPending(cert, now) && issuer.mayOfferRenewalInfo(cert.directory());
+        return lookPendingForRequest(cert, now) && issuer.mayOfferRenewalInfo(cert.directory());
     }
 
     private boolean lookDue(StoredCertificate cert, Instant now) {
@@ -56,6 +59,11 @@ public class AriRefresh {
                 && (cert.ariCheckAfter() == null || !now.isBefore(cert.ariCheckAfter()));
     }
 
+    /** RFC 9773 §4.3: a request asks again once the CA's last answer said it may; none asked, none said. */
+    private boolean lookPendingForRequest(StoredCertificate cert, Instant now) {
+        return cert.ariCheckAfter() != null && lookPending(cert, now);
+    }
+
     /**
      * As {@link #refresh}, for a request: while this instance does not know yet whether the CA
      * offers renewal info (a cold start, or an hour after the last look), it answers {@code found}
@@ -64,7 +72,7 @@ public class AriRefresh {
      */
     public StoredCertificate refreshForRequest(String id, CertificateRepository.Found found) {
         StoredCertificate cert = found.certificate();
-        if (!lookPending(cert, clock.instant())) {
+        if (!lookPendingForRequest(cert, clock.instant())) {
             return cert;
         }
         if (!issuer.knowsWhetherRenewalInfoIsOffered(cert.directory())) {

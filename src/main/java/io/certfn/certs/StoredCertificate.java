@@ -19,7 +19,8 @@ import java.util.List;
  * @param directory the CA directory URL that issued it (null: stored before certfn recorded it)
  * @param account the ACME account URL that ordered it (null: likewise)
  * @param profile the ACME profile it was ordered with (null: the CA's default)
- * @param ariCheckAfter when the sweep asks the CA's renewal info again (null: at the next sweep, if the CA has ARI)
+ * @param ariCheckAfter when the CA's renewal info is asked for again, by the sweep or a request (null: the CA gave none when it
+ *     was issued; asked for only once it falls due)
  * @param revokedAt when certfn revoked it at the CA (null: not revoked); a revoked certificate is never served again
  * @param revocationReason the RFC 5280 reason it was revoked for ({@code keyCompromise}, ...), or null
  */

@@ -492,6 +492,41 @@ class ProductionCaIT {
         }
     }
 
+    /**
+     * A certificate issued while the CA offered no renewal info (Pebble 2.4, a CA before ARI) has no
+     * {@code Retry-After} to wait out: a fresh instance serves it without reading the CA's directory,
+     * beside the request or after it, and answers it again from memory.
+     */
+    @Test
+    void aFreshInstanceServesACertificateTheCaGaveNoRenewalInfoForWithoutAskingTheCa() throws Exception {
+        String name = "no-ari.certfn.test";
+        String[] config = {"certfn.store.file.path", store.toString(), "certfn.auth.api-keys", "ops=" + KEY};
+        try {
+            ca.ariOff();
+            try (CertfnProcess issuing = CertfnProcess.start(CertfnProcess.config(ca.certfnConfig(), config))) {
+                HttpResponse<String> issued = postQuietly(issuing, name);
+                assertEquals(200, issued.statusCode(), issued.body() + issuing.log());
+            }
+            var objects = TestStore.store(store);
+            JsonNode stored = JSON.readTree(objects.get(TestStore.certificateKey(objects, name)).orElseThrow().data());
+            assertTrue(stored.path("ariCheckAfter").isNull(), "no renewal info at issuance: " + stored.path("ariCheckAfter"));
+            ca.holdDirectory(1); // counts every directory read from here on
+            int heldBefore = ca.held();
+            try (CertfnProcess fresh = CertfnProcess.start(CertfnProcess.config(ca.certfnConfig(), config))) {
+                for (int i = 0; i < 3; i++) {
+                    HttpResponse<String> answer = postQuietly(fresh, name);
+                    assertEquals(200, answer.statusCode(), answer.body() + fresh.log());
+                }
+                // A look beside the first request (what a fresh instance did before) reaches the proxy well within this.
+                Thread.sleep(3_000);
+                assertEquals(heldBefore, ca.held(), "the CA's directory read by an instance that only served a stored certificate\n" + fresh.log());
+            }
+        } finally {
+            ca.reset();
+            ca.ari(Instant.now().plus(Duration.ofDays(60)), Instant.now().plus(Duration.ofDays(61)), null);
+        }
+    }
+
     /** Issues {@code name} while the CA's renewal info says "ask again after 1 s" (a window 60 days ahead). */
     private HttpResponse<String> issueAskingAgainAfterOneSecond(String name) throws Exception {
         ca.ari(Instant.now().plus(Duration.ofDays(60)), Instant.now().plus(Duration.ofDays(61)), null, 1);

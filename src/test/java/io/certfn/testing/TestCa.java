@@ -166,6 +166,11 @@ public final class TestCa implements AutoCloseable {
         return Integer.parseInt(control("GET", "/ca-proxy/held", null).strip());
     }
 
+    /** Turns ARI off: the directory lists no {@code renewalInfo}, as Pebble 2.4's does. */
+    public void ariOff() throws Exception {
+        control("POST", "/ca-proxy/ari", "null");
+    }
+
     /**
      * Turns ARI on (RFC 9773): the directory gains {@code renewalInfo} (acme4j reads the directory
      * once per session, so before certfn's first order) and every certificate's suggested window
