@@ -15,9 +15,9 @@ import org.jboss.logging.Logger;
 /**
  * Loads and initialises, on a thread of its own, the library classes certfn's start-up check and
  * its first request for a stored certificate need (Jackson's binding with java.time, Caffeine, the
- * JDK's X.509, EC, AES-GCM and SHA-256), while Quarkus boots on the main thread: a JVM start is
- * one thread loading classes, and a function has a second core. Nothing here is kept or
- * configured; the beans build their own. `make bench` measures the start with it (bench/README).
+ * JDK's X.509, EC, AES-GCM, SHA-256 and SecureRandom), while Quarkus boots on the main thread: a
+ * JVM start is one thread loading classes, and a function has a second core. Nothing here is kept
+ * or configured; the beans build their own. `make bench` measures the start with it (bench/README).
  * Skipped in a native image, whose classes are initialised at build time; native-check analyses
  * this code all the same, so nothing here may create an object the image heap refuses (dnsjava's
  * {@code Message} would: its header keeps a static {@code SecureRandom}).
@@ -35,7 +35,6 @@ final class StartPrimer {
         }
         Thread thread = new Thread(StartPrimer::prime, "certfn-start-primer");
         thread.setDaemon(true);
-        thread.setPriority(Thread.MIN_PRIORITY);
         thread.start();
     }
 

@@ -494,8 +494,8 @@ class ProductionCaIT {
 
     /**
      * A certificate issued while the CA offered no renewal info (Pebble 2.4, a CA before ARI) has no
-     * {@code Retry-After} to wait out: a fresh instance serves it without reading the CA's directory,
-     * beside the request or after it, and answers it again from memory.
+     * {@code Retry-After} to wait out: a fresh instance serves it, three times, without reading the
+     * CA's directory, beside the requests or after them.
      */
     @Test
     void aFreshInstanceServesACertificateTheCaGaveNoRenewalInfoForWithoutAskingTheCa() throws Exception {
