@@ -46,7 +46,8 @@ Control (plain JSON over the same HTTPS port, under /ca-proxy/):
                          turns ARI on (RFC 9773): the directory gains renewalInfo, and every
                          certificate's renewal info is this window; GET /ca-proxy/renewal-info-fetches
                          lists the certificate ids asked for; null turns it off again (the directory
-                         as Pebble 2.4 serves it, without renewalInfo)
+                         as Pebble 2.4 serves it: RFC 9773 section 3 makes renewalInfo an optional
+                         directory field, and a CA without ARI leaves it out)
 
 Usage: ca_proxy.py --port N --upstream https://127.0.0.1:PEBBLE --cert tls.pem --key tls.key
 Standard library only: it runs wherever `make test` runs.

@@ -64,10 +64,9 @@ final class Rig implements AutoCloseable {
     }
 
     /**
-     * Pebble and the DNS server started anew for the sections after this call. Debian's Pebble 2.4 stopped
-     * answering requests on connections already open after some thousands of orders in one process (the mass
-     * renewal's 2 000 and the sweeps' before the parallel section; bench/README), which the parallel section's
-     * bursts then measured instead of certfn.
+     * Pebble and the DNS server started anew for the sections after this call. Debian's Pebble 2.4 can deadlock
+     * in its in-memory store once it holds thousands of authorizations (bench/README.md, "Why Pebble stops
+     * answering"), which a section would then measure instead of certfn.
      */
     void freshStack() {
         stack.close();
